@@ -1,0 +1,9 @@
+package io.llmrelay.core.api;
+
+/** The wire dialect a client speaks; it decides the shape of every answer, errors included. */
+public enum ClientApi {
+    /** Native Ollama API: {@code /api/*}, NDJSON streams, {@code {"error": "..."}}. */
+    OLLAMA,
+    /** OpenAI API: {@code /v1/*}, SSE streams, {@code {"error": {"message", "type", ...}}}. */
+    OPENAI
+}

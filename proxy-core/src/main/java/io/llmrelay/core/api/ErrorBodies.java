@@ -1,0 +1,83 @@
+package io.llmrelay.core.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.llmrelay.core.json.Json;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The single place that knows what an error looks like in each client API, before a response has
+ * started (a whole body) and after (one last stream line or event).
+ */
+public final class ErrorBodies {
+
+    private ErrorBodies() {}
+
+    /** A whole error body: Ollama {@code {"error":"m"}}, OpenAI {@code {"error":{"message":"m","type":..}}}. */
+    public static ByteBuf body(ByteBufAllocator alloc, ClientApi api, int status, String message) {
+        ByteBuf out = alloc.buffer(64 + message.length());
+        write(out, api, status, message);
+        return out;
+    }
+
+    /**
+     * The last piece of a stream that failed after it started: an NDJSON line for Ollama clients,
+     * an SSE {@code data:} event for OpenAI clients.
+     */
+    public static ByteBuf streamTerminator(ByteBufAllocator alloc, ClientApi api, int status, String message) {
+        ByteBuf out = alloc.buffer(80 + message.length());
+        if (api == ClientApi.OPENAI) {
+            out.writeBytes(DATA_PREFIX);
+            write(out, api, status, message);
+            out.writeByte('\n').writeByte('\n');
+        } else {
+            write(out, api, status, message);
+            out.writeByte('\n');
+        }
+        return out;
+    }
+
+    private static final byte[] DATA_PREFIX = {'d', 'a', 't', 'a', ':', ' '};
+
+    private static void write(ByteBuf out, ClientApi api, int status, String message) {
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            if (api == ClientApi.OPENAI) {
+                g.writeObjectFieldStart("error");
+                g.writeStringField("message", message);
+                g.writeStringField("type", openAiType(status));
+                g.writeNullField("param");
+                g.writeNullField("code");
+                g.writeEndObject();
+            } else {
+                g.writeStringField("error", message);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            out.release();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** OpenAI's error {@code type} for a status, as OpenAI and Ollama's compatibility layer use it. */
+    public static String openAiType(int status) {
+        switch (status) {
+            case 400:
+            case 413:
+            case 422:
+                return "invalid_request_error";
+            case 401:
+                return "authentication_error";
+            case 403:
+                return "permission_error";
+            case 404:
+                return "not_found_error";
+            case 429:
+                return "rate_limit_error";
+            default:
+                return "api_error";
+        }
+    }
+}

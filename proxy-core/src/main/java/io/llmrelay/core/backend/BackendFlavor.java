@@ -1,0 +1,65 @@
+package io.llmrelay.core.backend;
+
+import java.util.Locale;
+
+/**
+ * The kind of OpenAI-compatible server behind a backend. Flavours differ in which sampling extras
+ * they accept, how thinking is switched, and where they report a model's context length.
+ */
+public enum BackendFlavor {
+    /** A server that speaks only the standard OpenAI fields (the safe default). */
+    GENERIC("openai-compatible"),
+    /** api.openai.com: {@code max_completion_tokens}, {@code reasoning_effort}. */
+    OPENAI("openai"),
+    /** openrouter.ai: {@code reasoning: {effort}}, sampling extras, {@code context_length} in the model list. */
+    OPENROUTER("openrouter"),
+    /** vLLM's OpenAI server: {@code chat_template_kwargs.enable_thinking}, {@code max_model_len}. */
+    VLLM("vllm"),
+    /** llama.cpp's llama-server: llama.cpp sampling names, {@code chat_template_kwargs}. */
+    LLAMACPP("llamacpp"),
+    /** LM Studio's OpenAI-compatible server. */
+    LMSTUDIO("lmstudio");
+
+    private final String id;
+
+    BackendFlavor(String id) {
+        this.id = id;
+    }
+
+    /** The name used on the command line and in config files. */
+    public String id() {
+        return id;
+    }
+
+    public static BackendFlavor fromId(String id) {
+        String wanted = id.trim().toLowerCase(Locale.ROOT);
+        for (BackendFlavor flavor : values()) {
+            if (flavor.id.equals(wanted) || flavor.name().toLowerCase(Locale.ROOT).equals(wanted)) {
+                return flavor;
+            }
+        }
+        throw new IllegalArgumentException("unknown backend type '" + id + "' (expected one of "
+                + String.join(", ", ids()) + ")");
+    }
+
+    /** Guesses the flavour from a base URL's host, for backends given only by URL. */
+    public static BackendFlavor guess(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("api.openai.com")) {
+            return OPENAI;
+        }
+        if (h.equals("openrouter.ai") || h.endsWith(".openrouter.ai")) {
+            return OPENROUTER;
+        }
+        return GENERIC;
+    }
+
+    public static String[] ids() {
+        BackendFlavor[] all = values();
+        String[] ids = new String[all.length];
+        for (int i = 0; i < all.length; i++) {
+            ids[i] = all[i].id;
+        }
+        return ids;
+    }
+}

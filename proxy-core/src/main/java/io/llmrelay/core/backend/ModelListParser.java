@@ -1,0 +1,87 @@
+package io.llmrelay.core.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads an OpenAI {@code /v1/models} answer, including the extras servers add: OpenRouter's
+ * {@code context_length}, {@code architecture.input_modalities} and {@code supported_parameters};
+ * vLLM's {@code max_model_len}; llama.cpp's {@code meta.n_ctx_train}.
+ */
+public final class ModelListParser {
+
+    private ModelListParser() {}
+
+    public static List<ModelInfo> parse(JsonNode body) {
+        JsonNode data = body == null ? null : body.get("data");
+        if (data == null || !data.isArray()) {
+            if (body != null && body.isArray()) {
+                data = body; // a bare array, as a few servers answer
+            } else {
+                throw new IllegalArgumentException("model list without a \"data\" array");
+            }
+        }
+        List<ModelInfo> out = new ArrayList<>(data.size());
+        for (JsonNode m : data) {
+            JsonNode id = m.get("id");
+            if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
+                continue;
+            }
+            out.add(new ModelInfo(id.textValue(),
+                    m.path("created").asLong(0),
+                    m.path("owned_by").asText(""),
+                    contextLength(m),
+                    capabilities(id.textValue(), m)));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static long contextLength(JsonNode m) {
+        for (JsonNode candidate : new JsonNode[] {
+                m.get("context_length"), m.get("max_model_len"), m.path("meta").get("n_ctx_train"),
+                m.path("top_provider").get("context_length"), m.get("max_context_length")}) {
+            if (candidate != null && candidate.canConvertToLong() && candidate.asLong() > 0) {
+                return candidate.asLong();
+            }
+        }
+        return 0;
+    }
+
+    /** Capabilities from metadata where the backend gives it, else from the model id. */
+    private static Set<String> capabilities(String id, JsonNode m) {
+        Set<String> caps = new LinkedHashSet<>();
+        String lower = id.toLowerCase(Locale.ROOT);
+        if (lower.contains("embed") || m.path("type").asText("").equals("embeddings")) {
+            caps.add("embedding");
+            return Collections.unmodifiableSet(caps);
+        }
+        caps.add("completion");
+        JsonNode supported = m.get("supported_parameters");
+        if (supported != null && supported.isArray()) {
+            for (JsonNode p : supported) {
+                String name = p.asText("");
+                if (name.equals("tools")) {
+                    caps.add("tools");
+                } else if (name.equals("reasoning") || name.equals("include_reasoning")) {
+                    caps.add("thinking");
+                }
+            }
+        } else {
+            caps.add("tools"); // no metadata: most served chat models take tools; the backend decides
+        }
+        JsonNode modalities = m.path("architecture").get("input_modalities");
+        if (modalities != null && modalities.isArray()) {
+            for (JsonNode mod : modalities) {
+                if (mod.asText("").equals("image")) {
+                    caps.add("vision");
+                }
+            }
+        }
+        return Collections.unmodifiableSet(caps);
+    }
+}

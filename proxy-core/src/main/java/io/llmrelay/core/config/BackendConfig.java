@@ -1,0 +1,67 @@
+package io.llmrelay.core.config;
+
+import io.llmrelay.core.backend.BackendFlavor;
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * One OpenAI-compatible backend.
+ *
+ * @param name a short name for logs and errors
+ * @param baseUrl the base URL requests are resolved against, e.g. {@code http://localhost:8000/v1}
+ * @param apiKey null when the backend needs no key
+ */
+public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey) {
+
+    public BackendConfig {
+        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("backend URL must start with http:// or https://: " + baseUrl);
+        }
+        if (baseUrl.getHost() == null || baseUrl.getHost().isEmpty()) {
+            throw new IllegalArgumentException("backend URL has no host: " + baseUrl);
+        }
+    }
+
+    /** Parses a base URL given on the command line or in the environment. */
+    public static URI parseUrl(String url) {
+        try {
+            URI uri = new URI(url.trim());
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            return new URI(uri.getScheme(), uri.getRawAuthority(), path, null, null);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("invalid backend URL '" + url + "': " + e.getMessage());
+        }
+    }
+
+    public boolean tls() {
+        return baseUrl.getScheme().equalsIgnoreCase("https");
+    }
+
+    public String host() {
+        return baseUrl.getHost();
+    }
+
+    public int port() {
+        return baseUrl.getPort() > 0 ? baseUrl.getPort() : tls() ? 443 : 80;
+    }
+
+    /** The Host header value: the port only when it is not the scheme's default. */
+    public String hostHeader() {
+        return baseUrl.getPort() > 0 && baseUrl.getPort() != (tls() ? 443 : 80) ? host() + ":" + baseUrl.getPort() : host();
+    }
+
+    /** The base path without a trailing slash, e.g. {@code /v1} or {@code /api/v1}; "" for none. */
+    public String basePath() {
+        String path = baseUrl.getRawPath();
+        return path == null ? "" : path;
+    }
+
+    /** The URL for logs and error messages (a base URL carries no credentials). */
+    public String displayUrl() {
+        return baseUrl.getScheme() + "://" + hostHeader() + basePath();
+    }
+}

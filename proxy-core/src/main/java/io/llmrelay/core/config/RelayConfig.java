@@ -1,0 +1,50 @@
+package io.llmrelay.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a running proxy is configured with. Immutable; built by the command line from flags,
+ * environment and defaults.
+ *
+ * @param maxRequestBytes request bodies beyond this are refused with 413
+ * @param maxEventBytes one streamed event or line beyond this fails the stream
+ * @param eventLoops I/O threads; 0 means one per core
+ * @param modelsRefresh how often each backend's model list is re-read
+ */
+public record RelayConfig(
+        String host,
+        int port,
+        List<BackendConfig> backends,
+        int maxRequestBytes,
+        int maxEventBytes,
+        int eventLoops,
+        Timeouts timeouts,
+        Duration modelsRefresh) {
+
+    /**
+     * @param connect opening a backend connection
+     * @param upstreamIdle a backend that sends nothing for this long (before or between chunks) fails the request
+     * @param clientStall a client that takes nothing for this long while the backend waits is dropped
+     * @param poolIdle an unused pooled backend connection is closed after this long
+     * @param clientIdle an idle keep-alive client connection is closed after this long
+     */
+    public record Timeouts(Duration connect, Duration upstreamIdle, Duration clientStall, Duration poolIdle,
+            Duration clientIdle) {
+
+        public static Timeouts defaults() {
+            return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(300), Duration.ofSeconds(60),
+                    Duration.ofSeconds(60), Duration.ofSeconds(120));
+        }
+    }
+
+    public RelayConfig {
+        backends = List.copyOf(backends);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+        }
+        if (maxRequestBytes <= 0 || maxEventBytes <= 0) {
+            throw new IllegalArgumentException("size limits must be positive");
+        }
+    }
+}

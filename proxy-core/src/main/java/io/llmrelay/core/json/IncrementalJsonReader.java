@@ -1,0 +1,93 @@
+package io.llmrelay.core.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteBufferFeeder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Builds one JSON value from a body that arrives in pieces, with Jackson's non-blocking parser: each
+ * piece is parsed as it comes and can be released at once, so no raw body is ever held. Used for the
+ * small JSON answers a translation needs whole (model lists, embeddings, error bodies).
+ *
+ * <p>Not thread-safe; one instance per response.
+ */
+public final class IncrementalJsonReader {
+
+    private final JsonParser parser;
+    private final ByteBufferFeeder feeder;
+    private final TokenBuffer tokens;
+    private final long maxBytes;
+    private long bytesSeen;
+    private int depth;
+    private boolean rootDone;
+
+    public IncrementalJsonReader(long maxBytes) {
+        try {
+            this.parser = Json.FACTORY.createNonBlockingByteBufferParser();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        this.feeder = (ByteBufferFeeder) parser.getNonBlockingInputFeeder();
+        this.tokens = new TokenBuffer(parser, null);
+        this.maxBytes = maxBytes;
+    }
+
+    /** Parses everything readable in {@code piece} without consuming it; the caller still owns it. */
+    public void feed(ByteBuf piece) throws IOException {
+        bytesSeen += piece.readableBytes();
+        if (bytesSeen > maxBytes) {
+            throw new IOException("JSON body larger than " + maxBytes + " bytes");
+        }
+        if (piece.nioBufferCount() == 1) {
+            feed(piece.nioBuffer());
+        } else {
+            for (ByteBuffer part : piece.nioBuffers()) {
+                feed(part);
+            }
+        }
+    }
+
+    private void feed(ByteBuffer part) throws IOException {
+        if (!part.hasRemaining()) {
+            return;
+        }
+        feeder.feedInput(part);
+        drain();
+    }
+
+    /** Ends the input and returns the value; fails on an empty or truncated body. */
+    public JsonNode finish() throws IOException {
+        feeder.endOfInput();
+        drain();
+        if (!rootDone) {
+            throw new IOException(bytesSeen == 0 ? "empty JSON body" : "truncated JSON body");
+        }
+        try (JsonParser replay = tokens.asParser(Json.MAPPER)) {
+            return Json.MAPPER.readTree(replay);
+        }
+    }
+
+    /** Copies every complete token out of the parser, so the fed buffer is no longer needed. */
+    private void drain() throws IOException {
+        JsonToken token;
+        while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+            if (rootDone) {
+                throw new IOException("unexpected content after the JSON value");
+            }
+            tokens.copyCurrentEvent(parser);
+            if (token.isStructStart()) {
+                depth++;
+            } else if (token.isStructEnd()) {
+                depth--;
+            }
+            if (depth == 0) {
+                rootDone = true;
+            }
+        }
+    }
+}

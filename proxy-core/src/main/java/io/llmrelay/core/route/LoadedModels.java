@@ -1,0 +1,50 @@
+package io.llmrelay.core.route;
+
+import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.translate.KeepAlive;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The models clients have used recently, kept "loaded" for their keep-alive, as Ollama's
+ * {@code /api/ps} shows them. A request with {@code keep_alive: 0} unloads; a negative one keeps the
+ * model forever. Thread-safe: every event loop records into it.
+ */
+public final class LoadedModels {
+
+    /** A model and when it stops counting as loaded. */
+    public record Entry(String backend, ModelInfo model, Instant expiresAt) {}
+
+    private static final Instant FOREVER = Instant.parse("9999-12-31T23:59:59Z");
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+    /** Records a use of {@code model} on {@code backend} with the keep-alive the request asked for (null: default). */
+    public void touch(String backend, ModelInfo model, Duration keepAlive, Instant now) {
+        Duration ttl = keepAlive == null ? KeepAlive.DEFAULT : keepAlive;
+        String key = backend + '\u0000' + model.id();
+        if (ttl.isZero()) {
+            entries.remove(key);
+            return;
+        }
+        entries.put(key, new Entry(backend, model, ttl.isNegative() ? FOREVER : now.plus(ttl)));
+    }
+
+    /** The models still loaded at {@code now}, the ones that stay longest first (as Ollama sorts them). */
+    public List<Entry> current(Instant now) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.expiresAt().isAfter(now)) {
+                out.add(e);
+            } else {
+                entries.remove(e.backend() + '\u0000' + e.model().id(), e);
+            }
+        }
+        out.sort(Comparator.comparing(Entry::expiresAt).reversed());
+        return out;
+    }
+}

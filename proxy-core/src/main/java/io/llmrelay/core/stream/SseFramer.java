@@ -1,0 +1,169 @@
+package io.llmrelay.core.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Turns a Server-Sent Events byte stream, cut anywhere, into whole events (WHATWG rules: lines end
+ * in CRLF, LF or CR; a blank line dispatches; {@code data} lines are joined with LF; comments and
+ * {@code id}/{@code retry} fields are skipped). It knows nothing about JSON.
+ *
+ * <p>State is per stream; not thread-safe. The framer never retains the buffers it is fed.
+ */
+public final class SseFramer {
+
+    /** Receives each complete event. {@code data[0..length)} is only valid during the call. */
+    public interface Listener {
+        void onEvent(String eventType, byte[] data, int length);
+    }
+
+    private final int maxEventBytes;
+    private byte[] line = new byte[256];
+    private int lineLength;
+    private byte[] data = new byte[512];
+    private int dataLength;
+    private boolean hasData;
+    private String eventType;
+    private boolean skipLf; // the previous chunk ended in CR, so a leading LF belongs to it
+
+    public SseFramer(int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** Frames every readable byte of {@code chunk} (its reader index is left alone). */
+    public void feed(ByteBuf chunk, Listener listener) {
+        int i = chunk.readerIndex();
+        int end = chunk.writerIndex();
+        if (skipLf && i < end) {
+            skipLf = false;
+            if (chunk.getByte(i) == '\n') {
+                i++;
+            }
+        }
+        while (i < end) {
+            int eol = indexOfLineEnd(chunk, i, end);
+            if (eol < 0) {
+                append(chunk, i, end - i);
+                return;
+            }
+            append(chunk, i, eol - i);
+            processLine(listener);
+            i = eol + 1;
+            if (chunk.getByte(eol) == '\r') {
+                if (i < end) {
+                    if (chunk.getByte(i) == '\n') {
+                        i++;
+                    }
+                } else {
+                    skipLf = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * The stream ended. An event whose closing blank line never came is still dispatched: servers
+     * that close right after their last {@code data:} line are common and their data is not wrong.
+     */
+    public void finish(Listener listener) {
+        if (lineLength > 0) {
+            processLine(listener);
+        }
+        dispatch(listener);
+    }
+
+    private static int indexOfLineEnd(ByteBuf chunk, int from, int to) {
+        return chunk.forEachByte(from, to - from, ByteProcessor.FIND_CRLF);
+    }
+
+    private void append(ByteBuf chunk, int from, int length) {
+        if (length == 0) {
+            return;
+        }
+        int needed = lineLength + length;
+        if (needed > maxEventBytes) {
+            throw new FramingException("SSE line longer than " + maxEventBytes + " bytes");
+        }
+        if (needed > line.length) {
+            line = Arrays.copyOf(line, Math.max(needed, line.length * 2));
+        }
+        chunk.getBytes(from, line, lineLength, length);
+        lineLength = needed;
+    }
+
+    private void processLine(Listener listener) {
+        int length = lineLength;
+        lineLength = 0;
+        if (length == 0) {
+            dispatch(listener);
+            return;
+        }
+        if (line[0] == ':') {
+            return; // comment, e.g. OpenRouter's ": OPENROUTER PROCESSING" keep-alives
+        }
+        int colon = indexOf(line, length, (byte) ':');
+        int nameEnd = colon < 0 ? length : colon;
+        int valueStart = colon < 0 ? length : colon + 1;
+        if (valueStart < length && line[valueStart] == ' ') {
+            valueStart++;
+        }
+        if (nameIs("data", nameEnd)) {
+            appendData(valueStart, length - valueStart);
+        } else if (nameIs("event", nameEnd)) {
+            eventType = new String(line, valueStart, length - valueStart, StandardCharsets.UTF_8);
+        }
+        // "id", "retry" and unknown fields carry nothing a translation needs
+    }
+
+    private void appendData(int from, int length) {
+        int needed = dataLength + (hasData ? 1 : 0) + length;
+        if (needed > maxEventBytes) {
+            throw new FramingException("SSE event larger than " + maxEventBytes + " bytes");
+        }
+        if (needed > data.length) {
+            data = Arrays.copyOf(data, Math.max(needed, data.length * 2));
+        }
+        if (hasData) {
+            data[dataLength++] = '\n';
+        }
+        System.arraycopy(line, from, data, dataLength, length);
+        dataLength += length;
+        hasData = true;
+    }
+
+    private void dispatch(Listener listener) {
+        if (hasData) {
+            String type = eventType;
+            int length = dataLength;
+            hasData = false;
+            dataLength = 0;
+            eventType = null;
+            listener.onEvent(type, data, length);
+        } else {
+            eventType = null;
+        }
+    }
+
+    private boolean nameIs(String name, int nameLength) {
+        if (nameLength != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < nameLength; i++) {
+            if (line[i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] bytes, int length, byte value) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

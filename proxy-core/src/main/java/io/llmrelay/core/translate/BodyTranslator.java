@@ -1,0 +1,40 @@
+package io.llmrelay.core.translate;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Rewrites one backend response body into the client's API, piece by piece as it arrives. One
+ * instance per response; confined to one thread. A translator never touches a channel: it reads
+ * buffers and hands new ones to an {@link Output}, so every corner is a plain unit test.
+ *
+ * <p>Failures are thrown as {@link io.llmrelay.core.api.RelayException}; the caller decides whether
+ * that becomes an error response or a last stream line.
+ */
+public interface BodyTranslator {
+
+    /** Where translated buffers go; the receiver owns each buffer it is given. */
+    interface Output {
+        ByteBufAllocator alloc();
+
+        void write(ByteBuf translated);
+    }
+
+    /** The client-facing content type of the translated body. */
+    String contentType();
+
+    /**
+     * True when the answer streams (each write should reach the client promptly); false when it is
+     * one body written at {@link #onEnd}.
+     */
+    boolean streaming();
+
+    /** The backend's response content type, before any content; may be null. */
+    default void onHead(String backendContentType) {}
+
+    /** Reads every readable byte of {@code piece}; the caller keeps ownership and releases it. */
+    void onContent(ByteBuf piece, Output out);
+
+    /** The backend body ended cleanly: write what is still owed (final chunk, whole body). */
+    void onEnd(Output out);
+}

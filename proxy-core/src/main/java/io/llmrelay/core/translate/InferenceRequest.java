@@ -1,0 +1,61 @@
+package io.llmrelay.core.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+
+/**
+ * An Ollama {@code /api/chat} or {@code /api/generate} request, checked and normalised: everything
+ * the OpenAI request is written from. Generate requests are already turned into messages, except in
+ * raw or fill-in-the-middle mode, which keep their prompt for {@code /v1/completions}.
+ *
+ * @param model the model name exactly as the client sent it (echoed back in every answer)
+ * @param keepAlive the requested keep-alive, or null when unset
+ * @param format null, the text node {@code "json"}, or a JSON schema object
+ * @param think null when unset
+ * @param tools null when absent or empty
+ * @param prompt for {@link Shape#COMPLETION}: the prompt sent verbatim; otherwise null
+ * @param suffix for {@link Shape#COMPLETION}: the fill-in-the-middle suffix, or null
+ */
+public record InferenceRequest(
+        Shape shape,
+        String model,
+        boolean stream,
+        Duration keepAlive,
+        EnumMap<SamplingOption, Object> options,
+        JsonNode format,
+        Think think,
+        ArrayNode tools,
+        boolean logprobs,
+        int topLogprobs,
+        List<ChatMessage> messages,
+        String prompt,
+        String suffix) {
+
+    /** Which OpenAI endpoint serves the request and which Ollama answer shape it gets. */
+    public enum Shape {
+        /** {@code /api/chat} → {@code /v1/chat/completions}; answers carry {@code message}. */
+        CHAT,
+        /** {@code /api/generate} → {@code /v1/chat/completions}; answers carry {@code response}. */
+        GENERATE,
+        /** raw or suffix {@code /api/generate} → {@code /v1/completions}; answers carry {@code response}. */
+        COMPLETION
+    }
+
+    /** True when the request only asks to load (or unload) the model: nothing to send upstream. */
+    public boolean loadOnly() {
+        return shape != Shape.COMPLETION && messages.isEmpty();
+    }
+
+    /** {@code unload} when keep_alive is zero, else {@code load}: the done_reason of a load-only request. */
+    public String loadReason() {
+        return keepAlive != null && keepAlive.isZero() ? "unload" : "load";
+    }
+
+    /** True when answers use {@code response} (generate) rather than {@code message} (chat). */
+    public boolean generateShape() {
+        return shape != Shape.CHAT;
+    }
+}

@@ -1,0 +1,87 @@
+package io.llmrelay.core.translate;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.api.Rfc3339;
+import io.llmrelay.core.json.Json;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Writes Ollama chat and generate answers: the same fields in the same order as the Ollama server,
+ * {@code message} for chat and {@code response} for generate, metrics only on the final chunk, and
+ * never an {@code error} key. One instance per answer.
+ */
+final class OllamaChunkWriter {
+
+    /** The six metrics of a final chunk; durations in nanoseconds. */
+    record Metrics(long totalDuration, long loadDuration, long promptEvalCount, long promptEvalDuration,
+            long evalCount, long evalDuration) {}
+
+    private final String model;
+    private final boolean generateShape;
+    private final Clocks clocks;
+    private final Rfc3339 timestamps = new Rfc3339();
+
+    OllamaChunkWriter(String model, boolean generateShape, Clocks clocks) {
+        this.model = model;
+        this.generateShape = generateShape;
+        this.clocks = clocks;
+    }
+
+    /**
+     * Appends one answer object to {@code out}. {@code doneReason} null means a {@code done:false}
+     * chunk; metrics may be null on a final chunk (load and unload answers carry none).
+     */
+    void write(ByteBuf out, String content, String thinking, ArrayNode logprobs, ArrayNode toolCalls,
+            String doneReason, Metrics metrics) {
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", model);
+            g.writeStringField("created_at", timestamps.utc(clocks.wall().instant()));
+            if (generateShape) {
+                g.writeStringField("response", content == null ? "" : content);
+                writeOptionalString(g, "thinking", thinking);
+                writeOptionalArray(g, "tool_calls", toolCalls);
+            } else {
+                g.writeObjectFieldStart("message");
+                g.writeStringField("role", "assistant");
+                g.writeStringField("content", content == null ? "" : content);
+                writeOptionalString(g, "thinking", thinking);
+                writeOptionalArray(g, "tool_calls", toolCalls);
+                g.writeEndObject();
+            }
+            writeOptionalArray(g, "logprobs", logprobs);
+            g.writeBooleanField("done", doneReason != null);
+            if (doneReason != null) {
+                g.writeStringField("done_reason", doneReason);
+                if (metrics != null) {
+                    g.writeNumberField("total_duration", metrics.totalDuration);
+                    g.writeNumberField("load_duration", metrics.loadDuration);
+                    g.writeNumberField("prompt_eval_count", metrics.promptEvalCount);
+                    g.writeNumberField("prompt_eval_duration", metrics.promptEvalDuration);
+                    g.writeNumberField("eval_count", metrics.evalCount);
+                    g.writeNumberField("eval_duration", metrics.evalDuration);
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeOptionalString(JsonGenerator g, String field, String value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            g.writeStringField(field, value);
+        }
+    }
+
+    private static void writeOptionalArray(JsonGenerator g, String field, ArrayNode value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            g.writeFieldName(field);
+            g.writeTree(value);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.llmrelay.core.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.json.Json;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Collects streamed OpenAI tool-call fragments by {@code index} (id and arguments concatenated, name
+ * set once) and hands them out whole, with {@code arguments} parsed into a JSON object, the shape
+ * every Ollama client requires.
+ */
+final class ToolCallAccumulator {
+
+    private static final class Call {
+        final StringBuilder id = new StringBuilder();
+        String name;
+        final StringBuilder arguments = new StringBuilder();
+    }
+
+    private final TreeMap<Integer, Call> calls = new TreeMap<>();
+
+    void add(ChatDelta.ToolFragment fragment) {
+        Call call = calls.computeIfAbsent(fragment.index(), i -> new Call());
+        if (fragment.id() != null) {
+            call.id.append(fragment.id());
+        }
+        if (fragment.name() != null && call.name == null) {
+            call.name = fragment.name();
+        }
+        if (fragment.arguments() != null) {
+            call.arguments.append(fragment.arguments());
+        }
+    }
+
+    boolean isEmpty() {
+        return calls.isEmpty();
+    }
+
+    /** The finished calls in Ollama shape: {@code [{"id","function":{"index","name","arguments":{...}}}]}. */
+    ArrayNode toOllama() {
+        ArrayNode out = Json.NODES.arrayNode(calls.size());
+        int position = 0;
+        for (Map.Entry<Integer, Call> e : calls.entrySet()) {
+            Call call = e.getValue();
+            if (call.name == null) {
+                throw new RelayException(502, "backend sent a tool call without a function name");
+            }
+            ObjectNode item = out.addObject();
+            item.put("id", call.id.length() > 0 ? call.id.toString() : ToolCallIds.stable(-1, position, call.name));
+            ObjectNode function = item.putObject("function");
+            function.put("index", position++);
+            function.put("name", call.name);
+            function.set("arguments", arguments(call));
+        }
+        return out;
+    }
+
+    private static JsonNode arguments(Call call) {
+        String text = call.arguments.toString().trim();
+        if (text.isEmpty()) {
+            return Json.NODES.objectNode();
+        }
+        try {
+            JsonNode parsed = Json.MAPPER.readTree(text);
+            if (parsed != null && parsed.isObject()) {
+                return parsed;
+            }
+        } catch (IOException notJson) {
+            // reported below
+        }
+        // never hand an Ollama client a string where it requires an object
+        throw new RelayException(502, "backend sent tool call \"" + call.name
+                + "\" with arguments that are not a JSON object: " + abbreviate(text));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+}

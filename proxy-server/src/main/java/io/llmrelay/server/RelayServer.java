@@ -1,0 +1,150 @@
+package io.llmrelay.server;
+
+import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.server.endpoint.Endpoints;
+import io.llmrelay.server.exchange.ShutdownEvent;
+import io.llmrelay.server.http.ServerInitializer;
+import io.llmrelay.server.upstream.Backend;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running proxy: the event loops, the listening socket, the backends with their pools, and the
+ * background refresh of model lists. {@link #close()} drains: it stops accepting, lets running
+ * answers finish (up to a deadline), then closes everything.
+ */
+public final class RelayServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+
+    private final RelayConfig config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final DnsAddressResolverGroup resolver;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final Relay relay;
+    private final Channel serverChannel;
+
+    private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup)
+            throws InterruptedException {
+        this.config = config;
+        this.transport = transport;
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(transport.datagramChannel)
+                .socketChannelType(transport.socketChannel));
+        List<Backend> backends = new ArrayList<>();
+        for (BackendConfig b : config.backends()) {
+            backends.add(new Backend(b, config, group, transport, resolver));
+        }
+        this.relay = new Relay(config, backends, Clocks.SYSTEM);
+        this.serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // small enough that "not writable" means a slow client, large enough for a burst of events
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new ServerInitializer(relay, Endpoints.dispatcher(), clients))
+                .bind(config.host(), config.port())
+                .sync()
+                .channel();
+        scheduleModelRefresh();
+    }
+
+    /** Starts a proxy with its own event loops. */
+    public static RelayServer start(RelayConfig config) throws InterruptedException {
+        Transport transport = Transport.best();
+        int threads = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        EventLoopGroup group = transport.newGroup(threads, "relay");
+        try {
+            return new RelayServer(config, transport, group, true);
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** Starts a proxy on an existing group (shared with an in-process demo backend, or in tests). */
+    public static RelayServer start(RelayConfig config, Transport transport, EventLoopGroup group)
+            throws InterruptedException {
+        return new RelayServer(config, transport, group, false);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public Relay relay() {
+        return relay;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** Reads every backend's model list now and then every refresh period, on one of the loops. */
+    private void scheduleModelRefresh() {
+        long period = Math.max(1, config.modelsRefresh().toMillis());
+        for (Backend backend : relay.backends()) {
+            EventLoop loop = group.next();
+            Runnable refresh = () -> backend.catalog().get(loop, Duration.ZERO, (snapshot, error) -> {
+                if (error != null) {
+                    LOG.warn("cannot read the model list of backend {}: {}", backend.describe(), error);
+                } else {
+                    LOG.debug("backend {} lists {} models", backend.name(), snapshot.models().size());
+                }
+            });
+            loop.scheduleAtFixedRate(refresh, 0, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Graceful stop: no new connections, running answers get {@code drain} to finish. */
+    public void close(Duration drain) {
+        serverChannel.close().syncUninterruptibly();
+        clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownEvent.INSTANCE));
+        if (!clients.newCloseFuture().awaitUninterruptibly(drain.toMillis())) {
+            LOG.warn("closing {} connections that did not finish within {} s", clients.size(), drain.toSeconds());
+            clients.close().awaitUninterruptibly(1000);
+        }
+        for (Backend backend : relay.backends()) {
+            backend.closeIdle();
+        }
+        resolver.close();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,168 @@
+package io.llmrelay.server.cli;
+
+import io.llmrelay.core.backend.BackendFlavor;
+import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.server.RelayServer;
+import io.llmrelay.server.RelayVersion;
+import io.llmrelay.server.Transport;
+import io.llmrelay.server.demo.DemoBackend;
+import io.netty.channel.EventLoopGroup;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code llm-relay serve}: runs the proxy until SIGINT/SIGTERM, then drains and stops. */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
+        description = {
+            "Serve the Ollama and OpenAI APIs on one port, translating to an OpenAI-compatible backend.",
+            "Without a backend (no --backend, OPENAI_API_BASE_URL or OPENROUTER_API_KEY) the built-in demo backend is used."
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (env HOST; default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (env PROXY_PORT or PORT; default 11434).")
+    Integer port;
+
+    @Option(names = "--backend", paramLabel = "URL",
+            description = "Base URL of an OpenAI-compatible backend, e.g. http://localhost:8000/v1 (env OPENAI_API_BASE_URL).")
+    String backend;
+
+    @Option(names = "--backend-type", paramLabel = "TYPE",
+            description = "Backend flavour: openai-compatible, openai, openrouter, vllm, llamacpp, lmstudio "
+                    + "(default: guessed from the URL).")
+    String backendType;
+
+    @Option(names = "--backend-name", paramLabel = "NAME", description = "Name of the backend in logs and errors.")
+    String backendName;
+
+    @Option(names = "--api-key-env", paramLabel = "NAME",
+            description = "Name of the environment variable that holds the backend's API key (the key itself is never a flag).")
+    String apiKeyEnv;
+
+    @Option(names = "--log-format", paramLabel = "json|text",
+            description = "Log format (env LOG_FORMAT; default text on a terminal, json otherwise).")
+    String logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "Log level (env LOG_LEVEL; default INFO).")
+    String logLevel;
+
+    @Option(names = "--max-request-bytes", paramLabel = "N", description = "Largest accepted request body (default 64 MiB).")
+    Integer maxRequestBytes;
+
+    @Option(names = "--event-loops", paramLabel = "N", description = "I/O threads (default: one per core).")
+    Integer eventLoops;
+
+    @Option(names = "--connect-timeout", paramLabel = "S", description = "Seconds to open a backend connection (default 10).")
+    Integer connectTimeout;
+
+    @Option(names = "--upstream-idle-timeout", paramLabel = "S",
+            description = "Seconds a backend may stay silent before or between chunks (default 300).")
+    Integer upstreamIdleTimeout;
+
+    @Option(names = "--client-stall-timeout", paramLabel = "S",
+            description = "Seconds a client may take no data before its stream is dropped (default 60).")
+    Integer clientStallTimeout;
+
+    @Option(names = "--models-refresh", paramLabel = "S", description = "Seconds between reads of the backends' model lists (default 60).")
+    Integer modelsRefresh;
+
+    @Option(names = "--demo-token-delay-ms", paramLabel = "MS",
+            description = "Pause between tokens of the built-in demo backend (default 40).")
+    Integer demoTokenDelayMs;
+
+    @Override
+    public Integer call() throws Exception {
+        ServeSettings settings;
+        try {
+            settings = ServeSettings.resolve(flags(), System.getenv(), System.console() != null);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("llm-relay: " + e.getMessage());
+            return 2;
+        }
+        LogSetup.configure(settings.logFormat, settings.logLevel);
+        Logger log = LoggerFactory.getLogger("llm_relay");
+        Transport transport = Transport.best();
+        int threads = settings.eventLoops > 0 ? settings.eventLoops : Runtime.getRuntime().availableProcessors();
+        EventLoopGroup group = transport.newGroup(threads, "relay");
+        DemoBackend demo = null;
+        RelayServer server;
+        try {
+            BackendConfig backend;
+            if (settings.backend == null) {
+                demo = DemoBackend.start(group, transport, "127.0.0.1", 0, settings.demoTokenDelay);
+                backend = new BackendConfig("demo", URI.create(demo.baseUrl()), BackendFlavor.GENERIC, null);
+                log.info("No backend configured: serving the built-in demo backend at {} (models 'demo' and "
+                        + "'demo-embed'). Use --backend URL, OPENAI_API_BASE_URL or OPENROUTER_API_KEY for a real one.",
+                        demo.baseUrl());
+            } else {
+                backend = settings.backend.config();
+                log.info("Backend '{}' at {} ({}, from {}{})", backend.name(), backend.displayUrl(),
+                        backend.flavor().id(), settings.backend.source(),
+                        backend.apiKey() == null ? ", no API key" : ", API key from " + backend.apiKey().source());
+            }
+            server = RelayServer.start(settings.relayConfig(List.of(backend)), transport, group);
+        } catch (Exception e) {
+            log.error("llm-relay could not start on {}:{}: {}", settings.host, settings.port, e.toString());
+            if (demo != null) {
+                demo.close();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            LogSetup.flush();
+            return 1;
+        }
+        log.info("llm-relay {} listening on http://{}:{} ({} transport, {} event loops)", RelayVersion.version(),
+                settings.host, server.port(), transport.name().toLowerCase(), threads);
+        awaitShutdown(log, server, demo, group);
+        return 0;
+    }
+
+    private static void awaitShutdown(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group)
+            throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Shutting down: finishing running requests");
+            server.close(Duration.ofSeconds(10));
+            if (demo != null) {
+                demo.close();
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            log.info("Stopped");
+            LogSetup.flush();
+            stopped.countDown();
+        }, "llm-relay-shutdown"));
+        stopped.await();
+    }
+
+    private ServeSettings.Flags flags() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.host = host;
+        f.port = port;
+        f.backend = backend;
+        f.backendType = backendType;
+        f.backendName = backendName;
+        f.apiKeyEnv = apiKeyEnv;
+        f.logFormat = logFormat;
+        f.logLevel = logLevel;
+        f.maxRequestBytes = maxRequestBytes;
+        f.eventLoops = eventLoops;
+        f.connectTimeoutSeconds = connectTimeout;
+        f.upstreamIdleTimeoutSeconds = upstreamIdleTimeout;
+        f.clientStallTimeoutSeconds = clientStallTimeout;
+        f.modelsRefreshSeconds = modelsRefresh;
+        f.demoTokenDelayMs = demoTokenDelayMs;
+        return f;
+    }
+}

@@ -1,0 +1,93 @@
+package io.llmrelay.server.demo;
+
+import io.llmrelay.server.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The built-in demo backend: a small, deterministic OpenAI-compatible server with one chat model
+ * ({@code demo}), streamed one token per event at a configurable pace, and one embedding model
+ * ({@code demo-embed}). It runs in-process behind {@code serve} when no backend is configured, or
+ * standalone as {@code llm-relay mock-backend}.
+ */
+public final class DemoBackend implements AutoCloseable {
+
+    private final Channel serverChannel;
+    private final long tokenDelayNanos;
+    private final long startedAtSeconds = System.currentTimeMillis() / 1000;
+    private final AtomicInteger openStreams = new AtomicInteger();
+
+    private DemoBackend(EventLoopGroup group, Transport transport, String host, int port, Duration tokenDelay)
+            throws InterruptedException {
+        this.tokenDelayNanos = tokenDelay.toNanos();
+        DemoBackend self = this;
+        this.serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpObjectAggregator(16 * 1024 * 1024))
+                                .addLast(new DemoHandler(self));
+                    }
+                })
+                .bind(host, port)
+                .sync()
+                .channel();
+    }
+
+    /** Starts the demo backend on {@code host:port} (port 0: any free port). */
+    public static DemoBackend start(EventLoopGroup group, Transport transport, String host, int port,
+            Duration tokenDelay) throws InterruptedException {
+        return new DemoBackend(group, transport, host, port, tokenDelay);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The OpenAI base URL clients (and the proxy) use. */
+    public String baseUrl() {
+        InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort() + "/v1";
+    }
+
+    /** Streams being written right now; a client that disconnects ends its stream at once. */
+    public int openStreams() {
+        return openStreams.get();
+    }
+
+    long tokenDelayNanos() {
+        return tokenDelayNanos;
+    }
+
+    long startedAtSeconds() {
+        return startedAtSeconds;
+    }
+
+    void streamStarted() {
+        openStreams.incrementAndGet();
+    }
+
+    void streamEnded() {
+        openStreams.decrementAndGet();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+    }
+}

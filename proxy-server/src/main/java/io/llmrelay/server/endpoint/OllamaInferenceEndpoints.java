@@ -1,0 +1,126 @@
+package io.llmrelay.server.endpoint;
+
+import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.json.Json;
+import io.llmrelay.core.translate.ContentTypes;
+import io.llmrelay.core.translate.EmbedRequest;
+import io.llmrelay.core.translate.EmbeddingsTranslator;
+import io.llmrelay.core.translate.InferenceRequest;
+import io.llmrelay.core.translate.OllamaAnswerTranslator;
+import io.llmrelay.core.translate.OllamaAnswers;
+import io.llmrelay.core.translate.OllamaRequests;
+import io.llmrelay.core.translate.OpenAiRequestWriter;
+import io.llmrelay.server.Relay;
+import io.llmrelay.server.exchange.Exchange;
+import io.llmrelay.server.exchange.UpstreamRelay;
+import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.upstream.ModelCatalog;
+import io.llmrelay.server.upstream.UpstreamRequests;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Ollama's inference endpoints, translated to the backend's OpenAI API: {@code /api/chat} and
+ * {@code /api/generate} (one translation path), {@code /api/embed} and the legacy
+ * {@code /api/embeddings}. Load-only requests are answered without calling the backend.
+ */
+final class OllamaInferenceEndpoints {
+
+    private OllamaInferenceEndpoints() {}
+
+    static void chat(Exchange ex) {
+        infer(ex, OllamaRequests.chat(RequestBodies.json(ex.request().content())));
+    }
+
+    static void generate(Exchange ex) {
+        infer(ex, OllamaRequests.generate(RequestBodies.json(ex.request().content())));
+    }
+
+    static void embed(Exchange ex) {
+        embed(ex, OllamaRequests.embed(RequestBodies.json(ex.request().content())));
+    }
+
+    static void legacyEmbeddings(Exchange ex) {
+        embed(ex, OllamaRequests.legacyEmbeddings(RequestBodies.json(ex.request().content())));
+    }
+
+    private static void infer(Exchange ex, InferenceRequest request) {
+        Relay relay = ex.relay();
+        Backend backend = target(ex, request.model());
+        ModelInfo known = known(backend, request.model());
+        if (request.loadOnly()) {
+            requireListed(backend, known, request.model());
+            remember(ex, backend, known, request.model(), request.keepAlive());
+            ex.respond(200, request.stream() ? ContentTypes.NDJSON : ContentTypes.JSON,
+                    OllamaAnswers.load(request, relay.clocks(), ex.alloc()));
+            return;
+        }
+        String backendModel = known != null ? known.id() : backend.catalog().resolve(request.model());
+        ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.inference(request, backendModel,
+                backend.config().flavor(), out));
+        ex.onSuccess(() -> remember(ex, backend, known, backendModel, request.keepAlive()));
+        UpstreamRelay.start(ex, backend,
+                UpstreamRequests.json(backend.config(), OpenAiRequestWriter.path(request), body, ex.requestId(), true),
+                new OllamaAnswerTranslator(request, ex.times(), relay.clocks(), relay.config().maxEventBytes()));
+    }
+
+    private static void embed(Exchange ex, EmbedRequest request) {
+        Backend backend = target(ex, request.model());
+        ModelInfo known = known(backend, request.model());
+        if (request.inputs().isEmpty()) {
+            requireListed(backend, known, request.model());
+            remember(ex, backend, known, request.model(), request.keepAlive());
+            String empty = request.legacy() ? "{\"embedding\":[]}"
+                    : "{\"model\":" + Json.NODES.textNode(request.model()) + ",\"embeddings\":[]}";
+            ex.respondJson(ByteBufUtil.writeUtf8(ex.alloc(), empty));
+            return;
+        }
+        String backendModel = known != null ? known.id() : backend.catalog().resolve(request.model());
+        ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, backendModel, out));
+        ex.onSuccess(() -> remember(ex, backend, known, backendModel, request.keepAlive()));
+        UpstreamRelay.start(ex, backend,
+                UpstreamRequests.json(backend.config(), "/embeddings", body, ex.requestId(), false),
+                new EmbeddingsTranslator(request, ex.times(), ex.relay().clocks()));
+    }
+
+    private static Backend target(Exchange ex, String model) {
+        ex.model(model);
+        Backend backend = ex.relay().backendFor(model);
+        ex.backendName(backend.name());
+        return backend;
+    }
+
+    /** The listed model a client means, or null when the list is unknown or lacks it. */
+    private static ModelInfo known(Backend backend, String model) {
+        ModelCatalog.Snapshot snapshot = backend.catalog().current();
+        return snapshot == null ? null : snapshot.find(model);
+    }
+
+    /** A load-only request for a model the backend does not list gets Ollama's 404. */
+    private static void requireListed(Backend backend, ModelInfo known, String model) {
+        if (known == null && backend.catalog().current() != null) {
+            throw RelayException.notFound("model '" + model + "' not found");
+        }
+    }
+
+    /** Counts the model as loaded for its keep-alive (for {@code /api/ps}); 0 unloads it. */
+    private static void remember(Exchange ex, Backend backend, ModelInfo known, String id, Duration keepAlive) {
+        ModelInfo info = known != null ? known : new ModelInfo(id, 0, "", 0, Set.of("completion"));
+        ex.relay().loadedModels().touch(backend.name(), info, keepAlive, ex.relay().clocks().wall().instant());
+    }
+
+    private static ByteBuf writeBody(Exchange ex, Consumer<ByteBuf> writer) {
+        ByteBuf body = ex.alloc().buffer(ex.request().content().readableBytes() + 256);
+        try {
+            writer.accept(body);
+            return body;
+        } catch (RuntimeException e) {
+            body.release();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.llmrelay.server.endpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.route.LoadedModels;
+import io.llmrelay.core.translate.ContentTypes;
+import io.llmrelay.core.translate.OllamaModels;
+import io.llmrelay.core.translate.OllamaRequests;
+import io.llmrelay.server.Relay;
+import io.llmrelay.server.exchange.Exchange;
+import io.llmrelay.server.upstream.Backend;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ollama's model endpoints, answered from the backends' model lists: list, show, ps, and pull of a
+ * model that is already served. Model management the proxy cannot do (push, create, copy, delete,
+ * blobs) gets a clear Ollama-shaped error.
+ */
+final class OllamaModelEndpoints {
+
+    /** Listing is what clients call to discover models: read it fresh, but let a burst share one read. */
+    private static final Duration LIST_MAX_AGE = Duration.ofSeconds(2);
+
+    private OllamaModelEndpoints() {}
+
+    /** {@code /api/tags}. */
+    static void tags(Exchange ex) {
+        Relay relay = ex.relay();
+        Backend backend = relay.backendFor(null);
+        ex.backendName(backend.name());
+        backend.catalog().get(ex.loop(), LIST_MAX_AGE, (snapshot, error) -> {
+            if (error != null || snapshot == null) {
+                ex.fail(502, error != null ? error : "backend " + backend.describe() + " gave no model list");
+                return;
+            }
+            List<OllamaModels.Listed> listed = new ArrayList<>(snapshot.models().size());
+            for (ModelInfo m : snapshot.models()) {
+                listed.add(new OllamaModels.Listed(m, relay.startedAt()));
+            }
+            ByteBuf out = ex.alloc().buffer(256 + 512 * listed.size());
+            OllamaModels.tags(listed, offset(relay), out);
+            ex.respondJson(out);
+        });
+    }
+
+    /** {@code /api/show}: details, {@code model_info} with the context length, capabilities. */
+    static void show(Exchange ex) {
+        String model = OllamaRequests.model(RequestBodies.json(ex.request().content()));
+        withModel(ex, model, "", (backend, info) -> {
+            ByteBuf out = ex.alloc().buffer(1024);
+            OllamaModels.show(new OllamaModels.Listed(info, ex.relay().startedAt()), backend.name(),
+                    offset(ex.relay()), out);
+            ex.respondJson(out);
+        });
+    }
+
+    /** {@code /api/ps}: the models clients used within their keep-alive. */
+    static void ps(Exchange ex) {
+        Relay relay = ex.relay();
+        List<OllamaModels.Loaded> loaded = new ArrayList<>();
+        for (LoadedModels.Entry e : relay.loadedModels().current(relay.clocks().wall().instant())) {
+            loaded.add(new OllamaModels.Loaded(e.model(), e.expiresAt()));
+        }
+        ByteBuf out = ex.alloc().buffer(128 + 512 * loaded.size());
+        OllamaModels.ps(loaded, offset(relay), out);
+        ex.respondJson(out);
+    }
+
+    /**
+     * {@code /api/pull}: a model the backend already serves is "pulled" at once (the stream ends
+     * with {@code status: success}, as ollama-js requires); anything else cannot be downloaded.
+     */
+    static void pull(Exchange ex) {
+        JsonNode body = RequestBodies.json(ex.request().content());
+        OllamaRequests.requireObject(body);
+        String model = OllamaRequests.model(body);
+        boolean stream = !body.path("stream").isBoolean() || body.path("stream").booleanValue();
+        String hint = ": llm-relay cannot download models, it serves the models its backends list";
+        withModel(ex, model, hint, (backend, info) -> {
+            String success = "{\"status\":\"success\"}";
+            if (stream) {
+                ex.respond(200, ContentTypes.NDJSON, ByteBufUtil.writeAscii(ex.alloc(), success + "\n"));
+            } else {
+                ex.respondJson(ByteBufUtil.writeAscii(ex.alloc(), success));
+            }
+        });
+    }
+
+    /** push, create, copy, delete, blobs: the proxy serves its backends' models and manages none. */
+    static void unsupported(Exchange ex) {
+        throw new RelayException(501, ex.method() + " " + ex.path() + " is not supported: llm-relay serves the models"
+                + " of its backends and cannot create, copy, delete or upload models");
+    }
+
+    private interface ModelAction {
+        void run(Backend backend, ModelInfo info);
+    }
+
+    /** Finds {@code model} in the backend's list (read again when older than the refresh period). */
+    private static void withModel(Exchange ex, String model, String notFoundHint, ModelAction action) {
+        ex.model(model);
+        Backend backend = ex.relay().backendFor(model);
+        ex.backendName(backend.name());
+        backend.catalog().get(ex.loop(), ex.relay().config().modelsRefresh(), (snapshot, error) -> {
+            ModelInfo info = snapshot == null ? null : snapshot.find(model);
+            if (info != null) {
+                action.run(backend, info);
+            } else if (snapshot == null) {
+                ex.fail(502, error != null ? error : "backend " + backend.describe() + " gave no model list");
+            } else {
+                ex.fail(404, "model '" + model + "' not found" + notFoundHint);
+            }
+        });
+    }
+
+    private static ZoneOffset offset(Relay relay) {
+        Instant now = relay.clocks().wall().instant();
+        return ZoneId.systemDefault().getRules().getOffset(now);
+    }
+}

@@ -1,0 +1,425 @@
+package io.llmrelay.server.exchange;
+
+import io.llmrelay.core.api.ClientApi;
+import io.llmrelay.core.api.ErrorBodies;
+import io.llmrelay.core.api.ExchangeTimes;
+import io.llmrelay.core.translate.ContentTypes;
+import io.llmrelay.server.Relay;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client request and its answer. Owns the request (released when the exchange completes) and
+ * is the only writer of the response, so the error shape, the deferred status line and the access
+ * log live in one place. Confined to the client channel's event loop.
+ *
+ * <p>An answer is written whole ({@link #respond}), or streamed: {@link #startResponse}, then
+ * {@link #write}s, then {@link #end}. A streamed head is deferred until the first byte, so an
+ * error that happens before any output still gets its real status.
+ */
+public final class Exchange {
+
+    /** How an exchange ended, for the access log and metrics. */
+    public enum Outcome {
+        OK("ok"), ERROR("error"), CLIENT_CLOSED("client_closed"), CLIENT_STALLED("client_stalled");
+
+        private final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+
+    private final ChannelHandlerContext ctx;
+    private final FullHttpRequest request;
+    private final ExchangeHandler owner;
+    private final Relay relay;
+    private final String requestId;
+    private final String path;
+    private final ClientApi api;
+    private final ExchangeTimes times;
+
+    private String model;
+    private String backendName;
+    private int status;
+    private long bytesOut;
+    private Outcome outcome = Outcome.OK;
+    private String error;
+    private HttpResponse pendingHead;
+    private boolean headWritten;
+    private String streamContentType;
+    private boolean done;
+    private Runnable onCancel;
+    private Runnable onWritable;
+    private Runnable onSuccess;
+    private ScheduledFuture<?> stallTimer;
+    private HttpHeaders extraHeaders;
+
+    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, ExchangeHandler owner, Relay relay, String requestId,
+            String path, ClientApi api, long startNanos) {
+        this.ctx = ctx;
+        this.request = request;
+        this.owner = owner;
+        this.relay = relay;
+        this.requestId = requestId;
+        this.path = path;
+        this.api = api;
+        this.times = new ExchangeTimes(startNanos);
+    }
+
+    // ---- what endpoints read
+
+    public FullHttpRequest request() {
+        return request;
+    }
+
+    public Relay relay() {
+        return relay;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public HttpMethod method() {
+        return request.method();
+    }
+
+    public ClientApi api() {
+        return api;
+    }
+
+    public ExchangeTimes times() {
+        return times;
+    }
+
+    public EventLoop loop() {
+        return ctx.channel().eventLoop();
+    }
+
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    public boolean isDone() {
+        return done;
+    }
+
+    /** The model the client named, for logs and metrics. */
+    public void model(String model) {
+        this.model = model;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public void backendName(String name) {
+        this.backendName = name;
+    }
+
+    public String backendName() {
+        return backendName;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    /** Runs when the exchange is abandoned (client gone or stalled): close what serves it. */
+    public void onCancel(Runnable onCancel) {
+        this.onCancel = onCancel;
+    }
+
+    /** Runs when the exchange completes with a successful answer (not an error, not abandoned). */
+    public void onSuccess(Runnable onSuccess) {
+        this.onSuccess = onSuccess;
+    }
+
+    /** Runs when the client can take data again after {@link #flushAndCheckWritable()} said no. */
+    public void onWritable(Runnable onWritable) {
+        this.onWritable = onWritable;
+    }
+
+    /** A header to add to whatever answer this exchange writes. */
+    public void responseHeader(CharSequence name, Object value) {
+        if (extraHeaders == null) {
+            extraHeaders = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        }
+        extraHeaders.set(name, value);
+    }
+
+    // ---- whole answers
+
+    /** A whole answer with a body (for HEAD: the headers only, with the body's length). */
+    public void respond(int statusCode, String contentType, ByteBuf body) {
+        if (done) {
+            body.release();
+            return;
+        }
+        status = statusCode;
+        int length = body.readableBytes();
+        FullHttpResponse response;
+        if (request.method().equals(HttpMethod.HEAD)) {
+            body.release();
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode));
+        } else {
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode), body);
+        }
+        if (extraHeaders != null) {
+            response.headers().set(extraHeaders);
+        }
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, length)
+                .set(X_REQUEST_ID, requestId);
+        headWritten = true;
+        markFirstByte();
+        bytesOut += length;
+        ctx.writeAndFlush(response);
+        complete();
+    }
+
+    /** A 200 JSON answer. */
+    public void respondJson(ByteBuf body) {
+        respond(200, ContentTypes.JSON, body);
+    }
+
+    /**
+     * Fails the exchange with a message in the caller's API shape. Before any output that is a
+     * proper error response with {@code statusCode}; once a stream has started, the status is
+     * already sent, so the stream ends with one last error line (NDJSON) or event (SSE).
+     */
+    public void fail(int statusCode, String message) {
+        if (done) {
+            return;
+        }
+        outcome = Outcome.ERROR;
+        error = message;
+        if (!headWritten) {
+            pendingHead = null;
+            respond(statusCode, ContentTypes.JSON, ErrorBodies.body(ctx.alloc(), api, statusCode, message));
+            return;
+        }
+        if (streamContentType != null) {
+            ClientApi shape = streamContentType.startsWith(ContentTypes.SSE) ? ClientApi.OPENAI : ClientApi.OLLAMA;
+            write(ErrorBodies.streamTerminator(ctx.alloc(), shape, statusCode, message));
+            end();
+        } else {
+            // a whole JSON body was being passed through: it cannot be mended, only cut off
+            ctx.close();
+            complete();
+        }
+    }
+
+    /** Forwards a backend's own error body unchanged (it is already in the caller's API shape). */
+    public void failWithBody(int statusCode, String message, ByteBuf body) {
+        if (done || headWritten) {
+            body.release();
+            fail(statusCode, message);
+            return;
+        }
+        outcome = Outcome.ERROR;
+        error = message;
+        respond(statusCode, ContentTypes.JSON, body);
+    }
+
+    // ---- streamed answers
+
+    /**
+     * Prepares a streamed (chunked) answer. The head goes out with the first {@link #write}, or at
+     * once when {@code now}. {@code extra} may carry headers to copy (pass-through), or be null.
+     */
+    public void startResponse(int statusCode, String contentType, HttpHeaders extra, boolean now) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode));
+        if (extra != null) {
+            head.headers().set(extra);
+        }
+        if (extraHeaders != null) {
+            head.headers().add(extraHeaders);
+        }
+        if (contentType != null) {
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        if (!head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        head.headers().set(X_REQUEST_ID, requestId);
+        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        streamContentType = type != null && (type.startsWith(ContentTypes.SSE) || type.startsWith(ContentTypes.NDJSON))
+                ? type : null;
+        status = statusCode;
+        pendingHead = head;
+        if (now) {
+            writeHead();
+        }
+    }
+
+    /** Writes one piece of the body (owned by the write). Flushing is separate, once per read burst. */
+    public void write(ByteBuf piece) {
+        if (done) {
+            piece.release();
+            return;
+        }
+        if (!headWritten) {
+            writeHead();
+        }
+        bytesOut += piece.readableBytes();
+        ctx.write(new DefaultHttpContent(piece), ctx.voidPromise());
+    }
+
+    /** Flushes, and says whether the client can take more now. If not, a stall timer starts. */
+    public boolean flushAndCheckWritable() {
+        if (done) {
+            return false;
+        }
+        ctx.flush();
+        if (ctx.channel().isWritable()) {
+            return true;
+        }
+        if (stallTimer == null) {
+            long stall = relay.config().timeouts().clientStall().toNanos();
+            stallTimer = loop().schedule(this::clientStalled, stall, TimeUnit.NANOSECONDS);
+        }
+        return false;
+    }
+
+    /** Ends a streamed answer. */
+    public void end() {
+        if (done) {
+            return;
+        }
+        if (!headWritten) {
+            writeHead();
+        }
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        complete();
+    }
+
+    private void writeHead() {
+        HttpResponse head = pendingHead;
+        pendingHead = null;
+        headWritten = true;
+        markFirstByte();
+        ctx.write(head, ctx.voidPromise());
+    }
+
+    private void markFirstByte() {
+        if (times.firstByte == 0) {
+            times.firstByte = relay.clocks().nanoTime();
+        }
+    }
+
+    // ---- life cycle, driven by the connection handler
+
+    void clientWritabilityChanged() {
+        if (!done && ctx.channel().isWritable()) {
+            if (stallTimer != null) {
+                stallTimer.cancel(false);
+                stallTimer = null;
+            }
+            if (onWritable != null) {
+                onWritable.run();
+            }
+        }
+    }
+
+    /** The client closed its connection: abandon the work at once. */
+    void clientClosed() {
+        if (done) {
+            return;
+        }
+        outcome = Outcome.CLIENT_CLOSED;
+        if (!headWritten) {
+            status = 499; // nginx's and Ollama's "client closed request"
+        }
+        cancelWork();
+        complete();
+    }
+
+    private void clientStalled() {
+        stallTimer = null;
+        if (done) {
+            return;
+        }
+        outcome = Outcome.CLIENT_STALLED;
+        error = "client took no data for " + relay.config().timeouts().clientStall().toSeconds() + " s";
+        cancelWork();
+        ctx.close();
+        complete();
+    }
+
+    private void cancelWork() {
+        Runnable cancel = onCancel;
+        onCancel = null;
+        if (cancel != null) {
+            cancel.run();
+        }
+    }
+
+    private void complete() {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (stallTimer != null) {
+            stallTimer.cancel(false);
+            stallTimer = null;
+        }
+        onCancel = null;
+        onWritable = null;
+        if (pendingHead != null) {
+            pendingHead = null;
+        }
+        long end = relay.clocks().nanoTime();
+        Runnable success = onSuccess;
+        onSuccess = null;
+        if (success != null && outcome == Outcome.OK && status < 400) {
+            success.run();
+        }
+        request.release();
+        AccessLog.log(this, end);
+        owner.exchangeDone(this);
+    }
+}

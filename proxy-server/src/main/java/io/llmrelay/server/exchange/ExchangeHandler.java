@@ -1,0 +1,188 @@
+package io.llmrelay.server.exchange;
+
+import io.llmrelay.core.api.ClientApi;
+import io.llmrelay.server.Relay;
+import io.llmrelay.server.http.Routes;
+import io.llmrelay.core.api.ErrorBodies;
+import io.llmrelay.core.translate.ContentTypes;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a client connection: turns each aggregated request into an {@link Exchange}
+ * and hands it to the {@link Dispatcher}. One instance per connection; runs on the connection's
+ * event loop, so its fields need no synchronisation.
+ *
+ * <p>Takes ownership of every {@code FullHttpRequest} it receives (the exchange releases it);
+ * releases anything else. Reads are pulled: one request at a time, the next one only when the
+ * current exchange has ended (a read stays pending meanwhile, to notice a client that leaves).
+ */
+public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangeHandler.class);
+
+    private final Relay relay;
+    private final Dispatcher dispatcher;
+    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>(2);
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private boolean dispatching;
+    private boolean closing;
+
+    public ExchangeHandler(Relay relay, Dispatcher dispatcher) {
+        this.relay = relay;
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        FullHttpRequest request = (FullHttpRequest) msg;
+        if (request.decoderResult().isFailure()) {
+            rejectMalformed(request);
+            return;
+        }
+        queued.add(request);
+        if (current == null) {
+            dispatchQueued();
+        }
+    }
+
+    /** Called by an exchange when its answer is complete. */
+    void exchangeDone(Exchange exchange) {
+        if (current == exchange) {
+            current = null;
+        }
+        if (closing) {
+            closeAfterWrites();
+            return;
+        }
+        if (!dispatching) {
+            dispatchQueued();
+        }
+    }
+
+    private void dispatchQueued() {
+        dispatching = true;
+        try {
+            FullHttpRequest next;
+            while (current == null && (next = queued.poll()) != null) {
+                current = newExchange(next);
+                dispatcher.dispatch(current);
+            }
+        } finally {
+            dispatching = false;
+        }
+        if (queued.isEmpty() && ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    private Exchange newExchange(FullHttpRequest request) {
+        String given = request.headers().get(Exchange.X_REQUEST_ID);
+        String id = given != null && !given.isBlank() && given.length() <= 200 ? given : UUID.randomUUID().toString();
+        String path = Routes.pathOf(request.uri());
+        ClientApi api = Routes.apiOf(path);
+        return new Exchange(ctx, request, this, relay, id, path, api, relay.clocks().nanoTime());
+    }
+
+    /** A request the codec could not parse: answer in the caller's shape, then close (the stream is lost). */
+    private void rejectMalformed(FullHttpRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        String uri = request.uri();
+        request.release();
+        int status = cause instanceof TooLongHttpHeaderException ? 431
+                : cause instanceof TooLongHttpLineException ? 414 : 400;
+        String message = "malformed HTTP request: " + (cause == null ? "unknown error" : cause.getMessage());
+        ByteBuf body = ErrorBodies.body(ctx.alloc(), Routes.apiOf(uri == null ? "" : uri), status, message);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, ContentTypes.JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void closeAfterWrites() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.clientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Exchange abandoned = current;
+        current = null;
+        dispatching = true; // nothing more to dispatch on a closed connection
+        if (abandoned != null) {
+            abandoned.clientClosed();
+        }
+        FullHttpRequest request;
+        while ((request = queued.poll()) != null) {
+            request.release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (current == null) {
+                ctx.close(); // an idle keep-alive connection
+            }
+            return;
+        }
+        if (evt instanceof ShutdownEvent) {
+            closing = true;
+            if (current == null) {
+                closeAfterWrites();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection error: {}", cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,218 @@
+package io.llmrelay.server.exchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrelay.core.api.ClientApi;
+import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.json.Json;
+import io.llmrelay.core.translate.BodyTranslator;
+import io.llmrelay.core.translate.ErrorMessages;
+import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.upstream.UpstreamCall;
+import io.llmrelay.server.upstream.UpstreamFailure;
+import io.llmrelay.server.upstream.UpstreamRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Carries one backend response to one exchange: passed through as bytes, or rewritten by a
+ * {@link BodyTranslator} as it arrives. A backend error (4xx/5xx) keeps its status and its message,
+ * in the caller's API shape. Backend reads follow the client: when the client cannot take more,
+ * the backend is not read until it can.
+ *
+ * <p>Runs on the exchange's event loop. Borrows each backend buffer: pass-through retains a slice
+ * for the client write; translation reads it and writes new buffers.
+ */
+public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslator.Output {
+
+    /** Beyond this an error body is cut: only its message matters. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    /** Response headers that describe the hop, not the content; never copied to the client. */
+    private static final Set<String> HOP_HEADERS = Set.of("connection", "keep-alive", "transfer-encoding",
+            "proxy-connection", "upgrade", "trailer", "te", "x-request-id");
+
+    private final Exchange exchange;
+    private final Backend backend;
+    private final BodyTranslator translator; // null: pass the body through untouched
+    private UpstreamCall call;
+    private int errorStatus;
+    private ByteBuf errorBody;
+    private ByteBuf wholeAnswer;
+
+    private UpstreamRelay(Exchange exchange, Backend backend, BodyTranslator translator) {
+        this.exchange = exchange;
+        this.backend = backend;
+        this.translator = translator;
+    }
+
+    /** Sends {@code request} to {@code backend} and answers {@code exchange} from the response. */
+    public static void start(Exchange exchange, Backend backend, UpstreamRequest request, BodyTranslator translator) {
+        UpstreamRelay relay = new UpstreamRelay(exchange, backend, translator);
+        exchange.backendName(backend.name());
+        relay.call = new UpstreamCall(backend, exchange.loop(), request, relay, exchange.times(),
+                exchange.relay().clocks(), exchange.relay().config().timeouts().upstreamIdle());
+        exchange.onCancel(relay::abandon);
+        exchange.onWritable(relay.call::resume);
+        relay.call.start();
+    }
+
+    @Override
+    public void onHead(HttpResponse head) {
+        int status = head.status().code();
+        if (status >= 400) {
+            errorStatus = status;
+            errorBody = exchange.alloc().buffer(256);
+            return;
+        }
+        String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (translator == null) {
+            exchange.startResponse(status, null, endToEndHeaders(head.headers()), true);
+        } else {
+            translator.onHead(contentType);
+            if (translator.streaming()) {
+                exchange.startResponse(200, translator.contentType(), null, false);
+            }
+        }
+    }
+
+    @Override
+    public void onContent(ByteBuf content) {
+        if (errorBody != null) {
+            int room = MAX_ERROR_BODY - errorBody.readableBytes();
+            if (room > 0) {
+                errorBody.writeBytes(content, content.readerIndex(), Math.min(room, content.readableBytes()));
+            }
+            return;
+        }
+        if (translator == null) {
+            exchange.write(content.retainedSlice());
+            return;
+        }
+        try {
+            translator.onContent(content, this);
+        } catch (RelayException e) {
+            abandon();
+            exchange.fail(e.status(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        if (errorBody != null) {
+            answerBackendError();
+            return;
+        }
+        if (translator == null) {
+            exchange.end();
+            return;
+        }
+        try {
+            translator.onEnd(this);
+        } catch (RelayException e) {
+            release();
+            exchange.fail(e.status(), e.getMessage());
+            return;
+        }
+        if (translator.streaming()) {
+            exchange.end();
+        } else {
+            ByteBuf answer = wholeAnswer != null ? wholeAnswer : exchange.alloc().buffer(0);
+            wholeAnswer = null;
+            exchange.respond(200, translator.contentType(), answer);
+        }
+    }
+
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+        release();
+        exchange.fail(failure.status(), failure.message());
+    }
+
+    @Override
+    public boolean onBatchEnd() {
+        return exchange.flushAndCheckWritable();
+    }
+
+    // ---- BodyTranslator.Output
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return exchange.alloc();
+    }
+
+    @Override
+    public void write(ByteBuf translated) {
+        if (translator.streaming()) {
+            exchange.write(translated);
+        } else if (wholeAnswer == null) {
+            wholeAnswer = translated;
+        } else {
+            wholeAnswer = exchange.alloc().compositeBuffer().addComponents(true, wholeAnswer, translated);
+        }
+    }
+
+    // ----
+
+    /** The client is gone or the answer failed: stop the backend and drop what was collected. */
+    private void abandon() {
+        call.cancel();
+        release();
+    }
+
+    private void release() {
+        if (errorBody != null) {
+            errorBody.release();
+            errorBody = null;
+        }
+        if (wholeAnswer != null) {
+            wholeAnswer.release();
+            wholeAnswer = null;
+        }
+    }
+
+    /**
+     * The backend refused: same status, its message in the caller's shape. An OpenAI caller gets a
+     * well-formed OpenAI error body exactly as the backend sent it.
+     */
+    private void answerBackendError() {
+        ByteBuf body = errorBody;
+        errorBody = null;
+        JsonNode json = null;
+        try {
+            json = Json.parse(body);
+        } catch (IOException | RuntimeException notJson) {
+            // a proxy's HTML page or plain text
+        }
+        String message = ErrorMessages.fromBody(json);
+        if (message == null) {
+            String text = body.toString(StandardCharsets.UTF_8).strip();
+            message = text.isEmpty() ? "no details" : text.length() > 500 ? text.substring(0, 500) + "..." : text;
+        }
+        message = "backend " + backend.name() + " answered " + errorStatus + ": " + message;
+        if (exchange.api() == ClientApi.OPENAI && json != null && json.path("error").isObject()) {
+            exchange.failWithBody(errorStatus, message, body);
+        } else {
+            body.release();
+            exchange.fail(errorStatus, message);
+        }
+    }
+
+    private static HttpHeaders endToEndHeaders(HttpHeaders backend) {
+        HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        for (Map.Entry<String, String> h : backend) {
+            if (!HOP_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                out.add(h.getKey(), h.getValue());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,70 @@
+package io.llmrelay.server.http;
+
+import io.llmrelay.core.api.ClientApi;
+import io.llmrelay.core.api.ErrorBodies;
+import io.llmrelay.core.translate.ContentTypes;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Aggregates request bodies up to a cap (requests are small JSON and are rewritten whole; responses
+ * are never aggregated). Beyond the cap it answers 413 in the caller's API shape instead of Netty's
+ * empty one, and closes the connection, since the rest of the body cannot be skipped cheaply.
+ *
+ * <p>Runs on the client channel's event loop. Releases the parts it aggregates; passes on one
+ * {@code FullHttpRequest} per request, which the next handler owns.
+ */
+public final class RequestBodyLimit extends HttpObjectAggregator {
+
+    private final int maxBytes;
+
+    public RequestBodyLimit(int maxBytes) {
+        super(maxBytes, true);
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (response instanceof FullHttpResponse
+                && ((FullHttpResponse) response).status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+            ReferenceCountUtil.release(response);
+            return tooLarge(pipeline.firstContext(), (HttpRequest) start);
+        }
+        return response;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        if (!(oversized instanceof HttpRequest)) {
+            ctx.close();
+            return;
+        }
+        ctx.writeAndFlush(tooLarge(ctx, (HttpRequest) oversized)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpRequest request) {
+        ClientApi api = Routes.apiOf(request.uri());
+        String message = "request body too large: the limit is " + maxBytes + " bytes";
+        ByteBuf body = ErrorBodies.body(ctx.alloc(), api, 413, message);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, body);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, ContentTypes.JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return response;
+    }
+}

@@ -1,0 +1,66 @@
+package io.llmrelay.server.http;
+
+import io.llmrelay.core.api.ClientApi;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.Set;
+
+/** Every path the proxy serves, with its methods and the API its callers speak. */
+public enum Route {
+    ROOT("/", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
+    VERSION("/api/version", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
+    TAGS("/api/tags", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
+    PS("/api/ps", ClientApi.OLLAMA, HttpMethod.GET),
+    SHOW("/api/show", ClientApi.OLLAMA, HttpMethod.POST),
+    CHAT("/api/chat", ClientApi.OLLAMA, HttpMethod.POST),
+    GENERATE("/api/generate", ClientApi.OLLAMA, HttpMethod.POST),
+    EMBED("/api/embed", ClientApi.OLLAMA, HttpMethod.POST),
+    EMBEDDINGS("/api/embeddings", ClientApi.OLLAMA, HttpMethod.POST),
+    PULL("/api/pull", ClientApi.OLLAMA, HttpMethod.POST),
+    PUSH("/api/push", ClientApi.OLLAMA, HttpMethod.POST),
+    CREATE("/api/create", ClientApi.OLLAMA, HttpMethod.POST),
+    COPY("/api/copy", ClientApi.OLLAMA, HttpMethod.POST),
+    DELETE("/api/delete", ClientApi.OLLAMA, HttpMethod.DELETE),
+    BLOBS("/api/blobs/", ClientApi.OLLAMA, HttpMethod.HEAD, HttpMethod.POST),
+    OPENAI_CHAT("/v1/chat/completions", ClientApi.OPENAI, HttpMethod.POST),
+    OPENAI_COMPLETIONS("/v1/completions", ClientApi.OPENAI, HttpMethod.POST),
+    OPENAI_EMBEDDINGS("/v1/embeddings", ClientApi.OPENAI, HttpMethod.POST),
+    OPENAI_MODELS("/v1/models", ClientApi.OPENAI, HttpMethod.GET),
+    OPENAI_MODEL("/v1/models/", ClientApi.OPENAI, HttpMethod.GET),
+    HEALTH("/health", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD);
+
+    private final String path;
+    private final ClientApi api;
+    private final Set<HttpMethod> methods;
+
+    Route(String path, ClientApi api, HttpMethod... methods) {
+        this.path = path;
+        this.api = api;
+        this.methods = Set.of(methods);
+    }
+
+    public ClientApi api() {
+        return api;
+    }
+
+    public boolean allows(HttpMethod method) {
+        return methods.contains(method);
+    }
+
+    /** The {@code Allow} header value for a 405. */
+    public String allowHeader() {
+        StringBuilder sb = new StringBuilder();
+        for (HttpMethod m : methods) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(m.name());
+        }
+        return sb.toString();
+    }
+
+    /** True when this route's path is a prefix that takes a parameter (blobs, a model id). */
+    boolean isPrefix() {
+        return path.endsWith("/") && path.length() > 1;
+    }
+
+    String path() {
+        return path;
+    }
+}

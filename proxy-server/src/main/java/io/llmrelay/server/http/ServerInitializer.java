@@ -1,0 +1,60 @@
+package io.llmrelay.server.http;
+
+import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.server.Relay;
+import io.llmrelay.server.exchange.Dispatcher;
+import io.llmrelay.server.exchange.ExchangeHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client pipeline: HTTP/1.1 codec → idle timeout → keep-alive → request body cap (413) → one
+ * request per read → the exchange handler. Responses are written chunk by chunk; nothing on the
+ * response path aggregates or compresses.
+ */
+public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final Relay relay;
+    private final Dispatcher dispatcher;
+    private final ChannelGroup clients;
+
+    public ServerInitializer(Relay relay, Dispatcher dispatcher, ChannelGroup clients) {
+        this.relay = relay;
+        this.dispatcher = dispatcher;
+        this.clients = clients;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        clients.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        addHttp(p);
+        addTimeouts(p);
+        addRequestHandling(p);
+    }
+
+    private static void addHttp(ChannelPipeline p) {
+        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(8192, 32 * 1024, 16 * 1024));
+    }
+
+    private void addTimeouts(ChannelPipeline p) {
+        long idle = relay.config().timeouts().clientIdle().toMillis();
+        p.addLast(PipelineNames.CLIENT_IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+    }
+
+    private void addRequestHandling(ChannelPipeline p) {
+        RelayConfig config = relay.config();
+        p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
+        p.addLast(PipelineNames.BODY_LIMIT, new RequestBodyLimit(config.maxRequestBytes()));
+        // the aggregator may decode several pipelined requests from one read; release them one by one
+        p.addLast(PipelineNames.FLOW_CONTROL, new FlowControlHandler());
+        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(relay, dispatcher));
+    }
+}

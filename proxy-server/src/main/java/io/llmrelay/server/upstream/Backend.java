@@ -1,0 +1,116 @@
+package io.llmrelay.server.upstream;
+
+import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.server.Transport;
+import io.llmrelay.server.http.PipelineNames;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * A backend at run time: its configuration, its model catalog, and one connection pool per event
+ * loop of the server (created up front, so lookups need no locking).
+ */
+public final class Backend {
+
+    private static final int MAX_IDLE_PER_LOOP = 256;
+
+    private final BackendConfig config;
+    private final ModelCatalog catalog;
+    private final Map<EventExecutor, BackendPool> pools;
+
+    public Backend(BackendConfig config, RelayConfig relay, EventLoopGroup group, Transport transport,
+            AddressResolverGroup<InetSocketAddress> resolver) {
+        this.config = config;
+        SslContext ssl = config.tls() ? clientTls() : null;
+        Map<EventExecutor, BackendPool> byLoop = new IdentityHashMap<>();
+        for (EventExecutor executor : group) {
+            EventLoop loop = (EventLoop) executor;
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(loop)
+                    .channel(transport.socketChannel)
+                    .resolver(resolver)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) relay.timeouts().connect().toMillis());
+            BackendPool pool = new BackendPool(loop, bootstrap, config.host(), config.port(), MAX_IDLE_PER_LOOP);
+            long poolIdle = relay.timeouts().poolIdle().toMillis();
+            bootstrap.handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    if (ssl != null) {
+                        ch.pipeline().addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc(), config.host(), config.port()));
+                    }
+                    ch.pipeline()
+                            .addLast(PipelineNames.HTTP_CODEC, new HttpClientCodec(4096, 64 * 1024, 16 * 1024))
+                            .addLast(PipelineNames.POOL_IDLE, new IdleStateHandler(0, 0, poolIdle, TimeUnit.MILLISECONDS))
+                            .addLast(PipelineNames.UPSTREAM, new UpstreamHandler(pool));
+                }
+            });
+            byLoop.put(loop, pool);
+        }
+        this.pools = byLoop;
+        this.catalog = new ModelCatalog(this, relay);
+    }
+
+    private static SslContext clientTls() {
+        try {
+            return SslContextBuilder.forClient().build(); // verifies the certificate and the host name
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for backends: " + e.getMessage(), e);
+        }
+    }
+
+    public BackendConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** The backend as error messages name it: {@code name (url)}. */
+    public String describe() {
+        return config.name() + " (" + config.displayUrl() + ")";
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /** The pool of {@code loop}; the caller must be on that loop to use it. */
+    public BackendPool pool(EventLoop loop) {
+        BackendPool pool = pools.get(loop);
+        if (pool == null) {
+            throw new IllegalStateException("not an event loop of this server: " + loop);
+        }
+        return pool;
+    }
+
+    public Iterable<BackendPool> pools() {
+        return pools.values();
+    }
+
+    /** Closes idle connections, each on its own loop. */
+    public void closeIdle() {
+        for (BackendPool pool : pools.values()) {
+            pool.loop().execute(pool::closeIdle);
+        }
+    }
+}

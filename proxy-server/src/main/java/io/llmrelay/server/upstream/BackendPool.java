@@ -1,0 +1,118 @@
+package io.llmrelay.server.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import java.util.ArrayDeque;
+
+/**
+ * Keep-alive connections to one backend, owned by one event loop. Every method runs on that loop,
+ * so the pool needs no locks, and a connection always lives on the loop of the client it serves.
+ * Idle connections are reused newest first: hot connections stay hot, the others age out through
+ * the pipeline's idle timeout.
+ */
+public final class BackendPool {
+
+    /** Called on the pool's loop when a connection is ready or could not be opened. */
+    public interface Acquired {
+        void onConnection(Channel channel, boolean reused);
+
+        void onFailure(Throwable cause);
+    }
+
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final String host;
+    private final int port;
+    private final int maxIdle;
+    private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    // written on the loop, read by metrics from any thread
+    private volatile int idleCount;
+    private volatile int activeCount;
+
+    BackendPool(EventLoop loop, Bootstrap bootstrap, String host, int port, int maxIdle) {
+        this.loop = loop;
+        this.bootstrap = bootstrap;
+        this.host = host;
+        this.port = port;
+        this.maxIdle = maxIdle;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** A live idle connection, or (also when {@code fresh}) a new one. */
+    void acquire(boolean fresh, Acquired callback) {
+        assert loop.inEventLoop();
+        if (!fresh) {
+            Channel channel;
+            while ((channel = idle.pollLast()) != null) {
+                idleCount = idle.size();
+                if (channel.isActive()) {
+                    activeCount++;
+                    callback.onConnection(channel, true);
+                    return;
+                }
+                channel.close();
+            }
+        }
+        ChannelFuture connect = bootstrap.connect(host, port);
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                activeCount++;
+                callback.onConnection(connect.channel(), false);
+            } else {
+                callback.onFailure(f.cause());
+            }
+        });
+    }
+
+    /** Takes back a connection whose last response ended cleanly and that may be reused. */
+    void release(Channel channel) {
+        assert loop.inEventLoop();
+        activeCount--;
+        if (channel.isActive() && idle.size() < maxIdle) {
+            idle.addLast(channel);
+            idleCount = idle.size();
+            // keep a read pending while idle, so a backend that closes the connection is noticed now
+            channel.read();
+        } else {
+            channel.close();
+        }
+    }
+
+    /** Closes a connection that was in use and must not be reused. */
+    void discard(Channel channel) {
+        assert loop.inEventLoop();
+        activeCount--;
+        channel.close();
+    }
+
+    /** An idle connection closed by the backend or by the idle timeout leaves the pool. */
+    void idleClosed(Channel channel) {
+        assert loop.inEventLoop();
+        if (idle.remove(channel)) {
+            idleCount = idle.size();
+        }
+    }
+
+    /** Closes the idle connections; in-use ones close with their calls. */
+    void closeIdle() {
+        assert loop.inEventLoop();
+        Channel channel;
+        while ((channel = idle.pollFirst()) != null) {
+            channel.close();
+        }
+        idleCount = 0;
+    }
+
+    public int idleConnections() {
+        return idleCount;
+    }
+
+    public int activeConnections() {
+        return activeCount;
+    }
+}

@@ -1,0 +1,68 @@
+package io.llmrelay.server.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrelay.core.json.IncrementalJsonReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponse;
+import java.io.IOException;
+import java.util.function.BiConsumer;
+
+/**
+ * Collects a backend's JSON answer (parsed as it arrives) for requests the proxy makes on its own
+ * behalf. The callback gets the status and the value, or a failure.
+ */
+final class JsonResponse implements UpstreamCall.Listener {
+
+    /** A finished JSON exchange: status and body (null when the body was not JSON). */
+    record Result(int status, JsonNode body) {}
+
+    private final IncrementalJsonReader reader;
+    private final BiConsumer<Result, UpstreamFailure> callback;
+    private int status;
+    private boolean unreadable;
+
+    JsonResponse(long maxBytes, BiConsumer<Result, UpstreamFailure> callback) {
+        this.reader = new IncrementalJsonReader(maxBytes);
+        this.callback = callback;
+    }
+
+    @Override
+    public void onHead(HttpResponse head) {
+        status = head.status().code();
+    }
+
+    @Override
+    public void onContent(ByteBuf content) {
+        if (unreadable) {
+            return;
+        }
+        try {
+            reader.feed(content);
+        } catch (IOException e) {
+            unreadable = true; // keep reading to the end so the connection stays reusable
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        JsonNode body = null;
+        if (!unreadable) {
+            try {
+                body = reader.finish();
+            } catch (IOException e) {
+                body = null;
+            }
+        }
+        callback.accept(new Result(status, body), null);
+    }
+
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+        callback.accept(null, failure);
+    }
+
+    @Override
+    public boolean onBatchEnd() {
+        return true;
+    }
+}

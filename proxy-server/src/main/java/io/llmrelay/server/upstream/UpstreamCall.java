@@ -1,0 +1,295 @@
+package io.llmrelay.server.upstream;
+
+import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.api.ExchangeTimes;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request to one backend, on a pooled connection of the caller's event loop: acquire, write,
+ * read the response piece by piece, hand the connection back (or close it). All methods run on
+ * that loop.
+ *
+ * <p>Reads are pulled: after each read burst the listener says whether its client can take more;
+ * if not, the call stops reading the backend until {@link #resume()}. A connection from the pool
+ * that turns out to be dead before any response byte is retried once on a new connection; nothing
+ * is retried after the response has started.
+ */
+public final class UpstreamCall {
+
+    /** Receives the response. Runs on the call's loop. */
+    public interface Listener {
+        /** Status and headers (1xx responses are skipped). */
+        void onHead(HttpResponse head);
+
+        /** A piece of the body; borrowed, valid only during the call (retain to keep it). */
+        void onContent(ByteBuf content);
+
+        /** The body ended; the connection is already back in its pool. */
+        void onEnd();
+
+        /** The request failed; the connection is already closed. */
+        void onFailure(UpstreamFailure failure);
+
+        /** The end of a read burst: flush, and say whether the backend may be read further. */
+        boolean onBatchEnd();
+    }
+
+    private enum State { NEW, CONNECTING, WAITING, RECEIVING, DONE }
+
+    private final Backend backend;
+    private final BackendPool pool;
+    private final UpstreamRequest request;
+    private final Listener listener;
+    private final ExchangeTimes times;
+    private final Clocks clocks;
+    private final long idleTimeoutNanos;
+
+    private State state = State.NEW;
+    private Channel channel;
+    private boolean reused;
+    private boolean retried;
+    private boolean keepAlive;
+    private boolean skippingInformational;
+    private boolean paused;
+    private long lastActivity;
+    private ScheduledFuture<?> idleTimer;
+
+    public UpstreamCall(Backend backend, EventLoop loop, UpstreamRequest request, Listener listener,
+            ExchangeTimes times, Clocks clocks, Duration idleTimeout) {
+        this.backend = backend;
+        this.pool = backend.pool(loop);
+        this.request = request;
+        this.listener = listener;
+        this.times = times;
+        this.clocks = clocks;
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+    }
+
+    public void start() {
+        assert state == State.NEW;
+        connect(false);
+    }
+
+    /** The client can take data again: read the backend again if it was paused. */
+    public void resume() {
+        if (paused && state == State.RECEIVING) {
+            paused = false;
+            lastActivity = clocks.nanoTime(); // waiting for the client is not backend idleness
+            channel.read();
+        }
+    }
+
+    /** The client went away or the answer failed: close the backend request now. */
+    public void cancel() {
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        stopTimer();
+        request.release();
+        if (channel != null) {
+            detach();
+            pool.discard(channel); // closing is what tells the backend to stop generating
+        }
+    }
+
+    private void connect(boolean fresh) {
+        state = State.CONNECTING;
+        pool.acquire(fresh, new BackendPool.Acquired() {
+            @Override
+            public void onConnection(Channel ch, boolean wasReused) {
+                if (state != State.CONNECTING) {
+                    pool.release(ch); // cancelled while connecting: the connection is clean, keep it
+                    return;
+                }
+                send(ch, wasReused);
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                if (state == State.CONNECTING) {
+                    fail(502, "cannot connect to backend " + backend.describe() + ": " + describe(cause), false);
+                }
+            }
+        });
+    }
+
+    private void send(Channel ch, boolean wasReused) {
+        channel = ch;
+        reused = wasReused;
+        state = State.WAITING;
+        ch.pipeline().get(UpstreamHandler.class).attach(this);
+        lastActivity = clocks.nanoTime();
+        times.upstreamSent = lastActivity;
+        ch.writeAndFlush(request.newAttempt()).addListener(f -> {
+            if (!f.isSuccess() && channel == ch && state == State.WAITING) {
+                onConnectionLost(f.cause());
+            }
+        });
+        ch.read();
+        startTimer();
+    }
+
+    /** Every message of the attached connection; always released here. */
+    void onMessage(Object msg) {
+        try {
+            if (state != State.WAITING && state != State.RECEIVING) {
+                return; // a late message after cancel or failure
+            }
+            lastActivity = clocks.nanoTime();
+            if (msg instanceof HttpObject && ((HttpObject) msg).decoderResult().isFailure()) {
+                fail(502, "backend " + backend.describe() + " sent a malformed HTTP response: "
+                        + describe(((HttpObject) msg).decoderResult().cause()), state == State.RECEIVING);
+                return;
+            }
+            if (msg instanceof HttpResponse) {
+                onHead((HttpResponse) msg);
+            }
+            if (msg instanceof HttpContent) {
+                onContent((HttpContent) msg);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(HttpResponse head) {
+        if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            skippingInformational = true; // e.g. 103 Early Hints; the real response follows
+            return;
+        }
+        state = State.RECEIVING;
+        keepAlive = HttpUtil.isKeepAlive(head);
+        times.upstreamHeaders = lastActivity;
+        request.release(); // the response has started: there will be no second attempt
+        listener.onHead(head);
+    }
+
+    private void onContent(HttpContent content) {
+        if (skippingInformational) {
+            if (content instanceof LastHttpContent) {
+                skippingInformational = false;
+            }
+            return;
+        }
+        if (state != State.RECEIVING) {
+            return;
+        }
+        if (content.content().isReadable()) {
+            listener.onContent(content.content());
+        }
+        if (content instanceof LastHttpContent && state == State.RECEIVING) {
+            state = State.DONE;
+            stopTimer();
+            detach();
+            if (keepAlive) {
+                pool.release(channel);
+            } else {
+                pool.discard(channel);
+            }
+            listener.onEnd();
+        }
+    }
+
+    void onReadComplete() {
+        if (state == State.RECEIVING) {
+            if (!listener.onBatchEnd()) {
+                paused = true;
+                return;
+            }
+        }
+        if (state == State.WAITING || state == State.RECEIVING) {
+            channel.read();
+        }
+    }
+
+    void onConnectionLost(Throwable cause) {
+        if (state == State.WAITING && reused && !retried) {
+            // a pooled connection the backend had already closed: one more try on a new one
+            retried = true;
+            stopTimer();
+            detach();
+            pool.discard(channel);
+            channel = null;
+            connect(true);
+            return;
+        }
+        if (state == State.WAITING) {
+            fail(502, "backend " + backend.describe() + " closed the connection before answering"
+                    + (cause == null ? "" : ": " + describe(cause)), false);
+        } else if (state == State.RECEIVING) {
+            fail(502, "backend " + backend.describe() + " closed the connection in the middle of its response"
+                    + (cause == null ? "" : ": " + describe(cause)), true);
+        }
+    }
+
+    private void fail(int status, String message, boolean afterHead) {
+        state = State.DONE;
+        stopTimer();
+        request.release();
+        if (channel != null) {
+            detach();
+            pool.discard(channel);
+        }
+        listener.onFailure(new UpstreamFailure(status, message, afterHead));
+    }
+
+    private void detach() {
+        UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
+        if (handler != null) {
+            handler.detach();
+        }
+    }
+
+    private void startTimer() {
+        stopTimer();
+        idleTimer = channel.eventLoop().schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void stopTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    /** Fails the call when the backend has been silent too long; waiting for a slow client does not count. */
+    private void checkIdle() {
+        idleTimer = null;
+        if (state != State.WAITING && state != State.RECEIVING) {
+            return;
+        }
+        long silent = clocks.nanoTime() - lastActivity;
+        if (!paused && silent >= idleTimeoutNanos) {
+            fail(504, "backend " + backend.describe() + " sent nothing for "
+                    + TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNanos) + " s", state == State.RECEIVING);
+            return;
+        }
+        long wait = paused ? idleTimeoutNanos : idleTimeoutNanos - silent;
+        idleTimer = channel.eventLoop().schedule(this::checkIdle, wait, TimeUnit.NANOSECONDS);
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown error";
+        }
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,96 @@
+package io.llmrelay.server.upstream;
+
+import io.llmrelay.core.backend.BackendFlavor;
+import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.server.RelayVersion;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.AsciiString;
+import java.util.Set;
+
+/**
+ * Builds requests to backends. Headers are the backend's own (Host, the proxy's credentials), never
+ * the client's Host or, when the backend has a key, the client's Authorization.
+ */
+public final class UpstreamRequests {
+
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+
+    /** Hop-by-hop headers, and the ones the proxy sets itself; never copied from a client. */
+    private static final Set<AsciiString> NOT_FORWARDED = Set.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHENTICATE,
+            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, HttpHeaderNames.HOST,
+            HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.EXPECT, HttpHeaderNames.ACCEPT_ENCODING,
+            AsciiString.cached("proxy-connection"), X_REQUEST_ID);
+
+    private UpstreamRequests() {}
+
+    /** A JSON request written by the proxy (translated). {@code body} is owned by the result. */
+    public static UpstreamRequest json(BackendConfig backend, String path, ByteBuf body, String requestId, boolean sse) {
+        HttpHeaders headers = base(backend, requestId);
+        headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.ACCEPT, sse ? "text/event-stream" : "application/json")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.USER_AGENT, RelayVersion.userAgent());
+        authorize(backend, headers, null);
+        return new UpstreamRequest(HttpMethod.POST, backend.basePath() + path, headers, body);
+    }
+
+    /** A GET the proxy makes on its own behalf, e.g. the model list. */
+    public static UpstreamRequest get(BackendConfig backend, String path, String requestId) {
+        HttpHeaders headers = base(backend, requestId);
+        headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.USER_AGENT, RelayVersion.userAgent());
+        authorize(backend, headers, null);
+        return new UpstreamRequest(HttpMethod.GET, backend.basePath() + path, headers, Unpooled.EMPTY_BUFFER);
+    }
+
+    /**
+     * A client's OpenAI request forwarded as bytes: body untouched (retained), end-to-end headers
+     * kept, hop-by-hop and Host replaced. {@code pathAndQuery} is relative to the backend's base URL.
+     */
+    public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
+            String requestId) {
+        HttpHeaders headers = base(backend, requestId);
+        String clientAuth = client.headers().get(HttpHeaderNames.AUTHORIZATION);
+        client.headers().forEach(h -> {
+            AsciiString name = AsciiString.of(h.getKey()).toLowerCase();
+            if (!NOT_FORWARDED.contains(name) && !name.contentEquals(HttpHeaderNames.AUTHORIZATION)) {
+                headers.add(name, h.getValue());
+            }
+        });
+        ByteBuf body = client.content().retainedDuplicate();
+        if (body.isReadable() || client.method().equals(HttpMethod.POST)) {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        }
+        authorize(backend, headers, clientAuth);
+        return new UpstreamRequest(client.method(), backend.basePath() + pathAndQuery, headers, body);
+    }
+
+    private static HttpHeaders base(BackendConfig backend, String requestId) {
+        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        headers.set(HttpHeaderNames.HOST, backend.hostHeader())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
+                .set(X_REQUEST_ID, requestId);
+        if (backend.flavor() == BackendFlavor.OPENROUTER) {
+            headers.set("X-Title", "llm-relay"); // OpenRouter's app attribution header
+        }
+        return headers;
+    }
+
+    /** The backend's key when it has one; otherwise the client's own credentials pass through. */
+    private static void authorize(BackendConfig backend, HttpHeaders headers, String clientAuthorization) {
+        if (backend.apiKey() != null) {
+            headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + backend.apiKey().reveal());
+        } else if (clientAuthorization != null) {
+            headers.set(HttpHeaderNames.AUTHORIZATION, clientAuthorization);
+        }
+    }
+}
