@@ -18,6 +18,12 @@ public final class FailingLeakDetector<T> extends ResourceLeakDetector<T> {
         super(resourceType, samplingInterval);
     }
 
+    /** The constructor Netty's factory looks for first; without it, it logs an error before falling back. */
+    @SuppressWarnings("deprecation")
+    public FailingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+        super(resourceType, samplingInterval, maxActive);
+    }
+
     @Override
     protected void reportTracedLeak(String resourceType, String records) {
         super.reportTracedLeak(resourceType, records);

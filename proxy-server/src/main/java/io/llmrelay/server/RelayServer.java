@@ -18,6 +18,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class RelayServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Relay relay;
     private final Channel serverChannel;
+    private final List<ScheduledFuture<?>> refreshes = new ArrayList<>();
 
     private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup)
             throws InterruptedException {
@@ -122,12 +124,13 @@ public final class RelayServer implements AutoCloseable {
                     LOG.debug("backend {} lists {} models", backend.name(), snapshot.models().size());
                 }
             });
-            loop.scheduleAtFixedRate(refresh, 0, period, TimeUnit.MILLISECONDS);
+            refreshes.add(loop.scheduleAtFixedRate(refresh, 0, period, TimeUnit.MILLISECONDS));
         }
     }
 
     /** Graceful stop: no new connections, running answers get {@code drain} to finish. */
     public void close(Duration drain) {
+        refreshes.forEach(f -> f.cancel(false));
         serverChannel.close().syncUninterruptibly();
         clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownEvent.INSTANCE));
         if (!clients.newCloseFuture().awaitUninterruptibly(drain.toMillis())) {

@@ -65,7 +65,11 @@ public final class ModelNames {
     /** A parameter size found in the id ({@code Qwen3-0.6B} → {@code 0.6B}), or "". */
     public static String parameterSize(String backendId) {
         Matcher m = PARAMETERS.matcher(baseName(backendId));
-        return m.find() ? m.group(1).toUpperCase(Locale.ROOT) : "";
+        if (!m.find()) {
+            return "";
+        }
+        String size = m.group(1); // only the unit is upper-cased: Mixtral-8x7b → 8x7B
+        return size.substring(0, size.length() - 1) + Character.toUpperCase(size.charAt(size.length() - 1));
     }
 
     private static String baseName(String id) {

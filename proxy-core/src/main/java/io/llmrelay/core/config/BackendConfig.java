@@ -2,6 +2,8 @@ package io.llmrelay.core.config;
 
 import io.llmrelay.core.backend.BackendFlavor;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -10,8 +12,15 @@ import java.util.Locale;
  * @param name a short name for logs and errors
  * @param baseUrl the base URL requests are resolved against, e.g. {@code http://localhost:8000/v1}
  * @param apiKey null when the backend needs no key
+ * @param trustedCertificates a PEM file of the certificates (CAs) to trust for this HTTPS backend
+ *     instead of the system's; null for the system trust store
  */
-public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey) {
+public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey, Path trustedCertificates) {
+
+    /** A backend trusted through the system's certificate store. */
+    public BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey) {
+        this(name, baseUrl, flavor, apiKey, null);
+    }
 
     public BackendConfig {
         String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
@@ -20,6 +29,12 @@ public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secr
         }
         if (baseUrl.getHost() == null || baseUrl.getHost().isEmpty()) {
             throw new IllegalArgumentException("backend URL has no host: " + baseUrl);
+        }
+        if (trustedCertificates != null && !scheme.equals("https")) {
+            throw new IllegalArgumentException("a CA file only applies to an https:// backend: " + baseUrl);
+        }
+        if (trustedCertificates != null && !Files.isReadable(trustedCertificates)) {
+            throw new IllegalArgumentException("cannot read the CA file " + trustedCertificates);
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -30,8 +31,12 @@ public final class Json {
             .streamReadConstraints(LIMITS)
             .build();
 
-    public static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** For trees; also the codec of parsers that read a subtree in the middle of a document. */
+    public static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    /** Whole bodies: one value and nothing after it. */
+    private static final ObjectReader WHOLE_BODY = MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -40,7 +45,7 @@ public final class Json {
     /** Parses a whole body; trailing garbage after the first value is an error. */
     public static JsonNode parse(ByteBuf body) throws IOException {
         try (ByteBufInputStream in = new ByteBufInputStream(body.duplicate())) {
-            return MAPPER.readTree((java.io.InputStream) in);
+            return WHOLE_BODY.readValue((java.io.InputStream) in);
         }
     }
 

@@ -19,6 +19,8 @@ public final class SseFramer {
         void onEvent(String eventType, byte[] data, int length);
     }
 
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
     private final int maxEventBytes;
     private byte[] line = new byte[256];
     private int lineLength;
@@ -27,6 +29,7 @@ public final class SseFramer {
     private boolean hasData;
     private String eventType;
     private boolean skipLf; // the previous chunk ended in CR, so a leading LF belongs to it
+    private int bomBytesSeen; // a UTF-8 byte order mark at the very start is skipped, as the spec says
 
     public SseFramer(int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
@@ -36,6 +39,17 @@ public final class SseFramer {
     public void feed(ByteBuf chunk, Listener listener) {
         int i = chunk.readerIndex();
         int end = chunk.writerIndex();
+        while (bomBytesSeen < BOM.length && i < end) {
+            if (chunk.getByte(i) != BOM[bomBytesSeen]) {
+                if (bomBytesSeen > 0) {
+                    throw new FramingException("SSE stream starts with a broken byte order mark");
+                }
+                bomBytesSeen = BOM.length; // no BOM: stop looking
+                break;
+            }
+            bomBytesSeen++;
+            i++;
+        }
         if (skipLf && i < end) {
             skipLf = false;
             if (chunk.getByte(i) == '\n') {

@@ -105,12 +105,19 @@ public final class OllamaAnswerTranslator implements BodyTranslator, SseFramer.L
 
     @Override
     public void onEvent(String eventType, byte[] data, int length) {
-        if (length == DONE_SENTINEL.length && startsWith(data, DONE_SENTINEL)) {
-            return;
+        int end = length;
+        while (end > 0 && (data[end - 1] == ' ' || data[end - 1] == '\t')) {
+            end--;
+        }
+        if (end == 0 || end == DONE_SENTINEL.length && startsWith(data, DONE_SENTINEL)) {
+            return; // an empty event (a keep-alive) or the end marker: nothing to translate
         }
         try {
             OpenAiChunkDecoder.decode(data, 0, length, delta);
         } catch (IOException e) {
+            if ("error".equals(eventType)) { // some servers put a plain-text message in an error event
+                throw new RelayException(502, "backend error: " + new String(data, 0, length, StandardCharsets.UTF_8));
+            }
             throw new RelayException(502, "backend sent an invalid stream event: " + e.getMessage());
         }
         if (delta.error != null || "error".equals(eventType)) {

@@ -278,7 +278,7 @@ public final class OllamaRequests {
         List<String> out = new ArrayList<>(array.size());
         for (JsonNode item : array) {
             if (!item.isTextual()) {
-                throw Fields.wrongType(where, "an array of strings", array);
+                throw Fields.wrongType(where, "an array of strings", item);
             }
             out.add(item.textValue());
         }

@@ -38,6 +38,8 @@ final class OpenAiChunkDecoder {
                     case "usage":
                         if (value == JsonToken.START_OBJECT) {
                             usage(p, out);
+                        } else {
+                            p.skipChildren();
                         }
                         break;
                     case "error":
@@ -48,17 +50,20 @@ final class OpenAiChunkDecoder {
                         break;
                 }
             }
+            if (p.nextToken() != null) {
+                throw new IOException("unexpected content after the JSON object");
+            }
         }
     }
 
     private static void choices(JsonParser p, ChatDelta out) throws IOException {
         boolean first = true;
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-            if (first) {
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+            if (t == JsonToken.START_OBJECT && first) {
                 choice(p, out);
                 first = false;
             } else {
-                p.skipChildren(); // Ollama answers have one choice; n > 1 is not forwarded
+                p.skipChildren(); // Ollama answers have one choice (n > 1 is not forwarded); nulls carry nothing
             }
         }
     }
@@ -106,9 +111,10 @@ final class OpenAiChunkDecoder {
                     break;
                 case "reasoning_content":
                 case "reasoning":
+                    // two names for the same text: servers renaming one to the other send both
                     String thinking = text(p, value);
-                    if (thinking != null) {
-                        out.thinking = out.thinking == null ? thinking : out.thinking + thinking;
+                    if (thinking != null && (out.thinking == null || out.thinking.isEmpty())) {
+                        out.thinking = thinking;
                     }
                     break;
                 case "tool_calls":

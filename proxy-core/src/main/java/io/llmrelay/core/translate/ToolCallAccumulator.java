@@ -1,6 +1,8 @@
 package io.llmrelay.core.translate;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrelay.core.api.RelayException;
@@ -21,6 +23,10 @@ final class ToolCallAccumulator {
         String name;
         final StringBuilder arguments = new StringBuilder();
     }
+
+    /** Arguments must be one JSON value: two objects run together are not a call's arguments. */
+    private static final ObjectReader ARGUMENTS = Json.MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final TreeMap<Integer, Call> calls = new TreeMap<>();
 
@@ -66,7 +72,7 @@ final class ToolCallAccumulator {
             return Json.NODES.objectNode();
         }
         try {
-            JsonNode parsed = Json.MAPPER.readTree(text);
+            JsonNode parsed = ARGUMENTS.readValue(text);
             if (parsed != null && parsed.isObject()) {
                 return parsed;
             }

@@ -52,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Name of the environment variable that holds the backend's API key (the key itself is never a flag).")
     String apiKeyEnv;
 
+    @Option(names = "--backend-ca-file", paramLabel = "PEM",
+            description = "Certificates (PEM) to trust for an https:// backend instead of the system's, e.g. a private CA.")
+    String backendCaFile;
+
     @Option(names = "--log-format", paramLabel = "json|text",
             description = "Log format (env LOG_FORMAT; default text on a terminal, json otherwise).")
     String logFormat;
@@ -154,6 +158,7 @@ final class ServeCommand implements Callable<Integer> {
         f.backendType = backendType;
         f.backendName = backendName;
         f.apiKeyEnv = apiKeyEnv;
+        f.backendCaFile = backendCaFile;
         f.logFormat = logFormat;
         f.logLevel = logLevel;
         f.maxRequestBytes = maxRequestBytes;

@@ -5,6 +5,7 @@ import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.Secret;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,7 @@ final class ServeSettings {
         String backendType;
         String backendName;
         String apiKeyEnv;
+        String backendCaFile;
         String logFormat;
         String logLevel;
         Integer maxRequestBytes;
@@ -106,8 +108,9 @@ final class ServeSettings {
             keyVar = f.apiKeyEnv != null ? f.apiKeyEnv : "OPENROUTER_API_KEY";
             source = "OPENROUTER_API_KEY";
         } else {
-            if (f.apiKeyEnv != null || f.backendType != null) {
-                throw new IllegalArgumentException("--api-key-env and --backend-type need a backend: give --backend URL");
+            if (f.apiKeyEnv != null || f.backendType != null || f.backendCaFile != null) {
+                throw new IllegalArgumentException("--api-key-env, --backend-type and --backend-ca-file need a backend: "
+                        + "give --backend URL");
             }
             return null;
         }
@@ -126,7 +129,8 @@ final class ServeSettings {
         }
         String name = f.backendName != null ? f.backendName
                 : flavor == BackendFlavor.GENERIC ? uri.getHost() : flavor.id();
-        return new ChosenBackend(new BackendConfig(name, uri, flavor, key), source);
+        Path caFile = f.backendCaFile == null ? null : Path.of(f.backendCaFile);
+        return new ChosenBackend(new BackendConfig(name, uri, flavor, key, caFile), source);
     }
 
     private static int intEnv(Map<String, String> env, String name, int fallback) {

@@ -25,7 +25,7 @@ final class AccessLog {
         }
         long ttfb = ex.times().firstByte == 0 ? -1 : (ex.times().firstByte - ex.times().start) / 1_000;
         Object[] args = {
-            keyValue("method", ex.method()),
+            keyValue("method", ex.method().name()),
             keyValue("path", ex.path()),
             keyValue("status", ex.status()),
             keyValue("request_id", ex.requestId()),

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * event loop, so its fields need no synchronisation.
  *
  * <p>Takes ownership of every {@code FullHttpRequest} it receives (the exchange releases it);
- * releases anything else. Reads are pulled: one request at a time, the next one only when the
- * current exchange has ended (a read stays pending meanwhile, to notice a client that leaves).
+ * releases anything else. Reads are pulled (auto-read is off): while an exchange runs, one read
+ * stays pending so a client that leaves is noticed at once; requests it brings (pipelining) wait
+ * in a queue, and no further read is made until that queue is empty again. One socket read can
+ * hold several pipelined requests, so the queue is the flow control: no extra handler is needed.
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 

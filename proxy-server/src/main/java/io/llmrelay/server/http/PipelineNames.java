@@ -7,7 +7,6 @@ public final class PipelineNames {
     public static final String CLIENT_IDLE = "client-idle";
     public static final String KEEP_ALIVE = "keep-alive";
     public static final String BODY_LIMIT = "request-body";
-    public static final String FLOW_CONTROL = "flow-control";
     public static final String EXCHANGE = "exchange";
 
     public static final String TLS = "tls";

@@ -10,14 +10,13 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client pipeline: HTTP/1.1 codec → idle timeout → keep-alive → request body cap (413) → one
- * request per read → the exchange handler. Responses are written chunk by chunk; nothing on the
- * response path aggregates or compresses.
+ * The client pipeline: HTTP/1.1 codec → idle timeout → keep-alive → request body cap (413) → the
+ * exchange handler, which pulls one request at a time (auto-read is off). Responses are written
+ * chunk by chunk; nothing on the response path aggregates or compresses.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -53,8 +52,6 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         RelayConfig config = relay.config();
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
         p.addLast(PipelineNames.BODY_LIMIT, new RequestBodyLimit(config.maxRequestBytes()));
-        // the aggregator may decode several pipelined requests from one read; release them one by one
-        p.addLast(PipelineNames.FLOW_CONTROL, new FlowControlHandler());
         p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(relay, dispatcher));
     }
 }

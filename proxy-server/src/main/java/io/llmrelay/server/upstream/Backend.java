@@ -37,7 +37,7 @@ public final class Backend {
     public Backend(BackendConfig config, RelayConfig relay, EventLoopGroup group, Transport transport,
             AddressResolverGroup<InetSocketAddress> resolver) {
         this.config = config;
-        SslContext ssl = config.tls() ? clientTls() : null;
+        SslContext ssl = config.tls() ? clientTls(config) : null;
         Map<EventExecutor, BackendPool> byLoop = new IdentityHashMap<>();
         for (EventExecutor executor : group) {
             EventLoop loop = (EventLoop) executor;
@@ -69,11 +69,16 @@ public final class Backend {
         this.catalog = new ModelCatalog(this, relay);
     }
 
-    private static SslContext clientTls() {
+    /** TLS that verifies the certificate chain and the host name (Netty 4.2's default for clients). */
+    private static SslContext clientTls(BackendConfig config) {
         try {
-            return SslContextBuilder.forClient().build(); // verifies the certificate and the host name
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot set up TLS for backends: " + e.getMessage(), e);
+            SslContextBuilder builder = SslContextBuilder.forClient();
+            if (config.trustedCertificates() != null) {
+                builder.trustManager(config.trustedCertificates().toFile());
+            }
+            return builder.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot set up TLS for backend " + config.name() + ": " + e.getMessage(), e);
         }
     }
 

@@ -226,7 +226,9 @@ public final class UpstreamCall {
             connect(true);
             return;
         }
-        if (state == State.WAITING) {
+        if (state == State.WAITING && isTls(cause)) {
+            fail(502, "TLS handshake with backend " + backend.describe() + " failed: " + describe(cause), false);
+        } else if (state == State.WAITING) {
             fail(502, "backend " + backend.describe() + " closed the connection before answering"
                     + (cause == null ? "" : ": " + describe(cause)), false);
         } else if (state == State.RECEIVING) {
@@ -279,6 +281,15 @@ public final class UpstreamCall {
         }
         long wait = paused ? idleTimeoutNanos : idleTimeoutNanos - silent;
         idleTimer = channel.eventLoop().schedule(this::checkIdle, wait, TimeUnit.NANOSECONDS);
+    }
+
+    private static boolean isTls(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable cause) {

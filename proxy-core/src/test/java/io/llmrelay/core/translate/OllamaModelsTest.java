@@ -1,0 +1,114 @@
+package io.llmrelay.core.translate;
+
+import static io.llmrelay.core.translate.TestJson.json;
+import static io.llmrelay.core.translate.TestJson.parse;
+import static io.llmrelay.core.translate.TestJson.written;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrelay.core.api.ModelNames;
+import io.llmrelay.core.backend.ModelInfo;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OllamaModelsTest {
+
+    private static final ZoneOffset PDT = ZoneOffset.ofHours(-7);
+    private static final Instant FALLBACK = Instant.parse("2025-01-02T03:04:05.5Z");
+
+    private static final ModelInfo QWEN = new ModelInfo("Qwen/Qwen3-8B", 1751919739, "vllm", 32768, caps("completion", "tools"));
+    private static final ModelInfo GPT = new ModelInfo("openai/gpt-4o", 0, "", 0, caps("completion", "tools", "vision"));
+    private static final ModelInfo ODD = new ModelInfo("4o-mini:free", 0, "", 0, caps("completion"));
+
+    private static final String QWEN_DETAILS = "{'parent_model':'','format':'','family':'qwen3','families':['qwen3'],"
+            + "'parameter_size':'8B','quantization_level':'','context_length':32768}";
+
+    @Test
+    void tagsListEveryFieldClientsRequire() {
+        JsonNode tags = parse(written(out -> OllamaModels.tags(List.of(
+                new OllamaModels.Listed(QWEN, FALLBACK), new OllamaModels.Listed(GPT, FALLBACK)), PDT, out)));
+        assertThat(tags).isEqualTo(json("{'models':["
+                + "{'name':'Qwen/Qwen3-8B:latest','model':'Qwen/Qwen3-8B:latest','modified_at':'2025-07-07T13:22:19-07:00',"
+                + "'size':0,'digest':'a82fd547628efc95bba6ce4fbe5c4c21fdfe5b815eca823db15d1df4837b1167',"
+                + "'details':" + QWEN_DETAILS + ",'capabilities':['completion','tools']},"
+                + "{'name':'openai/gpt-4o:latest','model':'openai/gpt-4o:latest','modified_at':'2025-01-01T20:04:05.5-07:00',"
+                + "'size':0,'digest':'" + ModelNames.digest("openai/gpt-4o") + "','details':{'parent_model':'','format':'',"
+                + "'family':'gpt','families':['gpt'],'parameter_size':'','quantization_level':''},"
+                + "'capabilities':['completion','tools','vision']}]}"));
+        for (JsonNode m : tags.path("models")) {
+            assertListEntry(m);
+        }
+    }
+
+    @Test
+    void aModelWithoutFamilyHasAnEmptyFamiliesArray() {
+        JsonNode m = parse(written(out -> OllamaModels.tags(List.of(new OllamaModels.Listed(ODD, FALLBACK)), ZoneOffset.UTC,
+                out))).path("models").get(0);
+        assertThat(m.path("name").asText()).isEqualTo("4o-mini:free");
+        assertThat(m.path("modified_at").asText()).isEqualTo("2025-01-02T03:04:05.5Z");
+        assertThat(m.path("details").path("families")).isEqualTo(json("[]"));
+        assertListEntry(m);
+    }
+
+    @Test
+    void noModelsIsAnEmptyArray() {
+        assertThat(written(out -> OllamaModels.tags(List.of(), PDT, out))).isEqualTo("{\"models\":[]}");
+        assertThat(written(out -> OllamaModels.ps(List.of(), PDT, out))).isEqualTo("{\"models\":[]}");
+    }
+
+    @Test
+    void showHasDetailsCapabilitiesAndModelInfoWithTheContextLength() {
+        JsonNode show = parse(written(out -> OllamaModels.show(new OllamaModels.Listed(QWEN, FALLBACK), "vllm", PDT, out)));
+        assertThat(show).isEqualTo(json("{'modelfile':'# Served by llm-relay from backend vllm\\nFROM Qwen/Qwen3-8B\\n',"
+                + "'details':" + QWEN_DETAILS + ",'model_info':{'general.architecture':'qwen3',"
+                + "'general.basename':'Qwen/Qwen3-8B','qwen3.context_length':32768},"
+                + "'capabilities':['completion','tools'],'modified_at':'2025-07-07T13:22:19-07:00'}"));
+    }
+
+    @Test
+    void showAlwaysHasModelInfoEvenWithoutContextLengthOrFamily() {
+        JsonNode show = parse(written(out -> OllamaModels.show(new OllamaModels.Listed(ODD, FALLBACK), "or", ZoneOffset.UTC, out)));
+        assertThat(show.path("model_info")).isEqualTo(json("{'general.architecture':'llm','general.basename':'4o-mini:free'}"));
+        assertThat(show.path("details").size()).isEqualTo(6);
+        assertThat(show.path("capabilities")).isEqualTo(json("['completion']"));
+        assertThat(OllamaModels.architecture(ODD)).isEqualTo("llm");
+        assertThat(OllamaModels.architecture(QWEN)).isEqualTo("qwen3");
+    }
+
+    @Test
+    void psListsLoadedModelsWithExpiryAndContext() {
+        Instant expires = Instant.parse("2025-07-07T20:27:19.25Z");
+        JsonNode ps = parse(written(out -> OllamaModels.ps(List.of(new OllamaModels.Loaded(QWEN, expires),
+                new OllamaModels.Loaded(GPT, expires)), PDT, out)));
+        assertThat(ps.path("models").get(0)).isEqualTo(json("{'name':'Qwen/Qwen3-8B:latest','model':'Qwen/Qwen3-8B:latest',"
+                + "'size':0,'digest':'a82fd547628efc95bba6ce4fbe5c4c21fdfe5b815eca823db15d1df4837b1167',"
+                + "'details':" + QWEN_DETAILS + ",'expires_at':'2025-07-07T13:27:19.25-07:00','size_vram':0,"
+                + "'context_length':32768}"));
+        JsonNode gpt = ps.path("models").get(1);
+        assertThat(gpt.has("context_length")).isFalse();
+        assertThat(OffsetDateTime.parse(gpt.path("expires_at").asText()).toInstant()).isEqualTo(expires);
+        assertListEntry(gpt);
+    }
+
+    private static void assertListEntry(JsonNode m) {
+        assertThat(m.path("name").asText()).contains(":");
+        assertThat(m.path("model")).isEqualTo(m.path("name"));
+        assertThat(m.path("size").isIntegralNumber()).isTrue();
+        assertThat(m.path("digest").asText()).matches("[0-9a-f]{64}");
+        JsonNode details = m.path("details");
+        for (String key : new String[] {"parent_model", "format", "family", "parameter_size", "quantization_level"}) {
+            assertThat(details.path(key).isTextual()).as(key).isTrue();
+        }
+        assertThat(details.path("families").isArray()).isTrue();
+        String time = m.has("modified_at") ? m.path("modified_at").asText() : m.path("expires_at").asText();
+        assertThat(OffsetDateTime.parse(time)).isNotNull();
+    }
+
+    private static java.util.Set<String> caps(String... names) {
+        return new LinkedHashSet<>(List.of(names));
+    }
+}

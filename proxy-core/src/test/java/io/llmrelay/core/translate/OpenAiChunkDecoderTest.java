@@ -1,0 +1,165 @@
+package io.llmrelay.core.translate;
+
+import static io.llmrelay.core.translate.TestJson.json;
+import static io.llmrelay.core.translate.TestJson.q;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OpenAiChunkDecoderTest {
+
+    @Test
+    void aChatDelta() throws IOException {
+        ChatDelta d = decode("{'id':'x','object':'chat.completion.chunk','created':1,'model':'m','system_fingerprint':'fp',"
+                + "'choices':[{'index':0,'delta':{'role':'assistant','content':'Hi','refusal':null,'audio':{'id':'a'}},"
+                + "'logprobs':null,'finish_reason':null,'content_filter_results':{'hate':{'filtered':false}}}]}");
+        assertThat(d.content).isEqualTo("Hi");
+        assertThat(d.thinking).isNull();
+        assertThat(d.logprobs).isNull();
+        assertThat(d.toolFragments).isEmpty();
+        assertThat(d.finishReason).isNull();
+        assertThat(d.promptTokens).isEqualTo(-1);
+        assertThat(d.completionTokens).isEqualTo(-1);
+        assertThat(d.error).isNull();
+        assertThat(d.hasOutput()).isTrue();
+    }
+
+    @Test
+    void usageAndFinishReason() throws IOException {
+        ChatDelta d = decode("{'choices':[{'index':0,'delta':{},'finish_reason':'length'}],"
+                + "'usage':{'prompt_tokens':26,'completion_tokens':4,'total_tokens':30,'prompt_tokens_details':{'cached_tokens':0}}}");
+        assertThat(d.finishReason).isEqualTo("length");
+        assertThat(d.promptTokens).isEqualTo(26);
+        assertThat(d.completionTokens).isEqualTo(4);
+        assertThat(d.hasOutput()).isFalse();
+    }
+
+    @Test
+    void aUsageThatIsNoObjectIsSkippedAndTheRestStillRead() throws IOException {
+        ChatDelta d = decode("{'usage':[1,{'prompt_tokens':3}],'choices':[{'delta':{'content':'a'}}]}");
+        assertThat(d.content).isEqualTo("a");
+        assertThat(d.promptTokens).isEqualTo(-1);
+        assertThat(decode("{'usage':null,'choices':[{'delta':{'content':'b'}}]}").content).isEqualTo("b");
+    }
+
+    @Test
+    void reasoningUnderEitherName() throws IOException {
+        assertThat(decode("{'choices':[{'delta':{'reasoning_content':'r1'}}]}").thinking).isEqualTo("r1");
+        assertThat(decode("{'choices':[{'delta':{'reasoning':'r2'}}]}").thinking).isEqualTo("r2");
+        assertThat(decode("{'choices':[{'delta':{'reasoning':'same','reasoning_content':'same'}}]}").thinking).isEqualTo("same");
+        assertThat(decode("{'choices':[{'delta':{'reasoning':null,'reasoning_content':'x'}}]}").thinking).isEqualTo("x");
+        assertThat(decode("{'choices':[{'delta':{'reasoning':'','reasoning_content':'y'}}]}").thinking).isEqualTo("y");
+    }
+
+    @Test
+    void toolCallFragments() throws IOException {
+        ChatDelta d = decode("{'choices':[{'delta':{'tool_calls':["
+                + "{'index':1,'id':'call_1','type':'function','function':{'name':'f','arguments':'{\\'a'}},"
+                + "{'function':{'arguments':{'b':[1]}}},"
+                + "{'index':'x','id':5,'function':{'name':null,'arguments':null,'extra':{}}}]}}]}");
+        assertThat(d.toolFragments).containsExactly(
+                new ChatDelta.ToolFragment(1, "call_1", "f", "{\"a"),
+                new ChatDelta.ToolFragment(1, null, null, "{\"b\":[1]}"), // no index: its position
+                new ChatDelta.ToolFragment(2, null, null, null));
+        assertThat(d.hasOutput()).isTrue();
+    }
+
+    @Test
+    void legacyCompletionsText() throws IOException {
+        ChatDelta d = decode("{'object':'text_completion','choices':[{'index':0,'text':' world','logprobs':null,'finish_reason':'stop'}]}");
+        assertThat(d.content).isEqualTo(" world");
+        assertThat(d.finishReason).isEqualTo("stop");
+    }
+
+    @Test
+    void aWholeCompletionMessage() throws IOException {
+        ChatDelta d = decode("{'choices':[{'index':0,'message':{'role':'assistant','content':'Hello','reasoning_content':'r',"
+                + "'tool_calls':[{'id':'c','type':'function','function':{'name':'f','arguments':'{}'}}]},'finish_reason':'tool_calls'}],"
+                + "'usage':{'prompt_tokens':1,'completion_tokens':2}}");
+        assertThat(d.content).isEqualTo("Hello");
+        assertThat(d.thinking).isEqualTo("r");
+        assertThat(d.toolFragments).containsExactly(new ChatDelta.ToolFragment(0, "c", "f", "{}"));
+        assertThat(d.finishReason).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void onlyTheFirstChoiceCounts() throws IOException {
+        ChatDelta d = decode("{'choices':[{'index':0,'delta':{'content':'A'}},{'index':1,'delta':{'content':'B'},"
+                + "'finish_reason':'length'}],'usage':{'prompt_tokens':7}}");
+        assertThat(d.content).isEqualTo("A");
+        assertThat(d.finishReason).isNull();
+        assertThat(d.promptTokens).isEqualTo(7); // fields after the choices are still read
+    }
+
+    @Test
+    void logprobsInBothShapes() throws IOException {
+        assertThat(decode("{'choices':[{'delta':{'content':'a'},'logprobs':{'content':[{'token':'a','logprob':-1.0}]}}]}").logprobs)
+                .isEqualTo(json("[{'token':'a','logprob':-1.0}]"));
+        assertThat(decode("{'choices':[{'text':'a','logprobs':{'tokens':['a'],'token_logprobs':[-1.0]}}]}").logprobs)
+                .isEqualTo(json("[{'token':'a','logprob':-1.0}]"));
+    }
+
+    @Test
+    void errorMembers() throws IOException {
+        assertThat(decode("{'error':{'message':'overloaded','type':'server_error'}}").error).isEqualTo("overloaded");
+        assertThat(decode("{'error':'boom'}").error).isEqualTo("boom");
+        assertThat(decode("{'error':null}").error).isNull();
+        assertThat(decode("{'error':{'code':429}}").error).isEqualTo("{\"code\":429}");
+    }
+
+    @Test
+    void oddValuesReadAsAbsent() throws IOException {
+        ChatDelta d = decode("{'choices':{'a':1},'x':[1,[2]]}");
+        assertThat(d.content).isNull();
+        ChatDelta e = decode("{'choices':[{'delta':{'content':5,'tool_calls':{}},'finish_reason':7,'logprobs':[1]}]}");
+        assertThat(e.content).isNull();
+        assertThat(e.finishReason).isNull();
+        assertThat(e.toolFragments).isEmpty();
+        assertThat(e.logprobs).isNull();
+    }
+
+    @Test
+    void eachDecodeStartsAfresh() throws IOException {
+        ChatDelta d = new ChatDelta();
+        decodeInto("{'choices':[{'delta':{'content':'a','reasoning':'r','tool_calls':[{'function':{'name':'f'}}]},"
+                + "'finish_reason':'stop'}],'usage':{'prompt_tokens':1,'completion_tokens':1},'error':'e'}", d);
+        decodeInto("{'choices':[]}", d);
+        assertThat(d.content).isNull();
+        assertThat(d.thinking).isNull();
+        assertThat(d.toolFragments).isEmpty();
+        assertThat(d.finishReason).isNull();
+        assertThat(d.promptTokens).isEqualTo(-1);
+        assertThat(d.completionTokens).isEqualTo(-1);
+        assertThat(d.error).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "hello", "[1]", "'text'", "{'choices':[", "{'a':1}}", "{'a':1}{'b':2}", "{'a':1}\n{'b':2}", "{'a':1} x"})
+    void anythingButOneJsonObjectFails(String text) {
+        assertThatThrownBy(() -> decode(text)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void decodesARangeOfTheArray() throws IOException {
+        byte[] data = q("xx{'choices':[{'delta':{'content':'mid'}}]}yy").getBytes(StandardCharsets.UTF_8);
+        ChatDelta d = new ChatDelta();
+        OpenAiChunkDecoder.decode(data, 2, data.length - 4, d);
+        assertThat(d.content).isEqualTo("mid");
+    }
+
+    private static ChatDelta decode(String singleQuoted) throws IOException {
+        ChatDelta d = new ChatDelta();
+        decodeInto(singleQuoted, d);
+        return d;
+    }
+
+    private static void decodeInto(String singleQuoted, ChatDelta d) throws IOException {
+        byte[] data = q(singleQuoted).getBytes(StandardCharsets.UTF_8);
+        OpenAiChunkDecoder.decode(data, 0, data.length, d);
+    }
+}

@@ -1,0 +1,47 @@
+package io.llmrelay.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line as users see it: help, version, and refusal of bad input. */
+class CommandLineTest {
+
+    private static String run(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new RelayCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        int code = cli.execute(args);
+        return code + "\n" + out;
+    }
+
+    @Test
+    void versionNamesTheProxyAndTheOllamaApi() {
+        String out = run("--version");
+        assertThat(out).startsWith("0\n").contains("llm-relay 0.1.0").contains("Ollama API 0.12.3").contains("Netty 4.2");
+    }
+
+    @Test
+    void serveHelpListsTheDocumentedFlags() {
+        String out = run("serve", "--help");
+        assertThat(out).startsWith("0\n");
+        for (String flag : new String[] {"--host", "--port", "--backend", "--api-key-env", "--log-format", "--help",
+                "--version"}) {
+            assertThat(out).contains(flag);
+        }
+    }
+
+    @Test
+    void anUnknownFlagIsRefused() {
+        assertThat(run("serve", "--api-key", "sk-123")).startsWith("2\n").contains("Unknown option");
+    }
+
+    @Test
+    void mockBackendHasHelp() {
+        assertThat(run("mock-backend", "--help")).startsWith("0\n").contains("--port").contains("--token-delay-ms");
+    }
+}

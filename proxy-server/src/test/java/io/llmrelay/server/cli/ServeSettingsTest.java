@@ -1,0 +1,115 @@
+package io.llmrelay.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.llmrelay.core.backend.BackendFlavor;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Flags beat the environment, the environment beats defaults, and keys only ever come from the environment. */
+class ServeSettingsTest {
+
+    private static ServeSettings resolve(ServeSettings.Flags flags, Map<String, String> env) {
+        return ServeSettings.resolve(flags, env, false);
+    }
+
+    @Test
+    void nothingConfiguredMeansTheDemoBackendOnTheOllamaPort() {
+        ServeSettings s = resolve(new ServeSettings.Flags(), Map.of());
+        assertThat(s.backend).isNull();
+        assertThat(s.port).isEqualTo(11434);
+        assertThat(s.host).isEqualTo("127.0.0.1");
+        assertThat(s.logFormat).isEqualTo("json");
+        assertThat(s.logLevel).isEqualTo("INFO");
+        assertThat(ServeSettings.resolve(new ServeSettings.Flags(), Map.of(), true).logFormat).isEqualTo("text");
+    }
+
+    @Test
+    void backendFlagWithKeyFromTheNamedVariable() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.backend = "http://localhost:8000/v1/";
+        f.apiKeyEnv = "MY_KEY";
+        ServeSettings s = resolve(f, Map.of("MY_KEY", "sk-abc", "OPENAI_API_KEY", "sk-other"));
+        assertThat(s.backend.config().baseUrl().toString()).isEqualTo("http://localhost:8000/v1");
+        assertThat(s.backend.config().apiKey().reveal()).isEqualTo("sk-abc");
+        assertThat(s.backend.config().apiKey().toString()).doesNotContain("sk-abc");
+        assertThat(s.backend.config().flavor()).isEqualTo(BackendFlavor.GENERIC);
+        assertThat(s.backend.config().name()).isEqualTo("localhost");
+    }
+
+    @Test
+    void backendFlagWithoutKeyVariableSendsNoKey() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.backend = "http://vllm:8000/v1";
+        assertThat(resolve(f, Map.of("OPENAI_API_KEY", "sk-x")).backend.config().apiKey()).isNull();
+    }
+
+    @Test
+    void aNamedKeyVariableThatIsNotSetIsAnError() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.backend = "http://localhost:8000/v1";
+        f.apiKeyEnv = "MISSING_KEY";
+        assertThatThrownBy(() -> resolve(f, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MISSING_KEY");
+    }
+
+    @Test
+    void openAiEnvironmentOfTheProxiesUsersMigrateFrom() {
+        ServeSettings s = resolve(new ServeSettings.Flags(),
+                Map.of("OPENAI_API_BASE_URL", "https://api.openai.com/v1", "OPENAI_API_KEY", "sk-1",
+                        "PROXY_PORT", "9000", "PORT", "9100", "HOST", "0.0.0.0", "LOG_LEVEL", "debug"));
+        assertThat(s.backend.config().flavor()).isEqualTo(BackendFlavor.OPENAI);
+        assertThat(s.backend.config().apiKey().reveal()).isEqualTo("sk-1");
+        assertThat(s.backend.source()).isEqualTo("OPENAI_API_BASE_URL");
+        assertThat(s.port).isEqualTo(9000);
+        assertThat(s.host).isEqualTo("0.0.0.0");
+        assertThat(s.logLevel).isEqualTo("DEBUG");
+    }
+
+    @Test
+    void openRouterKeySelectsOpenRouter() {
+        ServeSettings s = resolve(new ServeSettings.Flags(), Map.of("OPENROUTER_API_KEY", "or-1", "PORT", "9100"));
+        assertThat(s.backend.config().flavor()).isEqualTo(BackendFlavor.OPENROUTER);
+        assertThat(s.backend.config().displayUrl()).isEqualTo("https://openrouter.ai/api/v1");
+        assertThat(s.backend.config().apiKey().reveal()).isEqualTo("or-1");
+        assertThat(s.port).isEqualTo(9100);
+        ServeSettings custom = resolve(new ServeSettings.Flags(),
+                Map.of("OPENROUTER_API_KEY", "or-1", "OPENROUTER_BASE_URL", "https://or.example/api/v1"));
+        assertThat(custom.backend.config().displayUrl()).isEqualTo("https://or.example/api/v1");
+        assertThat(custom.backend.config().flavor()).isEqualTo(BackendFlavor.OPENROUTER);
+    }
+
+    @Test
+    void flagsOverrideTheEnvironment() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.port = 12345;
+        f.host = "127.0.0.2";
+        f.backend = "http://flag:1/v1";
+        f.backendType = "vllm";
+        f.logFormat = "text";
+        ServeSettings s = resolve(f, Map.of("PROXY_PORT", "9000", "HOST", "0.0.0.0", "OPENAI_API_BASE_URL",
+                "http://env:2/v1", "OPENROUTER_API_KEY", "x", "LOG_FORMAT", "json"));
+        assertThat(s.port).isEqualTo(12345);
+        assertThat(s.host).isEqualTo("127.0.0.2");
+        assertThat(s.backend.config().host()).isEqualTo("flag");
+        assertThat(s.backend.config().flavor()).isEqualTo(BackendFlavor.VLLM);
+        assertThat(s.logFormat).isEqualTo("text");
+    }
+
+    @Test
+    void invalidValuesAreClearErrors() {
+        ServeSettings.Flags bad = new ServeSettings.Flags();
+        bad.backend = "ftp://x";
+        assertThatThrownBy(() -> resolve(bad, Map.of())).hasMessageContaining("http://");
+        assertThatThrownBy(() -> resolve(new ServeSettings.Flags(), Map.of("PORT", "eighty")))
+                .hasMessageContaining("PORT must be a number");
+        ServeSettings.Flags type = new ServeSettings.Flags();
+        type.backend = "http://x/v1";
+        type.backendType = "bogus";
+        assertThatThrownBy(() -> resolve(type, Map.of())).hasMessageContaining("unknown backend type 'bogus'");
+        ServeSettings.Flags format = new ServeSettings.Flags();
+        format.logFormat = "xml";
+        assertThatThrownBy(() -> resolve(format, Map.of())).hasMessageContaining("json or text");
+    }
+}

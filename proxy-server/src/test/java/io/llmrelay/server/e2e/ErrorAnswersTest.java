@@ -1,0 +1,180 @@
+package io.llmrelay.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrelay.server.testing.Ndjson;
+import io.llmrelay.server.testing.RelayHarness;
+import io.llmrelay.server.testing.ScriptedBackend;
+import java.util.stream.Stream;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every bad input gets a clear error in the caller's API shape and the right status. */
+class ErrorAnswersTest {
+
+    private static ScriptedBackend backend;
+    private static RelayHarness relay;
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = new ScriptedBackend();
+        relay = RelayHarness.start(backend.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        relay.close();
+        backend.close();
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                // path, body, status, message fragment
+                Arguments.of("/api/chat", "", 400, "missing request body"),
+                Arguments.of("/api/chat", "{\"model\":", 400, "invalid JSON"),
+                Arguments.of("/api/chat", "[1,2]", 400, "expected a JSON object"),
+                Arguments.of("/api/chat", "{\"messages\":[]}", 400, "model is required"),
+                Arguments.of("/api/chat", "{\"model\":\"m\",\"messages\":\"hi\"}", 400, "\"messages\""),
+                Arguments.of("/api/chat", "{\"model\":\"m\",\"stream\":\"yes\",\"messages\":[]}", 400, "\"stream\""),
+                Arguments.of("/api/chat", "{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}]}", 400, "role is required"),
+                Arguments.of("/api/chat", "{\"model\":\"m\",\"format\":\"xml\",\"messages\":[{\"role\":\"user\"}]}", 400,
+                        "invalid format"),
+                Arguments.of("/api/chat", "{\"model\":\"m\",\"options\":{\"temperature\":\"hot\"},\"messages\":[]}", 400,
+                        "option \"temperature\" must be of type float"),
+                Arguments.of("/api/generate", "{\"model\":\"m\",\"prompt\":\"x\",\"raw\":true,\"system\":\"s\"}", 400,
+                        "raw mode does not support template, system, or context"),
+                Arguments.of("/api/embed", "{\"model\":\"m\",\"input\":5}", 400, "invalid input type"),
+                Arguments.of("/api/show", "{}", 400, "model is required"),
+                Arguments.of("/api/show", "{\"model\":\"nope\"}", 404, "model 'nope' not found"),
+                Arguments.of("/api/pull", "{\"name\":\"nope\"}", 404, "model 'nope' not found"),
+                Arguments.of("/api/chat", "{\"model\":\"nope\",\"messages\":[]}", 404, "model 'nope' not found"),
+                Arguments.of("/api/push", "{\"model\":\"m\"}", 501, "not supported"),
+                Arguments.of("/api/create", "{\"model\":\"m\"}", 501, "not supported"),
+                Arguments.of("/api/copy", "{\"source\":\"m\",\"destination\":\"n\"}", 501, "not supported"),
+                Arguments.of("/api/blobs/sha256:abc", "", 501, "not supported"),
+                Arguments.of("/api/nothing", "{}", 404, "404 page not found"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @MethodSource("badRequests")
+    void ollamaErrors(String path, String body, int status, String message) throws Exception {
+        try (Response response = relay.post(path, body)) {
+            assertThat(response.code()).isEqualTo(status);
+            assertThat(response.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
+            JsonNode error = Ndjson.json(response.body().string());
+            assertThat(error.size()).isEqualTo(1);
+            assertThat(error.get("error").asText()).contains(message);
+        }
+    }
+
+    @Test
+    void wrongMethodIs405WithAllow() throws Exception {
+        try (Response response = relay.get("/api/chat")) {
+            assertThat(response.code()).isEqualTo(405);
+            assertThat(response.header("Allow")).isEqualTo("POST");
+            assertThat(Ndjson.json(response.body().string()).get("error").asText()).contains("method not allowed");
+        }
+        try (Response response = relay.http.newCall(new Request.Builder().url(relay.url("/api/delete"))
+                .delete(RequestBody.create("{\"name\":\"m\"}", RelayHarness.JSON)).build()).execute()) {
+            assertThat(response.code()).isEqualTo(501);
+        }
+    }
+
+    @Test
+    void unknownOpenAiRoutesAnswerInOpenAiShape() throws Exception {
+        try (Response response = relay.post("/v1/nothing", "{}")) {
+            assertThat(response.code()).isEqualTo(404);
+            JsonNode error = Ndjson.json(response.body().string()).get("error");
+            assertThat(error.get("message").asText()).contains("404 page not found");
+            assertThat(error.get("type").asText()).isEqualTo("not_found_error");
+            assertThat(error.has("param")).isTrue();
+            assertThat(error.has("code")).isTrue();
+        }
+    }
+
+    @Test
+    void rootAndVersionAnswerLikeOllama() throws Exception {
+        try (Response response = relay.get("/")) {
+            assertThat(response.body().string()).isEqualTo("Ollama is running");
+        }
+        try (Response response = relay.http.newCall(new Request.Builder().url(relay.url("/")).head().build()).execute()) {
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(response.header("Content-Length")).isEqualTo("17");
+            assertThat(response.body().string()).isEmpty();
+        }
+        try (Response response = relay.get("/api/version")) {
+            String version = Ndjson.json(response.body().string()).get("version").asText();
+            String[] parts = version.split("\\.");
+            assertThat(Integer.parseInt(parts[0]) * 1000 + Integer.parseInt(parts[1])).isGreaterThanOrEqualTo(6);
+        }
+    }
+
+    @Test
+    void pullOfAServedModelSucceeds() throws Exception {
+        try (Response response = relay.post("/api/pull", "{\"name\":\"m\"}")) {
+            assertThat(response.header("Content-Type")).isEqualTo("application/x-ndjson");
+            assertThat(response.body().string()).isEqualTo("{\"status\":\"success\"}\n");
+        }
+        try (Response response = relay.post("/api/pull", "{\"model\":\"m:latest\",\"stream\":false}")) {
+            assertThat(response.body().string()).isEqualTo("{\"status\":\"success\"}");
+        }
+    }
+
+    @Test
+    void loadAndUnloadAreAnsweredWithoutTheBackendAndShowInPs() throws Exception {
+        try (Response response = relay.post("/api/generate", "{\"model\":\"m\",\"keep_alive\":\"1h\"}")) {
+            JsonNode line = Ndjson.parse(response.body().string()).get(0);
+            assertThat(line.get("done_reason").asText()).isEqualTo("load");
+            assertThat(line.get("response").asText()).isEmpty();
+        }
+        try (Response response = relay.get("/api/ps")) {
+            JsonNode models = Ndjson.json(response.body().string()).get("models");
+            assertThat(models).hasSize(1);
+            assertThat(models.get(0).get("name").asText()).isEqualTo("m:latest");
+            assertThat(java.time.OffsetDateTime.parse(models.get(0).get("expires_at").asText()))
+                    .isAfter(java.time.OffsetDateTime.now().plusMinutes(59));
+        }
+        try (Response response = relay.post("/api/chat", "{\"model\":\"m\",\"messages\":[],\"keep_alive\":0,\"stream\":false}")) {
+            assertThat(Ndjson.json(response.body().string()).get("done_reason").asText()).isEqualTo("unload");
+        }
+        try (Response response = relay.get("/api/ps")) {
+            assertThat(response.body().string()).isEqualTo("{\"models\":[]}");
+        }
+    }
+
+    @Test
+    void anUnreachableBackendIs502NamingIt() throws Exception {
+        try (RelayHarness orphan = RelayHarness.start(RelayHarness.deadBackendUrl())) {
+            try (Response response = orphan.post("/api/chat", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")) {
+                assertThat(response.code()).isEqualTo(502);
+                assertThat(Ndjson.json(response.body().string()).get("error").asText())
+                        .contains("cannot connect to backend test-backend (http://127.0.0.1:");
+            }
+            try (Response response = orphan.get("/api/tags")) {
+                assertThat(response.code()).isEqualTo(502);
+                assertThat(Ndjson.json(response.body().string()).get("error").asText()).contains("test-backend");
+            }
+        }
+    }
+
+    @Test
+    void tagsCarryTheBackendsContextLength() throws Exception {
+        try (Response response = relay.get("/api/tags")) {
+            JsonNode model = Ndjson.json(response.body().string()).get("models").get(0);
+            assertThat(model.get("name").asText()).isEqualTo("m:latest");
+            assertThat(model.get("model").asText()).isEqualTo("m:latest");
+            assertThat(model.get("size").isIntegralNumber()).isTrue();
+            assertThat(model.get("details").get("context_length").asInt()).isEqualTo(32768);
+            assertThat(java.time.OffsetDateTime.parse(model.get("modified_at").asText()).toEpochSecond())
+                    .isEqualTo(1700000000L);
+        }
+    }
+}

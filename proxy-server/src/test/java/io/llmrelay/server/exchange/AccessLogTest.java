@@ -1,0 +1,124 @@
+package io.llmrelay.server.exchange;
+
+import static io.llmrelay.server.testing.Ndjson.contentChunk;
+import static io.llmrelay.server.testing.Ndjson.finishChunk;
+import static io.llmrelay.server.testing.Ndjson.sse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrelay.core.config.Secret;
+import io.llmrelay.server.testing.Ndjson;
+import io.llmrelay.server.testing.RelayHarness;
+import io.llmrelay.server.testing.ScriptedBackend;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+import mockwebserver3.MockResponse;
+import net.logstash.logback.encoder.LogstashEncoder;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** One JSON line per request with the fields operators need, and never a credential. */
+class AccessLogTest {
+
+    private static final String BACKEND_KEY = "sk-BACKEND-SECRET-0001";
+    private static final String CLIENT_KEY = "client-SECRET-0002";
+
+    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    private final LogstashEncoder json = new LogstashEncoder();
+    private Logger root;
+    private ScriptedBackend backend;
+    private RelayHarness relay;
+
+    @BeforeEach
+    void start() throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        captured.setContext(context);
+        captured.start();
+        root.addAppender(captured);
+        json.setContext(context);
+        json.start();
+        backend = new ScriptedBackend();
+        relay = RelayHarness.start(backend.baseUrl(), RelayHarness.withBackend(
+                RelayHarness.backend(backend.baseUrl(), Secret.of(BACKEND_KEY, "env TEST_KEY"))));
+    }
+
+    @AfterEach
+    void stop() {
+        relay.close();
+        backend.close();
+        root.detachAppender(captured);
+    }
+
+    @Test
+    void eachRequestLogsOneJsonLineWithItsFields() throws Exception {
+        backend.enqueueSse(sse(contentChunk("hi"), finishChunk("stop")), 1000);
+        try (Response response = call("/api/chat", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")) {
+            response.body().string();
+        }
+        JsonNode line = awaitAccessLines(1).get(0);
+        assertThat(line.get("request_id").asText()).isEqualTo("log-test-1");
+        assertThat(line.get("method").asText()).isEqualTo("POST");
+        assertThat(line.get("path").asText()).isEqualTo("/api/chat");
+        assertThat(line.get("model").asText()).isEqualTo("m");
+        assertThat(line.get("backend").asText()).isEqualTo("test-backend");
+        assertThat(line.get("status").asInt()).isEqualTo(200);
+        assertThat(line.get("bytes").asLong()).isPositive();
+        assertThat(line.get("ttfb_us").asLong()).isPositive();
+        assertThat(line.get("duration_us").asLong()).isGreaterThanOrEqualTo(line.get("ttfb_us").asLong());
+        assertThat(line.get("outcome").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void credentialsNeverReachAnyLogLine() throws Exception {
+        backend.enqueueSse(sse(contentChunk("hi"), finishChunk("stop")), 1000);
+        backend.enqueue(new MockResponse.Builder().code(401).body("{\"error\":{\"message\":\"invalid key\"}}").build());
+        try (Response r = call("/v1/chat/completions", "{\"model\":\"m\",\"stream\":true}")) {
+            r.body().string();
+        }
+        try (Response r = call("/api/chat", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")) {
+            assertThat(r.code()).isEqualTo(401);
+        }
+        try (Response r = call("/api/chat", "{\"model\":")) {
+            assertThat(r.code()).isEqualTo(400);
+        }
+        awaitAccessLines(3);
+        String everything = captured.list.stream()
+                .map(e -> new String(json.encode(e), StandardCharsets.UTF_8))
+                .collect(Collectors.joining());
+        assertThat(everything).doesNotContain(BACKEND_KEY).doesNotContain(CLIENT_KEY).doesNotContainIgnoringCase("authorization");
+        // the key did reach the backend, and the client's own key did not
+        assertThat(backend.takeRequest().getHeaders().get("Authorization")).isEqualTo("Bearer " + BACKEND_KEY);
+    }
+
+    private Response call(String path, String body) throws java.io.IOException {
+        return relay.http.newCall(new Request.Builder().url(relay.url(path))
+                .header("Authorization", "Bearer " + CLIENT_KEY)
+                .header("X-Request-ID", "log-test-" + (accessLines().size() + 1))
+                .post(RequestBody.create(body, RelayHarness.JSON)).build()).execute();
+    }
+
+    private List<ILoggingEvent> accessLines() {
+        return captured.list.stream().filter(e -> e.getLoggerName().equals("llm_relay.access")).collect(Collectors.toList());
+    }
+
+    private List<JsonNode> awaitAccessLines(int n) throws InterruptedException {
+        for (int i = 0; i < 200 && accessLines().size() < n; i++) {
+            Thread.sleep(10);
+        }
+        List<ILoggingEvent> lines = accessLines();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(n);
+        return lines.stream().map(e -> Ndjson.json(new String(json.encode(e), StandardCharsets.UTF_8)))
+                .collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,147 @@
+package io.llmrelay.server.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmrelay.core.api.Clocks;
+import io.llmrelay.server.Relay;
+import io.llmrelay.server.Transport;
+import io.llmrelay.server.endpoint.Endpoints;
+import io.llmrelay.server.http.Route;
+import io.llmrelay.server.testing.Ndjson;
+import io.llmrelay.server.testing.RelayHarness;
+import io.llmrelay.server.upstream.Backend;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The connection handler on an embedded channel: dispatch, queueing, ownership of requests. */
+class ExchangeHandlerTest {
+
+    private static EventLoopGroup unusedLoops;
+    private static Relay relay;
+
+    @BeforeAll
+    static void relay() {
+        unusedLoops = Transport.NIO.newGroup(1, "unused");
+        var config = RelayHarness.config(RelayHarness.backend("http://127.0.0.1:9/v1", null));
+        Backend backend = new Backend(config.backends().get(0), config, unusedLoops, Transport.NIO,
+                io.netty.resolver.DefaultAddressResolverGroup.INSTANCE);
+        relay = new Relay(config, List.of(backend), Clocks.SYSTEM);
+    }
+
+    @AfterAll
+    static void stop() {
+        unusedLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static FullHttpRequest get(String uri) {
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+    }
+
+    @Test
+    void answersLocalRoutesAndReleasesTheRequest() {
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, Endpoints.dispatcher()));
+        FullHttpRequest request = get("/api/version?x=1");
+        request.headers().set("X-Request-ID", "abc");
+        ch.writeInbound(request);
+
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.status().code()).isEqualTo(200);
+        assertThat(response.headers().get("x-request-id")).isEqualTo("abc");
+        assertThat(Ndjson.json(response.content().toString(StandardCharsets.UTF_8)).get("version").asText())
+                .isEqualTo("0.12.3");
+        response.release();
+        assertThat(request.refCnt()).isZero();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void headAnswersHeadersWithTheLengthButNoBody() {
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, Endpoints.dispatcher()));
+        ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/"));
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.headers().getInt("content-length")).isEqualTo(17);
+        assertThat(response.content().readableBytes()).isZero();
+        response.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aRequestThatArrivesDuringAnExchangeWaitsItsTurn() {
+        List<Exchange> held = new ArrayList<>();
+        Map<Route, Endpoint> table = new EnumMap<>(Route.class);
+        for (Route r : Route.values()) {
+            table.put(r, held::add); // never answers by itself
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, new Dispatcher(table)));
+        FullHttpRequest first = get("/api/tags");
+        FullHttpRequest second = get("/api/ps");
+        ch.writeInbound(first);
+        ch.writeInbound(second);
+        assertThat(held).hasSize(1);
+        assertThat(second.refCnt()).isEqualTo(1);
+
+        held.get(0).respondJson(ByteBufUtil.writeAscii(ch.alloc(), "{}"));
+        assertThat(first.refCnt()).isZero();
+        assertThat(held).hasSize(2);
+        assertThat(held.get(1).path()).isEqualTo("/api/ps");
+        FullHttpResponse response = ch.readOutbound();
+        response.release();
+
+        ch.close(); // the client leaves with the second exchange running
+        assertThat(held.get(1).isDone()).isTrue();
+        assertThat(held.get(1).outcome()).isEqualTo(Exchange.Outcome.CLIENT_CLOSED);
+        assertThat(held.get(1).status()).isEqualTo(499);
+        assertThat(second.refCnt()).isZero();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void queuedRequestsAreReleasedWhenTheClientLeaves() {
+        List<Exchange> held = new ArrayList<>();
+        Map<Route, Endpoint> table = new EnumMap<>(Route.class);
+        for (Route r : Route.values()) {
+            table.put(r, held::add);
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, new Dispatcher(table)));
+        FullHttpRequest first = get("/api/tags");
+        FullHttpRequest queued = get("/api/ps");
+        ch.writeInbound(first, queued);
+        ch.close();
+        assertThat(first.refCnt()).isZero();
+        assertThat(queued.refCnt()).isZero();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void anEndpointThatThrowsGetsA500InTheCallersShape() {
+        Map<Route, Endpoint> table = new EnumMap<>(Route.class);
+        for (Route r : Route.values()) {
+            table.put(r, ex -> {
+                throw new IllegalStateException("boom");
+            });
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, new Dispatcher(table)));
+        ch.writeInbound(get("/v1/models"));
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.status().code()).isEqualTo(500);
+        assertThat(Ndjson.json(response.content().toString(StandardCharsets.UTF_8)).get("error").get("type").asText())
+                .isEqualTo("api_error");
+        response.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+}

@@ -1,0 +1,83 @@
+package io.llmrelay.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrelay.server.testing.Ndjson;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RequestBodyLimitTest {
+
+    @Test
+    void aBodyWithinTheLimitPassesAggregated() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 5);
+        ch.writeInbound(head);
+        ch.writeInbound(new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8)));
+        FullHttpRequest request = ch.readInbound();
+        assertThat(request.content().toString(StandardCharsets.UTF_8)).isEqualTo("hello");
+        request.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void anOversizedOllamaRequestGets413WithAnOllamaErrorAndTheConnectionCloses() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 1000);
+        ch.writeInbound(head);
+
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.status().code()).isEqualTo(413);
+        JsonNode body = Ndjson.json(response.content().toString(StandardCharsets.UTF_8));
+        assertThat(body.get("error").asText()).isEqualTo("request body too large: the limit is 16 bytes");
+        assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json; charset=utf-8");
+        response.release();
+        assertThat(ch.isOpen()).isFalse();
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anOversizedChunkedOpenAiRequestGetsAnOpenAiError() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(4));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions");
+        head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+        ch.writeInbound(head);
+        ch.writeInbound(new io.netty.handler.codec.http.DefaultHttpContent(Unpooled.copiedBuffer("12345678", StandardCharsets.UTF_8)));
+
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.status().code()).isEqualTo(413);
+        JsonNode error = Ndjson.json(response.content().toString(StandardCharsets.UTF_8)).get("error");
+        assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.get("message").asText()).contains("limit is 4 bytes");
+        response.release();
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aWholeRequestWithinTheLimitIsPassedAsIs() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16));
+        FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/tags");
+        ch.writeInbound(whole);
+        FullHttpRequest out = ch.readInbound();
+        assertThat(out.uri()).isEqualTo("/api/tags");
+        out.release();
+        assertThat(LastHttpContent.EMPTY_LAST_CONTENT.refCnt()).isEqualTo(1);
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+}

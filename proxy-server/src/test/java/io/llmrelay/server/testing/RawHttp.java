@@ -1,0 +1,117 @@
+package io.llmrelay.server.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A bare HTTP/1.1 client on a socket, for tests that need control a library hides: a tiny receive
+ * window, pausing reads, or closing mid-response.
+ */
+public final class RawHttp implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+
+    private RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+    }
+
+    /** Connects with the given receive buffer (set before connecting, so it bounds the TCP window). */
+    public static RawHttp connect(int port, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(receiveBuffer);
+        s.setSoTimeout(20_000);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        return new RawHttp(s);
+    }
+
+    public void post(String path, String json, String... extraHeaders) throws IOException {
+        send(request(path, json, extraHeaders));
+    }
+
+    /** Sends the head, waits, then the body: the server sees the request in two reads. */
+    public void postInTwoParts(String path, String json, long pauseMillis) throws IOException, InterruptedException {
+        byte[] whole = request(path, json);
+        int headEnd = new String(whole, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
+        socket.getOutputStream().write(whole, 0, headEnd);
+        socket.getOutputStream().flush();
+        Thread.sleep(pauseMillis);
+        socket.getOutputStream().write(whole, headEnd, whole.length - headEnd);
+        socket.getOutputStream().flush();
+    }
+
+    /** Writes raw bytes, e.g. several pipelined requests at once. */
+    public void send(byte[] bytes) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The bytes of a POST with a JSON body. */
+    public static byte[] request(String path, String json, String... extraHeaders) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n");
+        for (String h : extraHeaders) {
+            head.append(h).append("\r\n");
+        }
+        byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+        System.arraycopy(body, 0, all, headBytes.length, body.length);
+        return all;
+    }
+
+    /** Reads at least {@code n} bytes (or to EOF) and returns them. */
+    public byte[] read(int n) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[Math.min(n, 8192)];
+        while (got.size() < n) {
+            int r = in.read(buf, 0, Math.min(buf.length, n - got.size()));
+            if (r < 0) {
+                break;
+            }
+            got.write(buf, 0, r);
+        }
+        seen.write(got.toByteArray(), 0, got.size());
+        return got.toByteArray();
+    }
+
+    /** Everything until the server closes the connection, as text (heads and bodies, raw). */
+    public String readAllRaw() throws IOException {
+        seen.write(in.readAllBytes());
+        return seen.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Reads to the end (the server closes) and returns the de-chunked body of the whole response. */
+    public String readChunkedBodyToEnd() throws IOException {
+        seen.write(in.readAllBytes());
+        byte[] all = seen.toByteArray();
+        String text = new String(all, StandardCharsets.ISO_8859_1);
+        int bodyStart = text.indexOf("\r\n\r\n") + 4;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int at = bodyStart;
+        while (true) {
+            int eol = text.indexOf("\r\n", at);
+            int size = Integer.parseInt(text.substring(at, eol).trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            body.write(all, eol + 2, size);
+            at = eol + 2 + size + 2;
+        }
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
