@@ -1,6 +1,24 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit, handler and end-to-end tests of every module, with Netty's
-# paranoid leak detection (a leaked buffer fails the build).
+# Runs the whole test suite: unit, handler and end-to-end tests of every module (Netty's paranoid
+# leak detection on: a leaked buffer fails the build), /metrics checked by Prometheus' promtool.
+# Installs what the tests need that the machine lacks (Debian's prometheus package for promtool).
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -B verify "$@"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "test.sh: need root (or sudo) to run: $*" >&2; return 1
+  fi
+}
+
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  echo "test.sh: installing Debian's prometheus package (for promtool)..." >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
+    || { echo "test.sh: could not install promtool (Debian package 'prometheus'); the /metrics check cannot run" >&2; exit 1; }
+}
+
+ensure_promtool
+mvn -B verify -Dllmrelay.promtool="$(command -v promtool)" "$@"

@@ -2,6 +2,7 @@ package io.llmrelay.server;
 
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.core.route.LoadedModels;
 import io.llmrelay.server.upstream.Backend;
 import java.time.Instant;
@@ -18,6 +19,7 @@ public final class Relay {
     private final List<Backend> backends;
     private final Clocks clocks;
     private final LoadedModels loadedModels = new LoadedModels();
+    private final RelayMetrics metrics = new RelayMetrics();
     private final Instant startedAt;
 
     public Relay(RelayConfig config, List<Backend> backends, Clocks clocks) {
@@ -49,6 +51,10 @@ public final class Relay {
 
     public LoadedModels loadedModels() {
         return loadedModels;
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
     }
 
     /** Shown as the modification time of models whose backend gives none. */

@@ -7,6 +7,7 @@ import io.llmrelay.server.endpoint.Endpoints;
 import io.llmrelay.server.exchange.ShutdownEvent;
 import io.llmrelay.server.http.ServerInitializer;
 import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.upstream.BackendPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -60,6 +61,17 @@ public final class RelayServer implements AutoCloseable {
             backends.add(new Backend(b, config, group, transport, resolver));
         }
         this.relay = new Relay(config, backends, Clocks.SYSTEM);
+        relay.metrics().addConnectionGauges(sink -> {
+            for (Backend backend : relay.backends()) {
+                long idle = 0;
+                long active = 0;
+                for (BackendPool pool : backend.pools()) {
+                    idle += pool.idleConnections();
+                    active += pool.activeConnections();
+                }
+                sink.connections(backend.name(), idle, active);
+            }
+        });
         this.serverChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel)
@@ -117,9 +129,9 @@ public final class RelayServer implements AutoCloseable {
         long period = Math.max(1, config.modelsRefresh().toMillis());
         for (Backend backend : relay.backends()) {
             EventLoop loop = group.next();
-            Runnable refresh = () -> backend.catalog().get(loop, Duration.ZERO, (snapshot, error) -> {
-                if (error != null) {
-                    LOG.warn("cannot read the model list of backend {}: {}", backend.describe(), error);
+            Runnable refresh = () -> backend.catalog().get(loop, Duration.ZERO, (snapshot, failure) -> {
+                if (failure != null) {
+                    LOG.warn("cannot read the model list of backend {}: {}", backend.describe(), failure.message());
                 } else {
                     LOG.debug("backend {} lists {} models", backend.name(), snapshot.models().size());
                 }

@@ -1,5 +1,7 @@
 package io.llmrelay.core.api;
 
+import io.llmrelay.core.metrics.ErrorKind;
+
 /**
  * A failure with the HTTP status the client should see and a message fit to show it. Thrown by
  * request parsing and translation; turned into the caller's error shape in one place.
@@ -9,14 +11,32 @@ public class RelayException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
+    private final ErrorKind kind;
 
+    /** A failure whose kind follows from its status: 4xx the client's, 502/504 the backend's, else ours. */
     public RelayException(int status, String message) {
+        this(status, message, kindOf(status));
+    }
+
+    public RelayException(int status, String message, ErrorKind kind) {
         super(message, null, false, false);
         this.status = status;
+        this.kind = kind;
     }
 
     public int status() {
         return status;
+    }
+
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    private static ErrorKind kindOf(int status) {
+        if (status >= 400 && status < 500 || status == 501) {
+            return ErrorKind.INVALID_REQUEST;
+        }
+        return status == 502 ? ErrorKind.BACKEND_PROTOCOL : status == 504 ? ErrorKind.BACKEND_TIMEOUT : ErrorKind.INTERNAL;
     }
 
     public static RelayException badRequest(String message) {

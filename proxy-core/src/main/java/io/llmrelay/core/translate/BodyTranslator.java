@@ -37,4 +37,14 @@ public interface BodyTranslator {
 
     /** The backend body ended cleanly: write what is still owed (final chunk, whole body). */
     void onEnd(Output out);
+
+    /** Prompt tokens the backend reported, once the body has ended; -1 when it reported none. */
+    default long promptTokens() {
+        return -1;
+    }
+
+    /** Completion tokens the backend reported, once the body has ended; -1 when it reported none. */
+    default long completionTokens() {
+        return -1;
+    }
 }

@@ -23,6 +23,7 @@ public final class EmbeddingsTranslator implements BodyTranslator {
     private final ExchangeTimes times;
     private final Clocks clocks;
     private final IncrementalJsonReader reader = new IncrementalJsonReader(MAX_BODY);
+    private long promptTokens = -1;
 
     public EmbeddingsTranslator(EmbedRequest request, ExchangeTimes times, Clocks clocks) {
         this.request = request;
@@ -38,6 +39,11 @@ public final class EmbeddingsTranslator implements BodyTranslator {
     @Override
     public boolean streaming() {
         return false;
+    }
+
+    @Override
+    public long promptTokens() {
+        return promptTokens;
     }
 
     @Override
@@ -58,6 +64,8 @@ public final class EmbeddingsTranslator implements BodyTranslator {
             throw new RelayException(502, "backend sent an unreadable embeddings response: " + e.getMessage());
         }
         double[][] vectors = vectors(body);
+        JsonNode usage = body.path("usage").path("prompt_tokens");
+        promptTokens = usage.canConvertToLong() ? usage.asLong() : -1;
         ByteBuf whole = out.alloc().buffer(64 + vectors.length * (vectors.length == 0 ? 0 : vectors[0].length) * 12);
         try (JsonGenerator g = Json.generator(whole)) {
             g.writeStartObject();
@@ -74,7 +82,7 @@ public final class EmbeddingsTranslator implements BodyTranslator {
                 long now = clocks.nanoTime();
                 g.writeNumberField("total_duration", now - times.start);
                 g.writeNumberField("load_duration", times.upstreamSent == 0 ? 0 : times.upstreamSent - times.start);
-                g.writeNumberField("prompt_eval_count", body.path("usage").path("prompt_tokens").asLong(0));
+                g.writeNumberField("prompt_eval_count", Math.max(promptTokens, 0));
             }
             g.writeEndObject();
         } catch (IOException e) {

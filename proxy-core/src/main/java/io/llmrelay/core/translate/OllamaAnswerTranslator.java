@@ -63,6 +63,16 @@ public final class OllamaAnswerTranslator implements BodyTranslator, SseFramer.L
     }
 
     @Override
+    public long promptTokens() {
+        return promptTokens;
+    }
+
+    @Override
+    public long completionTokens() {
+        return completionTokens;
+    }
+
+    @Override
     public void onHead(String backendContentType) {
         if (backendContentType != null && backendContentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
             wholeBody = new IncrementalJsonReader(MAX_JSON_BODY);

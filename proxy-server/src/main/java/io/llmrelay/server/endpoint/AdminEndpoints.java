@@ -1,9 +1,17 @@
 package io.llmrelay.server.endpoint;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.llmrelay.core.json.Json;
+import io.llmrelay.core.metrics.PrometheusText;
 import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.server.RelayVersion;
 import io.llmrelay.server.exchange.Exchange;
+import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.upstream.ModelCatalog;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** The answers that need nothing but the proxy itself. */
 final class AdminEndpoints {
@@ -23,5 +31,48 @@ final class AdminEndpoints {
     /** {@code /health}: the process is up and serving. */
     static void health(Exchange ex) {
         ex.respondJson(ByteBufUtil.writeAscii(ex.alloc(), "{\"status\":\"ok\"}"));
+    }
+
+    /**
+     * {@code /health/ready}: 200 when at least one backend can serve (its last model-list read
+     * succeeded), else 503. Reads state the background refresh keeps; never calls a backend.
+     */
+    static void ready(Exchange ex) {
+        boolean anyReady = false;
+        ByteBuf out = ex.alloc().buffer(256);
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("backends");
+            for (Backend backend : ex.relay().backends()) {
+                ModelCatalog catalog = backend.catalog();
+                ModelCatalog.Snapshot snapshot = catalog.current();
+                boolean ready = snapshot != null && catalog.lastError() == null;
+                anyReady |= ready;
+                g.writeStartObject();
+                g.writeStringField("name", backend.name());
+                g.writeBooleanField("ready", ready);
+                if (snapshot != null) {
+                    g.writeNumberField("models", snapshot.models().size());
+                }
+                if (catalog.lastError() != null) {
+                    g.writeStringField("error", catalog.lastError());
+                } else if (snapshot == null) {
+                    g.writeStringField("error", "model list not read yet");
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("status", anyReady ? "ready" : "not ready");
+            g.writeEndObject();
+        } catch (IOException e) {
+            out.release();
+            throw new UncheckedIOException(e);
+        }
+        ex.respond(anyReady ? 200 : 503, ContentTypes.JSON, out);
+    }
+
+    /** {@code /metrics}: Prometheus text format. */
+    static void metrics(Exchange ex) {
+        ex.respond(200, PrometheusText.CONTENT_TYPE, ByteBufUtil.writeUtf8(ex.alloc(), ex.relay().metrics().scrape()));
     }
 }

@@ -16,6 +16,8 @@ public final class Endpoints {
         table.put(Route.ROOT, AdminEndpoints::root);
         table.put(Route.VERSION, AdminEndpoints::version);
         table.put(Route.HEALTH, AdminEndpoints::health);
+        table.put(Route.READY, AdminEndpoints::ready);
+        table.put(Route.METRICS, AdminEndpoints::metrics);
         table.put(Route.TAGS, OllamaModelEndpoints::tags);
         table.put(Route.SHOW, OllamaModelEndpoints::show);
         table.put(Route.PS, OllamaModelEndpoints::ps);

@@ -3,6 +3,7 @@ package io.llmrelay.server.endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.route.LoadedModels;
 import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.core.translate.OllamaModels;
@@ -36,9 +37,9 @@ final class OllamaModelEndpoints {
         Relay relay = ex.relay();
         Backend backend = relay.backendFor(null);
         ex.backendName(backend.name());
-        backend.catalog().get(ex.loop(), LIST_MAX_AGE, (snapshot, error) -> {
-            if (error != null || snapshot == null) {
-                ex.fail(502, error != null ? error : "backend " + backend.describe() + " gave no model list");
+        backend.catalog().get(ex.loop(), LIST_MAX_AGE, (snapshot, failure) -> ex.resume(() -> {
+            if (failure != null) {
+                ex.fail(failure.status(), failure.message(), failure.kind());
                 return;
             }
             List<OllamaModels.Listed> listed = new ArrayList<>(snapshot.models().size());
@@ -48,7 +49,7 @@ final class OllamaModelEndpoints {
             ByteBuf out = ex.alloc().buffer(256 + 512 * listed.size());
             OllamaModels.tags(listed, offset(relay), out);
             ex.respondJson(out);
-        });
+        }));
     }
 
     /** {@code /api/show}: details, {@code model_info} with the context length, capabilities. */
@@ -109,16 +110,16 @@ final class OllamaModelEndpoints {
         ex.model(model);
         Backend backend = ex.relay().backendFor(model);
         ex.backendName(backend.name());
-        backend.catalog().get(ex.loop(), ex.relay().config().modelsRefresh(), (snapshot, error) -> {
+        backend.catalog().get(ex.loop(), ex.relay().config().modelsRefresh(), (snapshot, failure) -> ex.resume(() -> {
             ModelInfo info = snapshot == null ? null : snapshot.find(model);
             if (info != null) {
                 action.run(backend, info);
-            } else if (snapshot == null) {
-                ex.fail(502, error != null ? error : "backend " + backend.describe() + " gave no model list");
+            } else if (failure != null) {
+                ex.fail(failure.status(), failure.message(), failure.kind());
             } else {
-                ex.fail(404, "model '" + model + "' not found" + notFoundHint);
+                ex.fail(404, "model '" + model + "' not found" + notFoundHint, ErrorKind.INVALID_REQUEST);
             }
-        });
+        }));
     }
 
     private static ZoneOffset offset(Relay relay) {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 final class AccessLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("llm_relay.access");
-    private static final String FORMAT = "{} {} {} {} {} {} {} {} {} {}";
+    private static final String FORMAT = "{} {} {} {} {} {} {} {} {} {} {}";
     private static final String FORMAT_WITH_ERROR = FORMAT + " {}";
 
     private AccessLog() {}
@@ -34,6 +34,7 @@ final class AccessLog {
             keyValue("bytes", ex.bytesOut()),
             keyValue("ttfb_us", ttfb),
             keyValue("duration_us", (endNanos - ex.times().start) / 1_000),
+            keyValue("overhead_us", ex.overheadNanos() / 1_000),
             keyValue("outcome", ex.outcome().label()),
             ex.error() == null ? null : keyValue("error", ex.error()),
         };

@@ -1,6 +1,7 @@
 package io.llmrelay.server.exchange;
 
 import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.server.http.Route;
 import io.llmrelay.server.http.Routes;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -35,20 +36,22 @@ public final class Dispatcher {
             Route route = Routes.find(exchange.path());
             HttpMethod method = exchange.method();
             if (route == null) {
-                exchange.fail(404, "404 page not found: " + method + " " + exchange.path());
+                exchange.fail(404, "404 page not found: " + method + " " + exchange.path(), ErrorKind.INVALID_REQUEST);
                 return;
             }
+            exchange.route(route.label());
             if (!route.allows(method)) {
                 exchange.responseHeader(HttpHeaderNames.ALLOW, route.allowHeader());
-                exchange.fail(405, "405 method not allowed: " + exchange.path() + " accepts " + route.allowHeader());
+                exchange.fail(405, "405 method not allowed: " + exchange.path() + " accepts " + route.allowHeader(),
+                        ErrorKind.INVALID_REQUEST);
                 return;
             }
             endpoints.get(route).handle(exchange);
         } catch (RelayException e) {
-            exchange.fail(e.status(), e.getMessage());
+            exchange.fail(e);
         } catch (RuntimeException e) {
             LOG.error("request {} failed unexpectedly", exchange.requestId(), e);
-            exchange.fail(500, "internal error in llm-relay: " + e);
+            exchange.fail(500, "internal error in llm-relay: " + e, ErrorKind.INTERNAL);
         }
     }
 }

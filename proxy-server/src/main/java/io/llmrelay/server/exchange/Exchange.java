@@ -3,6 +3,8 @@ package io.llmrelay.server.exchange;
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.api.ExchangeTimes;
+import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.server.Relay;
 import io.netty.buffer.ByteBuf;
@@ -26,6 +28,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client request and its answer. Owns the request (released when the exchange completes) and
@@ -35,6 +39,10 @@ import java.util.concurrent.TimeUnit;
  * <p>An answer is written whole ({@link #respond}), or streamed: {@link #startResponse}, then
  * {@link #write}s, then {@link #end}. A streamed head is deferred until the first byte, so an
  * error that happens before any output still gets its real status.
+ *
+ * <p>Overhead: the code that works on this exchange marks its sections with {@link #enter()} and
+ * {@link #exit()}; their sum is the time spent inside llm-relay, sent as {@code X-Relay-Overhead-Us}
+ * (up to the moment the head is written), logged and recorded in full when the exchange ends.
  */
 public final class Exchange {
 
@@ -53,7 +61,10 @@ public final class Exchange {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    static final AsciiString X_RELAY_OVERHEAD_US = AsciiString.cached("x-relay-overhead-us");
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
@@ -64,8 +75,18 @@ public final class Exchange {
     private final ClientApi api;
     private final ExchangeTimes times;
 
+    private String route = "unmatched";
     private String model;
     private String backendName;
+    private long promptTokens = -1;
+    private long completionTokens = -1;
+    private ErrorKind errorKind;
+    private long overheadNanos;
+    private long sectionStart;
+    private int sectionDepth;
+    private boolean streaming;
+    private long lastFlush;
+    private boolean writtenSinceFlush;
     private int status;
     private long bytesOut;
     private Outcome outcome = Outcome.OK;
@@ -90,6 +111,46 @@ public final class Exchange {
         this.path = path;
         this.api = api;
         this.times = new ExchangeTimes(startNanos);
+        relay.metrics().requestStarted();
+    }
+
+    // ---- overhead sections
+
+    /** Work for this exchange starts on the event loop (sections may nest). */
+    public void enter() {
+        if (sectionDepth++ == 0) {
+            sectionStart = relay.clocks().nanoTime();
+        }
+    }
+
+    /** That work is done: its time counts as overhead. */
+    public void exit() {
+        if (sectionDepth > 0 && --sectionDepth == 0) {
+            overheadNanos += relay.clocks().nanoTime() - sectionStart;
+        }
+    }
+
+    /**
+     * Runs work that continues this exchange later on its loop (a callback): timed as overhead, and
+     * whatever it throws fails the exchange instead of being lost in the caller.
+     */
+    public void resume(Runnable work) {
+        enter();
+        try {
+            work.run();
+        } catch (RelayException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            LOG.error("request {} failed unexpectedly", requestId, e);
+            fail(500, "internal error in llm-relay: " + e, ErrorKind.INTERNAL);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Overhead so far, including the section in progress. */
+    public long overheadNanos() {
+        return sectionDepth > 0 ? overheadNanos + relay.clocks().nanoTime() - sectionStart : overheadNanos;
     }
 
     // ---- what endpoints read
@@ -132,6 +193,33 @@ public final class Exchange {
 
     public boolean isDone() {
         return done;
+    }
+
+    /** The route's label in metrics, e.g. {@code /api/chat}. */
+    public void route(String label) {
+        this.route = label;
+    }
+
+    public String route() {
+        return route;
+    }
+
+    /** Token counts the backend reported (-1: not reported). */
+    public void tokens(long prompt, long completion) {
+        this.promptTokens = prompt;
+        this.completionTokens = completion;
+    }
+
+    public long promptTokens() {
+        return promptTokens;
+    }
+
+    public long completionTokens() {
+        return completionTokens;
+    }
+
+    public ErrorKind errorKind() {
+        return errorKind;
     }
 
     /** The model the client named, for logs and metrics. */
@@ -213,7 +301,8 @@ public final class Exchange {
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, length)
-                .set(X_REQUEST_ID, requestId);
+                .set(X_REQUEST_ID, requestId)
+                .set(X_RELAY_OVERHEAD_US, overheadNanos() / 1_000);
         headWritten = true;
         markFirstByte();
         bytesOut += length;
@@ -231,12 +320,13 @@ public final class Exchange {
      * proper error response with {@code statusCode}; once a stream has started, the status is
      * already sent, so the stream ends with one last error line (NDJSON) or event (SSE).
      */
-    public void fail(int statusCode, String message) {
+    public void fail(int statusCode, String message, ErrorKind kind) {
         if (done) {
             return;
         }
         outcome = Outcome.ERROR;
         error = message;
+        errorKind = kind;
         if (!headWritten) {
             pendingHead = null;
             respond(statusCode, ContentTypes.JSON, ErrorBodies.body(ctx.alloc(), api, statusCode, message));
@@ -253,15 +343,21 @@ public final class Exchange {
         }
     }
 
+    /** Fails with a {@link RelayException}'s status, message and kind. */
+    public void fail(RelayException e) {
+        fail(e.status(), e.getMessage(), e.kind());
+    }
+
     /** Forwards a backend's own error body unchanged (it is already in the caller's API shape). */
     public void failWithBody(int statusCode, String message, ByteBuf body) {
         if (done || headWritten) {
             body.release();
-            fail(statusCode, message);
+            fail(statusCode, message, ErrorKind.BACKEND_STATUS);
             return;
         }
         outcome = Outcome.ERROR;
         error = message;
+        errorKind = ErrorKind.BACKEND_STATUS;
         respond(statusCode, ContentTypes.JSON, body);
     }
 
@@ -306,6 +402,7 @@ public final class Exchange {
             writeHead();
         }
         bytesOut += piece.readableBytes();
+        writtenSinceFlush = true;
         ctx.write(new DefaultHttpContent(piece), ctx.voidPromise());
     }
 
@@ -315,6 +412,14 @@ public final class Exchange {
             return false;
         }
         ctx.flush();
+        if (streaming && writtenSinceFlush) {
+            long now = relay.clocks().nanoTime();
+            if (lastFlush != 0) {
+                relay.metrics().chunkGap.recordNanos(route, now - lastFlush);
+            }
+            lastFlush = now;
+            writtenSinceFlush = false;
+        }
         if (ctx.channel().isWritable()) {
             return true;
         }
@@ -342,6 +447,11 @@ public final class Exchange {
         pendingHead = null;
         headWritten = true;
         markFirstByte();
+        head.headers().set(X_RELAY_OVERHEAD_US, overheadNanos() / 1_000);
+        if (streamContentType != null) {
+            streaming = true;
+            relay.metrics().streamStarted();
+        }
         ctx.write(head, ctx.voidPromise());
     }
 
@@ -374,6 +484,9 @@ public final class Exchange {
         if (!headWritten) {
             status = 499; // nginx's and Ollama's "client closed request"
         }
+        if (onCancel != null) {
+            relay.metrics().clientDisconnects.inc(route); // a backend request was running: it is cancelled now
+        }
         cancelWork();
         complete();
     }
@@ -384,6 +497,7 @@ public final class Exchange {
             return;
         }
         outcome = Outcome.CLIENT_STALLED;
+        errorKind = ErrorKind.CLIENT_STALLED;
         error = "client took no data for " + relay.config().timeouts().clientStall().toSeconds() + " s";
         cancelWork();
         ctx.close();
@@ -413,12 +527,19 @@ public final class Exchange {
             pendingHead = null;
         }
         long end = relay.clocks().nanoTime();
+        long overhead = overheadNanos();
+        sectionDepth = 0;
+        overheadNanos = overhead;
         Runnable success = onSuccess;
         onSuccess = null;
         if (success != null && outcome == Outcome.OK && status < 400) {
             success.run();
         }
         request.release();
+        ExchangeMetrics.record(this, relay.metrics(), end);
+        if (streaming) {
+            relay.metrics().streamEnded();
+        }
         AccessLog.log(this, end);
         owner.exchangeDone(this);
     }

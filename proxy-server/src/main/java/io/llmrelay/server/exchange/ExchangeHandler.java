@@ -101,8 +101,14 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         try {
             FullHttpRequest next;
             while (current == null && (next = queued.poll()) != null) {
-                current = newExchange(next);
-                dispatcher.dispatch(current);
+                Exchange exchange = newExchange(next);
+                current = exchange;
+                exchange.enter();
+                try {
+                    dispatcher.dispatch(exchange);
+                } finally {
+                    exchange.exit();
+                }
             }
         } finally {
             dispatching = false;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.json.Json;
+import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ErrorMessages;
 import io.llmrelay.server.upstream.Backend;
@@ -67,6 +68,15 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
 
     @Override
     public void onHead(HttpResponse head) {
+        exchange.enter();
+        try {
+            head(head);
+        } finally {
+            exchange.exit();
+        }
+    }
+
+    private void head(HttpResponse head) {
         int status = head.status().code();
         if (status >= 400) {
             errorStatus = status;
@@ -86,6 +96,15 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
 
     @Override
     public void onContent(ByteBuf content) {
+        exchange.enter();
+        try {
+            content(content);
+        } finally {
+            exchange.exit();
+        }
+    }
+
+    private void content(ByteBuf content) {
         if (errorBody != null) {
             int room = MAX_ERROR_BODY - errorBody.readableBytes();
             if (room > 0) {
@@ -101,12 +120,21 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
             translator.onContent(content, this);
         } catch (RelayException e) {
             abandon();
-            exchange.fail(e.status(), e.getMessage());
+            exchange.fail(e);
         }
     }
 
     @Override
     public void onEnd() {
+        exchange.enter();
+        try {
+            end();
+        } finally {
+            exchange.exit();
+        }
+    }
+
+    private void end() {
         if (errorBody != null) {
             answerBackendError();
             return;
@@ -119,9 +147,10 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
             translator.onEnd(this);
         } catch (RelayException e) {
             release();
-            exchange.fail(e.status(), e.getMessage());
+            exchange.fail(e);
             return;
         }
+        exchange.tokens(translator.promptTokens(), translator.completionTokens());
         if (translator.streaming()) {
             exchange.end();
         } else {
@@ -134,12 +163,17 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
     @Override
     public void onFailure(UpstreamFailure failure) {
         release();
-        exchange.fail(failure.status(), failure.message());
+        exchange.fail(failure.status(), failure.message(), failure.kind());
     }
 
     @Override
     public boolean onBatchEnd() {
-        return exchange.flushAndCheckWritable();
+        exchange.enter();
+        try {
+            return exchange.flushAndCheckWritable();
+        } finally {
+            exchange.exit();
+        }
     }
 
     // ---- BodyTranslator.Output
@@ -202,7 +236,7 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
             exchange.failWithBody(errorStatus, message, body);
         } else {
             body.release();
-            exchange.fail(errorStatus, message);
+            exchange.fail(errorStatus, message, ErrorKind.BACKEND_STATUS);
         }
     }
 

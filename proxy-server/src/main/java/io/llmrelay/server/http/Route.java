@@ -26,7 +26,9 @@ public enum Route {
     OPENAI_EMBEDDINGS("/v1/embeddings", ClientApi.OPENAI, HttpMethod.POST),
     OPENAI_MODELS("/v1/models", ClientApi.OPENAI, HttpMethod.GET),
     OPENAI_MODEL("/v1/models/", ClientApi.OPENAI, HttpMethod.GET),
-    HEALTH("/health", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD);
+    HEALTH("/health", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
+    READY("/health/ready", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
+    METRICS("/metrics", ClientApi.OLLAMA, HttpMethod.GET);
 
     private final String path;
     private final ClientApi api;
@@ -44,6 +46,11 @@ public enum Route {
 
     public boolean allows(HttpMethod method) {
         return methods.contains(method);
+    }
+
+    /** The route as metrics label it: its path, with a placeholder for a parameter. */
+    public String label() {
+        return this == BLOBS ? "/api/blobs/{digest}" : this == OPENAI_MODEL ? "/v1/models/{model}" : path;
     }
 
     /** The {@code Allow} header value for a 405. */

@@ -6,6 +6,7 @@ import io.llmrelay.core.api.ModelNames;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.backend.ModelListParser;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.ErrorMessages;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Promise;
@@ -74,9 +75,9 @@ public final class ModelCatalog {
 
     /**
      * Calls {@code then} on {@code loop} with a snapshot at most {@code maxAge} old, reading the list
-     * again if needed. On failure it gets the error and the last good snapshot (maybe null).
+     * again if needed. On failure it gets the failure and the last good snapshot (maybe null).
      */
-    public void get(EventLoop loop, Duration maxAge, BiConsumer<Snapshot, String> then) {
+    public void get(EventLoop loop, Duration maxAge, BiConsumer<Snapshot, UpstreamFailure> then) {
         Snapshot s = snapshot;
         if (s != null && clocks.nanoTime() - s.fetchedNanos() <= maxAge.toNanos()) {
             then.accept(s, null);
@@ -87,7 +88,7 @@ public final class ModelCatalog {
         Promise<Snapshot> wait = running != null ? running : mine;
         wait.addListener(f -> {
             Runnable deliver = () -> then.accept(f.isSuccess() ? (Snapshot) f.getNow() : snapshot,
-                    f.isSuccess() ? null : f.cause().getMessage());
+                    f.isSuccess() ? null : ((Failed) f.cause()).failure);
             if (loop.inEventLoop()) {
                 deliver.run();
             } else {
@@ -96,6 +97,17 @@ public final class ModelCatalog {
         });
         if (running == null) {
             fetch(loop, mine);
+        }
+    }
+
+    /** Carries a failed read through the promise. */
+    private static final class Failed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient UpstreamFailure failure;
+
+        Failed(UpstreamFailure failure) {
+            super(failure.message(), null, false, false);
+            this.failure = failure;
         }
     }
 
@@ -109,7 +121,7 @@ public final class ModelCatalog {
                 snapshot = fresh;
                 lastError = null;
                 promise.setSuccess(fresh);
-            } catch (IllegalStateException e) {
+            } catch (Failed e) {
                 lastError = e.getMessage();
                 promise.setFailure(e);
             }
@@ -120,21 +132,23 @@ public final class ModelCatalog {
 
     private List<ModelInfo> models(JsonResponse.Result result, UpstreamFailure failure) {
         if (failure != null) {
-            throw new IllegalStateException(failure.message());
+            throw new Failed(failure);
         }
         if (result.status() != 200) {
             String message = ErrorMessages.fromBody(result.body());
-            throw new IllegalStateException("backend " + backend.describe() + " answered " + result.status()
-                    + " to GET /models" + (message == null ? "" : ": " + message));
+            throw new Failed(new UpstreamFailure(result.status(), "backend " + backend.describe() + " answered "
+                    + result.status() + " to GET /models" + (message == null ? "" : ": " + message),
+                    ErrorKind.BACKEND_STATUS, false));
         }
         if (result.body() == null) {
-            throw new IllegalStateException("backend " + backend.describe() + " sent a model list that is not JSON");
+            throw new Failed(new UpstreamFailure(502, "backend " + backend.describe()
+                    + " sent a model list that is not JSON", ErrorKind.BACKEND_PROTOCOL, false));
         }
         try {
             return ModelListParser.parse(result.body());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("backend " + backend.describe() + " sent an unusable model list: "
-                    + e.getMessage());
+            throw new Failed(new UpstreamFailure(502, "backend " + backend.describe() + " sent an unusable model list: "
+                    + e.getMessage(), ErrorKind.BACKEND_PROTOCOL, false));
         }
     }
 }

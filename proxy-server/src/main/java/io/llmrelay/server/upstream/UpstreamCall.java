@@ -2,6 +2,7 @@ package io.llmrelay.server.upstream;
 
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
+import io.llmrelay.core.metrics.ErrorKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -120,7 +121,8 @@ public final class UpstreamCall {
             @Override
             public void onFailure(Throwable cause) {
                 if (state == State.CONNECTING) {
-                    fail(502, "cannot connect to backend " + backend.describe() + ": " + describe(cause), false);
+                    fail(502, "cannot connect to backend " + backend.describe() + ": " + describe(cause),
+                            ErrorKind.BACKEND_UNREACHABLE, false);
                 }
             }
         });
@@ -151,7 +153,8 @@ public final class UpstreamCall {
             lastActivity = clocks.nanoTime();
             if (msg instanceof HttpObject && ((HttpObject) msg).decoderResult().isFailure()) {
                 fail(502, "backend " + backend.describe() + " sent a malformed HTTP response: "
-                        + describe(((HttpObject) msg).decoderResult().cause()), state == State.RECEIVING);
+                        + describe(((HttpObject) msg).decoderResult().cause()), ErrorKind.BACKEND_PROTOCOL,
+                        state == State.RECEIVING);
                 return;
             }
             if (msg instanceof HttpResponse) {
@@ -227,17 +230,18 @@ public final class UpstreamCall {
             return;
         }
         if (state == State.WAITING && isTls(cause)) {
-            fail(502, "TLS handshake with backend " + backend.describe() + " failed: " + describe(cause), false);
+            fail(502, "TLS handshake with backend " + backend.describe() + " failed: " + describe(cause),
+                    ErrorKind.BACKEND_UNREACHABLE, false);
         } else if (state == State.WAITING) {
             fail(502, "backend " + backend.describe() + " closed the connection before answering"
-                    + (cause == null ? "" : ": " + describe(cause)), false);
+                    + (cause == null ? "" : ": " + describe(cause)), ErrorKind.BACKEND_PROTOCOL, false);
         } else if (state == State.RECEIVING) {
             fail(502, "backend " + backend.describe() + " closed the connection in the middle of its response"
-                    + (cause == null ? "" : ": " + describe(cause)), true);
+                    + (cause == null ? "" : ": " + describe(cause)), ErrorKind.BACKEND_PROTOCOL, true);
         }
     }
 
-    private void fail(int status, String message, boolean afterHead) {
+    private void fail(int status, String message, ErrorKind kind, boolean afterHead) {
         state = State.DONE;
         stopTimer();
         request.release();
@@ -245,7 +249,7 @@ public final class UpstreamCall {
             detach();
             pool.discard(channel);
         }
-        listener.onFailure(new UpstreamFailure(status, message, afterHead));
+        listener.onFailure(new UpstreamFailure(status, message, kind, afterHead));
     }
 
     private void detach() {
@@ -276,7 +280,8 @@ public final class UpstreamCall {
         long silent = clocks.nanoTime() - lastActivity;
         if (!paused && silent >= idleTimeoutNanos) {
             fail(504, "backend " + backend.describe() + " sent nothing for "
-                    + TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNanos) + " s", state == State.RECEIVING);
+                    + TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNanos) + " s", ErrorKind.BACKEND_TIMEOUT,
+                    state == State.RECEIVING);
             return;
         }
         long wait = paused ? idleTimeoutNanos : idleTimeoutNanos - silent;

@@ -77,6 +77,7 @@ class AccessLogTest {
         assertThat(line.get("ttfb_us").asLong()).isPositive();
         assertThat(line.get("duration_us").asLong()).isGreaterThanOrEqualTo(line.get("ttfb_us").asLong());
         assertThat(line.get("outcome").asText()).isEqualTo("ok");
+        assertThat(line.get("overhead_us").asLong()).isBetween(0L, line.get("duration_us").asLong());
     }
 
     @Test

@@ -1,0 +1,27 @@
+package io.llmrelay.core.metrics;
+
+import java.util.Locale;
+
+/** Why a request failed, as counted in {@code llm_relay_errors_total{kind}}. */
+public enum ErrorKind {
+    /** The client's request was refused (malformed, wrong types, unknown route, too large). */
+    INVALID_REQUEST,
+    /** The backend could not be reached (connect, DNS, TLS). */
+    BACKEND_UNREACHABLE,
+    /** The backend stayed silent longer than the idle timeout. */
+    BACKEND_TIMEOUT,
+    /** The backend answered with an error status. */
+    BACKEND_STATUS,
+    /** The backend's answer could not be understood, or broke off. */
+    BACKEND_PROTOCOL,
+    /** The client took no data for too long. */
+    CLIENT_STALLED,
+    /** A bug in the proxy. */
+    INTERNAL;
+
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    public String label() {
+        return label;
+    }
+}

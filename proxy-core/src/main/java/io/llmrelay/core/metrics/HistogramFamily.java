@@ -1,0 +1,69 @@
+package io.llmrelay.core.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A latency histogram per value of one label (the route), exported as a Prometheus histogram with
+ * fixed buckets in seconds. Recording is wait-free (HdrHistogram underneath).
+ */
+public final class HistogramFamily {
+
+    /** Bucket bounds in seconds, fine at the low end where proxy overhead lives. */
+    static final double[] DEFAULT_BUCKETS = {
+        0.00001, 0.000025, 0.00005, 0.000075, 0.0001, 0.00015, 0.0002, 0.0003, 0.0005, 0.00075,
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+
+    private final String name;
+    private final String help;
+    private final String labelName;
+    private final double[] buckets;
+    private final String[] bucketLabels;
+    private final ConcurrentHashMap<String, LatencyHistogram> series = new ConcurrentHashMap<>();
+
+    public HistogramFamily(String name, String help, String labelName) {
+        if (!name.endsWith("_seconds")) {
+            throw new IllegalArgumentException("a latency histogram is in seconds: " + name);
+        }
+        this.name = name;
+        this.help = help;
+        this.labelName = labelName;
+        this.buckets = DEFAULT_BUCKETS;
+        this.bucketLabels = new String[buckets.length];
+        for (int i = 0; i < buckets.length; i++) {
+            bucketLabels[i] = java.math.BigDecimal.valueOf(buckets[i]).stripTrailingZeros().toPlainString();
+        }
+    }
+
+    public void recordNanos(String labelValue, long nanos) {
+        LatencyHistogram h = series.get(labelValue);
+        if (h == null) {
+            h = series.computeIfAbsent(labelValue, k -> new LatencyHistogram());
+        }
+        h.recordNanos(nanos);
+    }
+
+    /** The running total for one label value, or null if nothing was recorded for it. */
+    public LatencyHistogram.Snapshot snapshot(String labelValue) {
+        LatencyHistogram h = series.get(labelValue);
+        return h == null ? null : h.snapshot();
+    }
+
+    public void writeTo(PrometheusText out) {
+        out.family(name, "histogram", help);
+        List<Map.Entry<String, LatencyHistogram>> entries = new ArrayList<>(series.entrySet());
+        entries.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, LatencyHistogram> e : entries) {
+            LatencyHistogram.Snapshot s = e.getValue().snapshot();
+            String label = e.getKey();
+            for (int i = 0; i < buckets.length; i++) {
+                out.sample(name + "_bucket", s.countAtOrBelow(buckets[i]), labelName, label, "le", bucketLabels[i]);
+            }
+            out.sample(name + "_bucket", s.count(), labelName, label, "le", "+Inf");
+            out.sample(name + "_sum", s.sumNanos() / 1e9, labelName, label);
+            out.sample(name + "_count", s.count(), labelName, label);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.llmrelay.core.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Every metric llm-relay exports, recorded from the event loops without locks and written in
+ * Prometheus text format on scrape. The names are the contract documented in docs/METRICS.md.
+ */
+public final class RelayMetrics {
+
+    /** Label combinations per counter beyond which new ones are folded into {@code _other}. */
+    private static final int MAX_SERIES = 2_000;
+
+    /** Reports the connections of each backend: idle and active. */
+    public interface ConnectionGauges {
+        void report(ConnectionSink sink);
+    }
+
+    /** Receives one backend's connection counts. */
+    public interface ConnectionSink {
+        void connections(String backend, long idle, long active);
+    }
+
+    public final CounterFamily requests = new CounterFamily("llm_relay_requests_total",
+            "Requests answered, by route, model, backend and HTTP status.", MAX_SERIES,
+            "route", "model", "backend", "status");
+    public final CounterFamily promptTokens = new CounterFamily("llm_relay_prompt_tokens_total",
+            "Prompt tokens reported by backends, by model and backend.", MAX_SERIES, "model", "backend");
+    public final CounterFamily completionTokens = new CounterFamily("llm_relay_completion_tokens_total",
+            "Completion tokens reported by backends, by model and backend.", MAX_SERIES, "model", "backend");
+    public final CounterFamily clientDisconnects = new CounterFamily("llm_relay_client_disconnects_total",
+            "Clients that left while a backend request was running; each such request was cancelled.", MAX_SERIES,
+            "route");
+    public final CounterFamily errors = new CounterFamily("llm_relay_errors_total",
+            "Failed requests by kind of failure.", MAX_SERIES, "kind");
+
+    public final HistogramFamily duration = new HistogramFamily("llm_relay_request_duration_seconds",
+            "Time from a complete request to the end of its answer.", "route");
+    public final HistogramFamily timeToFirstByte = new HistogramFamily("llm_relay_time_to_first_byte_seconds",
+            "Time from a complete request to the first byte of its answer.", "route");
+    public final HistogramFamily timeToFirstToken = new HistogramFamily("llm_relay_time_to_first_token_seconds",
+            "Time from a complete request to the first token from the backend (translated routes).", "route");
+    public final HistogramFamily chunkGap = new HistogramFamily("llm_relay_stream_chunk_gap_seconds",
+            "Time between consecutive writes of a streamed answer.", "route");
+    public final HistogramFamily overhead = new HistogramFamily("llm_relay_proxy_overhead_seconds",
+            "Time spent inside llm-relay per request, excluding the wait for the backend.", "route");
+
+    private final LongAdder inflightRequests = new LongAdder();
+    private final LongAdder inflightStreams = new LongAdder();
+    private final List<ConnectionGauges> connectionGauges = new ArrayList<>();
+    private final JvmMetrics jvm = new JvmMetrics();
+
+    public void requestStarted() {
+        inflightRequests.increment();
+    }
+
+    public void requestEnded() {
+        inflightRequests.decrement();
+    }
+
+    public void streamStarted() {
+        inflightStreams.increment();
+    }
+
+    public void streamEnded() {
+        inflightStreams.decrement();
+    }
+
+    public long inflightRequests() {
+        return inflightRequests.sum();
+    }
+
+    public long inflightStreams() {
+        return inflightStreams.sum();
+    }
+
+    /** Adds a source of per-backend connection counts (set up once at start). */
+    public synchronized void addConnectionGauges(ConnectionGauges gauges) {
+        connectionGauges.add(gauges);
+    }
+
+    /** The whole scrape answer. */
+    public String scrape() {
+        StringBuilder sb = new StringBuilder(16 * 1024);
+        PrometheusText out = new PrometheusText(sb);
+        requests.writeTo(out);
+        promptTokens.writeTo(out);
+        completionTokens.writeTo(out);
+        clientDisconnects.writeTo(out);
+        errors.writeTo(out);
+        out.family("llm_relay_inflight_requests", "gauge", "Requests being answered now.");
+        out.sample("llm_relay_inflight_requests", inflightRequests.sum());
+        out.family("llm_relay_inflight_streams", "gauge", "Streamed answers being written now.");
+        out.sample("llm_relay_inflight_streams", inflightStreams.sum());
+        out.family("llm_relay_backend_connections", "gauge", "Pooled backend connections, idle or in use.");
+        List<ConnectionGauges> sources;
+        synchronized (this) {
+            sources = List.copyOf(connectionGauges);
+        }
+        for (ConnectionGauges g : sources) {
+            g.report((backend, idle, active) -> {
+                out.sample("llm_relay_backend_connections", idle, "backend", backend, "state", "idle");
+                out.sample("llm_relay_backend_connections", active, "backend", backend, "state", "active");
+            });
+        }
+        duration.writeTo(out);
+        timeToFirstByte.writeTo(out);
+        timeToFirstToken.writeTo(out);
+        chunkGap.writeTo(out);
+        overhead.writeTo(out);
+        jvm.writeTo(out);
+        return sb.toString();
+    }
+}

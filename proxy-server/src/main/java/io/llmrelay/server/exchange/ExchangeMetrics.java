@@ -1,0 +1,36 @@
+package io.llmrelay.server.exchange;
+
+import io.llmrelay.core.api.ExchangeTimes;
+import io.llmrelay.core.metrics.RelayMetrics;
+
+/** Records a finished exchange into the metrics: counters, latency histograms, tokens, errors. */
+final class ExchangeMetrics {
+
+    private ExchangeMetrics() {}
+
+    static void record(Exchange ex, RelayMetrics metrics, long endNanos) {
+        String route = ex.route();
+        String backend = ex.backendName() == null ? "" : ex.backendName();
+        String model = ex.model() == null ? "" : ex.model();
+        ExchangeTimes t = ex.times();
+        metrics.requestEnded();
+        metrics.requests.inc(route, model, backend, Integer.toString(ex.status()));
+        metrics.duration.recordNanos(route, endNanos - t.start);
+        metrics.overhead.recordNanos(route, ex.overheadNanos());
+        if (t.firstByte != 0) {
+            metrics.timeToFirstByte.recordNanos(route, t.firstByte - t.start);
+        }
+        if (t.firstToken != 0) {
+            metrics.timeToFirstToken.recordNanos(route, t.firstToken - t.start);
+        }
+        if (ex.promptTokens() > 0) {
+            metrics.promptTokens.add(ex.promptTokens(), model, backend);
+        }
+        if (ex.completionTokens() > 0) {
+            metrics.completionTokens.add(ex.completionTokens(), model, backend);
+        }
+        if (ex.errorKind() != null) {
+            metrics.errors.inc(ex.errorKind().label());
+        }
+    }
+}
