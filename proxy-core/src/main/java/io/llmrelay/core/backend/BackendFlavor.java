@@ -26,6 +26,14 @@ public enum BackendFlavor {
         this.id = id;
     }
 
+    /**
+     * True when the flavour's {@code /v1/completions} takes a {@code suffix} (fill-in-the-middle), or
+     * may: for vLLM and llama.cpp it is known not to (llama.cpp has its own {@code /infill} instead).
+     */
+    public boolean mayTakeSuffix() {
+        return this != VLLM && this != LLAMACPP;
+    }
+
     /** The name used on the command line and in config files. */
     public String id() {
         return id;

@@ -13,6 +13,11 @@ import java.util.Set;
  */
 public record ModelInfo(String id, long created, String ownedBy, long contextLength, Set<String> capabilities) {
 
+    /** A model the backend did not list (or whose list is not known yet): capabilities guessed from its id. */
+    public static ModelInfo unlisted(String id) {
+        return new ModelInfo(id, 0, "", 0, Capability.labels(Capability.guess(id)));
+    }
+
     public boolean embedding() {
         return capabilities.contains("embedding");
     }

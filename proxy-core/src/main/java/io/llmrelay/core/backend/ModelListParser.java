@@ -3,9 +3,8 @@ package io.llmrelay.core.backend;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -52,36 +51,37 @@ public final class ModelListParser {
         return 0;
     }
 
-    /** Capabilities from metadata where the backend gives it, else from the model id. */
+    /** Capability from metadata where the backend gives it, else guessed from the model id. */
     private static Set<String> capabilities(String id, JsonNode m) {
-        Set<String> caps = new LinkedHashSet<>();
-        String lower = id.toLowerCase(Locale.ROOT);
-        if (lower.contains("embed") || m.path("type").asText("").equals("embeddings")) {
-            caps.add("embedding");
-            return Collections.unmodifiableSet(caps);
+        if (m.path("type").asText("").equals("embeddings")) {
+            return Capability.labels(EnumSet.of(Capability.EMBEDDING));
         }
-        caps.add("completion");
+        EnumSet<Capability> caps = Capability.guess(id);
+        if (caps.contains(Capability.EMBEDDING)) {
+            return Capability.labels(caps);
+        }
         JsonNode supported = m.get("supported_parameters");
-        if (supported != null && supported.isArray()) {
+        if (supported != null && supported.isArray()) { // OpenRouter says what the model takes
+            caps.remove(Capability.TOOLS);
+            caps.remove(Capability.THINKING);
             for (JsonNode p : supported) {
                 String name = p.asText("");
                 if (name.equals("tools")) {
-                    caps.add("tools");
+                    caps.add(Capability.TOOLS);
                 } else if (name.equals("reasoning") || name.equals("include_reasoning")) {
-                    caps.add("thinking");
+                    caps.add(Capability.THINKING);
                 }
             }
-        } else {
-            caps.add("tools"); // no metadata: most served chat models take tools; the backend decides
         }
         JsonNode modalities = m.path("architecture").get("input_modalities");
         if (modalities != null && modalities.isArray()) {
+            caps.remove(Capability.VISION);
             for (JsonNode mod : modalities) {
                 if (mod.asText("").equals("image")) {
-                    caps.add("vision");
+                    caps.add(Capability.VISION);
                 }
             }
         }
-        return Collections.unmodifiableSet(caps);
+        return Capability.labels(caps);
     }
 }

@@ -1,5 +1,7 @@
 package io.llmrelay.core.config;
 
+import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.backend.ModelOverride;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,6 +13,7 @@ import java.util.List;
  * @param maxEventBytes one streamed event or line beyond this fails the stream
  * @param eventLoops I/O threads; 0 means one per core
  * @param modelsRefresh how often each backend's model list is re-read
+ * @param modelOverrides capabilities and context lengths set by the operator, applied in order
  */
 public record RelayConfig(
         String host,
@@ -20,7 +23,8 @@ public record RelayConfig(
         int maxEventBytes,
         int eventLoops,
         Timeouts timeouts,
-        Duration modelsRefresh) {
+        Duration modelsRefresh,
+        List<ModelOverride> modelOverrides) {
 
     /**
      * @param connect opening a backend connection
@@ -38,8 +42,18 @@ public record RelayConfig(
         }
     }
 
+    /** The model as the operator's overrides describe it. */
+    public ModelInfo describe(ModelInfo model) {
+        ModelInfo out = model;
+        for (ModelOverride o : modelOverrides) {
+            out = o.applyTo(out);
+        }
+        return out;
+    }
+
     public RelayConfig {
         backends = List.copyOf(backends);
+        modelOverrides = List.copyOf(modelOverrides);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
         }

@@ -27,8 +27,8 @@ class ModelListParserTest {
         assertThat(models).hasSize(2);
         ModelInfo gpt = models.get(0);
         assertThat(gpt).isEqualTo(new ModelInfo("openai/gpt-4o", 1715367049, "", 128000,
-                java.util.Set.of("completion", "thinking", "tools", "vision")));
-        assertThat(gpt.capabilities()).containsExactly("completion", "thinking", "tools", "vision");
+                java.util.Set.of("completion", "tools", "vision", "thinking")));
+        assertThat(gpt.capabilities()).containsExactly("completion", "tools", "vision", "thinking");
         assertThat(gpt.embedding()).isFalse();
         // supported_parameters without tools: the model takes no tools
         assertThat(models.get(1).capabilities()).containsExactly("completion");
@@ -40,9 +40,10 @@ class ModelListParserTest {
         List<ModelInfo> models = ModelListParser.parse(json("{'object':'list','data':[{'id':'Qwen/Qwen3-8B','object':'model',"
                 + "'created':1751919739,'owned_by':'vllm','root':'Qwen/Qwen3-8B','parent':null,'max_model_len':32768,"
                 + "'permission':[{'id':'modelperm-1','object':'model_permission','allow_sampling':true}]}]}"));
+        // no metadata: Qwen3 is a known thinking family
         assertThat(models).containsExactly(new ModelInfo("Qwen/Qwen3-8B", 1751919739, "vllm", 32768,
-                java.util.Set.of("completion", "tools")));
-        assertThat(models.get(0).capabilities()).containsExactly("completion", "tools");
+                java.util.Set.of("completion", "tools", "thinking")));
+        assertThat(models.get(0).capabilities()).containsExactly("completion", "tools", "thinking");
     }
 
     @Test
@@ -73,7 +74,7 @@ class ModelListParserTest {
         List<ModelInfo> models = ModelListParser.parse(json("{'object':'list','data':[{'id':'gpt-4o','object':'model',"
                 + "'created':1715367049,'owned_by':'system'},{'id':'x'}]}"));
         assertThat(models).containsExactly(
-                new ModelInfo("gpt-4o", 1715367049, "system", 0, java.util.Set.of("completion", "tools")),
+                new ModelInfo("gpt-4o", 1715367049, "system", 0, java.util.Set.of("completion", "tools", "vision")),
                 new ModelInfo("x", 0, "", 0, java.util.Set.of("completion", "tools")));
     }
 

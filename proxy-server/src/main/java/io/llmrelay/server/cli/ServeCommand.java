@@ -9,6 +9,7 @@ import io.llmrelay.server.demo.DemoBackend;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -82,6 +83,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--models-refresh", paramLabel = "S", description = "Seconds between reads of the backends' model lists (default 60).")
     Integer modelsRefresh;
+
+    @Option(names = "--model-capabilities", paramLabel = "GLOB=LIST",
+            description = "Capabilities of the models matching GLOB, shown by /api/show and /api/tags: a list replaces "
+                    + "what the backend reports, +name/-name adjust it (completion, tools, insert, vision, thinking, "
+                    + "embedding). Repeatable, e.g. 'qwen3*=+thinking'.")
+    List<String> modelCapabilities = new ArrayList<>();
+
+    @Option(names = "--model-context", paramLabel = "GLOB=TOKENS",
+            description = "Context length of the models matching GLOB, where the backend does not report it. "
+                    + "Repeatable, e.g. 'gpt-4o*=128000'.")
+    List<String> modelContext = new ArrayList<>();
 
     @Option(names = "--demo-token-delay-ms", paramLabel = "MS",
             description = "Pause between tokens of the built-in demo backend (default 40).")
@@ -168,6 +180,8 @@ final class ServeCommand implements Callable<Integer> {
         f.clientStallTimeoutSeconds = clientStallTimeout;
         f.modelsRefreshSeconds = modelsRefresh;
         f.demoTokenDelayMs = demoTokenDelayMs;
+        f.modelCapabilities = modelCapabilities;
+        f.modelContext = modelContext;
         return f;
     }
 }

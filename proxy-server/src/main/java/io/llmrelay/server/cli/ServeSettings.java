@@ -1,12 +1,14 @@
 package io.llmrelay.server.cli;
 
 import io.llmrelay.core.backend.BackendFlavor;
+import io.llmrelay.core.backend.ModelOverride;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.Secret;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +41,8 @@ final class ServeSettings {
         Integer clientStallTimeoutSeconds;
         Integer modelsRefreshSeconds;
         Integer demoTokenDelayMs;
+        List<String> modelCapabilities = List.of();
+        List<String> modelContext = List.of();
     }
 
     /** A backend chosen by flag or environment, before the demo fallback. */
@@ -54,6 +58,7 @@ final class ServeSettings {
     final RelayConfig.Timeouts timeouts;
     final Duration modelsRefresh;
     final Duration demoTokenDelay;
+    final List<ModelOverride> modelOverrides;
 
     private ServeSettings(Flags f, Map<String, String> env, boolean interactive) {
         host = first(f.host, env.get("HOST"), "127.0.0.1");
@@ -74,6 +79,10 @@ final class ServeSettings {
                 d.poolIdle(), d.clientIdle());
         modelsRefresh = seconds("--models-refresh", f.modelsRefreshSeconds, Duration.ofSeconds(60));
         demoTokenDelay = Duration.ofMillis(f.demoTokenDelayMs == null ? 40 : Math.max(0, f.demoTokenDelayMs));
+        List<ModelOverride> overrides = new ArrayList<>();
+        f.modelCapabilities.forEach(spec -> overrides.add(ModelOverride.capabilities(spec)));
+        f.modelContext.forEach(spec -> overrides.add(ModelOverride.contextLength(spec)));
+        modelOverrides = List.copyOf(overrides);
     }
 
     static ServeSettings resolve(Flags flags, Map<String, String> env, boolean interactive) {
@@ -83,7 +92,7 @@ final class ServeSettings {
     /** The proxy configuration, with {@code backends} decided by the caller (the chosen one or the demo). */
     RelayConfig relayConfig(List<BackendConfig> backends) {
         return new RelayConfig(host, port, backends, maxRequestBytes, 16 * 1024 * 1024, eventLoops, timeouts,
-                modelsRefresh);
+                modelsRefresh, modelOverrides);
     }
 
     /**

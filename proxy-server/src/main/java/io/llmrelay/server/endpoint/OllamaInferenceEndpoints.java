@@ -1,6 +1,7 @@
 package io.llmrelay.server.endpoint;
 
 import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.backend.Capability;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.core.translate.ContentTypes;
@@ -20,7 +21,6 @@ import io.llmrelay.server.upstream.UpstreamRequests;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.time.Duration;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -60,6 +60,8 @@ final class OllamaInferenceEndpoints {
             return;
         }
         String backendModel = known != null ? known.id() : backend.catalog().resolve(request.model());
+        requireInsertSupport(backend, known != null ? known : relay.config().describe(ModelInfo.unlisted(backendModel)),
+                request);
         ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.inference(request, backendModel,
                 backend.config().flavor(), out));
         ex.onSuccess(() -> remember(ex, backend, known, backendModel, request.keepAlive()));
@@ -107,9 +109,24 @@ final class OllamaInferenceEndpoints {
         }
     }
 
+    /**
+     * A fill-in-the-middle request ({@code suffix}) goes to {@code /v1/completions}, which vLLM and
+     * llama.cpp do not offer with a suffix: refuse clearly there, as Ollama does for a model without
+     * the {@code insert} capability, unless the operator granted it (--model-capabilities).
+     */
+    private static void requireInsertSupport(Backend backend, ModelInfo model, InferenceRequest request) {
+        if (request.suffix() == null || backend.config().flavor().mayTakeSuffix()
+                || model.capabilities().contains(Capability.INSERT.label())) {
+            return;
+        }
+        throw RelayException.badRequest("\"" + request.model() + "\" does not support insert: "
+                + backend.config().flavor().id() + " backends take no suffix on /v1/completions (grant it with "
+                + "--model-capabilities 'PATTERN=+insert' if this one does)");
+    }
+
     /** Counts the model as loaded for its keep-alive (for {@code /api/ps}); 0 unloads it. */
     private static void remember(Exchange ex, Backend backend, ModelInfo known, String id, Duration keepAlive) {
-        ModelInfo info = known != null ? known : new ModelInfo(id, 0, "", 0, Set.of("completion"));
+        ModelInfo info = known != null ? known : ex.relay().config().describe(ModelInfo.unlisted(id));
         ex.relay().loadedModels().touch(backend.name(), info, keepAlive, ex.relay().clocks().wall().instant());
     }
 

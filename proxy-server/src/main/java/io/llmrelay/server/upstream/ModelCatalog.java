@@ -41,6 +41,7 @@ public final class ModelCatalog {
     }
 
     private final Backend backend;
+    private final RelayConfig relay;
     private final Clocks clocks;
     private final Duration idleTimeout;
     private final AtomicReference<Promise<Snapshot>> inFlight = new AtomicReference<>();
@@ -49,6 +50,7 @@ public final class ModelCatalog {
 
     ModelCatalog(Backend backend, RelayConfig relay) {
         this.backend = backend;
+        this.relay = relay;
         this.clocks = Clocks.SYSTEM;
         this.idleTimeout = relay.timeouts().upstreamIdle();
     }
@@ -145,7 +147,12 @@ public final class ModelCatalog {
                     + " sent a model list that is not JSON", ErrorKind.BACKEND_PROTOCOL, false));
         }
         try {
-            return ModelListParser.parse(result.body());
+            List<ModelInfo> listed = ModelListParser.parse(result.body());
+            List<ModelInfo> described = new java.util.ArrayList<>(listed.size());
+            for (ModelInfo m : listed) {
+                described.add(relay.describe(m));
+            }
+            return java.util.Collections.unmodifiableList(described);
         } catch (IllegalArgumentException e) {
             throw new Failed(new UpstreamFailure(502, "backend " + backend.describe() + " sent an unusable model list: "
                     + e.getMessage(), ErrorKind.BACKEND_PROTOCOL, false));

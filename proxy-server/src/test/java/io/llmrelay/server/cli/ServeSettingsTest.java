@@ -112,4 +112,17 @@ class ServeSettingsTest {
         format.logFormat = "xml";
         assertThatThrownBy(() -> resolve(format, Map.of())).hasMessageContaining("json or text");
     }
+
+    @Test
+    void modelOverridesComeFromRepeatableFlags() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.modelCapabilities = java.util.List.of("qwen3*=+thinking", "*coder*=+insert,-tools");
+        f.modelContext = java.util.List.of("gpt-4o*=128000");
+        ServeSettings s = resolve(f, Map.of());
+        assertThat(s.modelOverrides).hasSize(3);
+        assertThat(s.relayConfig(java.util.List.of()).modelOverrides()).hasSize(3);
+        ServeSettings.Flags bad = new ServeSettings.Flags();
+        bad.modelCapabilities = java.util.List.of("qwen3*=+telepathy");
+        assertThatThrownBy(() -> resolve(bad, Map.of())).hasMessageContaining("unknown capability");
+    }
 }

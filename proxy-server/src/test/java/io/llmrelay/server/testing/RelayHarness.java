@@ -57,13 +57,13 @@ public final class RelayHarness implements AutoCloseable {
         return new RelayConfig("127.0.0.1", 0, List.of(backend), 1024 * 1024, 1024 * 1024, 2,
                 new RelayConfig.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10),
                         Duration.ofSeconds(30), Duration.ofSeconds(30)),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), List.of());
     }
 
     /** The same config with another backend (for keys, flavours). */
     public static UnaryOperator<RelayConfig> withBackend(BackendConfig backend) {
         return c -> new RelayConfig(c.host(), c.port(), List.of(backend), c.maxRequestBytes(), c.maxEventBytes(),
-                c.eventLoops(), c.timeouts(), c.modelsRefresh());
+                c.eventLoops(), c.timeouts(), c.modelsRefresh(), c.modelOverrides());
     }
 
     public String url(String path) {

@@ -1,0 +1,83 @@
+package io.llmrelay.core.backend;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Ollama's model capabilities, and how a model's are guessed from its id when the backend's model
+ * list carries no metadata. The guesses are a table of well-known model families; anything else
+ * can be set with {@link ModelOverride}s.
+ */
+public enum Capability {
+    COMPLETION, TOOLS, INSERT, VISION, THINKING, EMBEDDING;
+
+    private static final List<Pattern> THINKING_FAMILIES = patterns(
+            "qwen3(?!-?(embed|vl|coder))", "qwq", "deepseek-r1", "deepseek-reasoner", "gpt-oss", "magistral",
+            "thinking", "(^|[/_-])o[134](-|$)", "gpt-5", "claude-3-7", "claude-(sonnet|opus)-4", "gemini-2\\.5",
+            "phi-4-(mini-)?reasoning", "cogito", "glm-4\\.[5-9]", "kimi-k2");
+    private static final List<Pattern> VISION_FAMILIES = patterns(
+            "vision", "(^|[/_-])vl($|[/_-])", "-vl-", "llava", "pixtral", "gpt-4o", "gpt-4\\.1", "gpt-5", "gemma-?3",
+            "claude-3", "claude-(sonnet|opus)-4", "gemini", "llama-?4", "minicpm-v", "moondream", "qwen2(\\.5)?-vl",
+            "mistral-small-3\\.[12]", "internvl");
+
+    /** The name clients see, e.g. {@code tools}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Capability fromLabel(String label) {
+        for (Capability c : values()) {
+            if (c.label().equals(label.trim().toLowerCase(Locale.ROOT))) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown capability '" + label + "' (expected one of completion, tools, "
+                + "insert, vision, thinking, embedding)");
+    }
+
+    /** Capability in their canonical order, as the labels clients read. */
+    public static Set<String> labels(Collection<Capability> caps) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Capability c : values()) {
+            if (caps.contains(c)) {
+                out.add(c.label());
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
+    /** The capabilities a model id suggests when nothing better is known. */
+    static EnumSet<Capability> guess(String id) {
+        String lower = id.toLowerCase(Locale.ROOT);
+        if (lower.contains("embed")) {
+            return EnumSet.of(EMBEDDING);
+        }
+        // most served chat models take tools; a backend that cannot will say so itself
+        EnumSet<Capability> caps = EnumSet.of(COMPLETION, TOOLS);
+        if (matchesAny(THINKING_FAMILIES, lower)) {
+            caps.add(THINKING);
+        }
+        if (matchesAny(VISION_FAMILIES, lower)) {
+            caps.add(VISION);
+        }
+        return caps;
+    }
+
+    private static boolean matchesAny(List<Pattern> patterns, String id) {
+        for (Pattern p : patterns) {
+            if (p.matcher(id).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Pattern> patterns(String... regex) {
+        return java.util.Arrays.stream(regex).map(Pattern::compile).toList();
+    }
+}

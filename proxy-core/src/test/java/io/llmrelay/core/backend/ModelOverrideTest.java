@@ -1,0 +1,46 @@
+package io.llmrelay.core.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ModelOverrideTest {
+
+    private static final ModelInfo QWEN = new ModelInfo("Qwen/Qwen2.5-Coder-7B", 0, "", 0, Set.of("completion", "tools"));
+
+    @Test
+    void addsAndRemovesCapabilitiesOfMatchingModels() {
+        ModelInfo out = ModelOverride.capabilities("qwen/*coder*=+insert,-tools").applyTo(QWEN);
+        assertThat(out.capabilities()).containsExactly("completion", "insert");
+        assertThat(out.id()).isEqualTo(QWEN.id());
+    }
+
+    @Test
+    void plainNamesReplaceTheCapabilities() {
+        assertThat(ModelOverride.capabilities("*=completion,vision,+thinking").applyTo(QWEN).capabilities())
+                .containsExactly("completion", "vision", "thinking");
+    }
+
+    @Test
+    void otherModelsAreUntouched() {
+        assertThat(ModelOverride.capabilities("llama*=+vision").applyTo(QWEN)).isSameAs(QWEN);
+        assertThat(ModelOverride.capabilities("Qwen/Qwen2.5-Coder-?B=+vision").matches(QWEN.id())).isTrue();
+        assertThat(ModelOverride.capabilities("Qwen/Qwen2.5-Coder-?B=+vision").matches("Qwen/Qwen2.5-Coder-14B")).isFalse();
+    }
+
+    @Test
+    void setsTheContextLength() {
+        assertThat(ModelOverride.contextLength("QWEN/*=131072").applyTo(QWEN).contextLength()).isEqualTo(131072);
+    }
+
+    @Test
+    void badSpecsAreClearErrors() {
+        assertThatThrownBy(() -> ModelOverride.capabilities("qwen")).hasMessageContaining("PATTERN=CAPABILITIES");
+        assertThatThrownBy(() -> ModelOverride.capabilities("qwen=+x")).hasMessageContaining("unknown capability 'x'");
+        assertThatThrownBy(() -> ModelOverride.contextLength("qwen=lots")).hasMessageContaining("number of tokens");
+        assertThatThrownBy(() -> ModelOverride.contextLength("qwen=0")).hasMessageContaining("positive");
+        assertThatThrownBy(() -> ModelOverride.contextLength("=5")).hasMessageContaining("PATTERN=TOKENS");
+    }
+}
