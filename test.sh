@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, handler and end-to-end tests of every module (Netty's paranoid
-# leak detection on: a leaked buffer fails the build), /metrics checked by Prometheus' promtool.
-# Installs what the tests need that the machine lacks (Debian's prometheus package for promtool).
+# leak detection on: a leaked buffer fails the build), /metrics checked by Prometheus' promtool,
+# then the compat suite: the built proxy driven by the official Ollama and OpenAI clients.
+# Installs what the tests need that the machine lacks (Debian's prometheus package for promtool;
+# the clients from npm, PyPI and Maven Central, inside compat/).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,3 +24,4 @@ ensure_promtool() {
 
 ensure_promtool
 mvn -B verify -Dllmrelay.promtool="$(command -v promtool)" "$@"
+compat/run.sh

@@ -226,6 +226,10 @@ public final class OllamaRequests {
         if (seed != null && (Long) seed < 0) {
             out.remove(SamplingOption.SEED); // Ollama's -1 means random, which is what no seed means
         }
+        Object stop = out.get(SamplingOption.STOP);
+        if (stop != null && ((List<?>) stop).isEmpty()) {
+            out.remove(SamplingOption.STOP); // no stop sequences is no stop field (LangChain4j always sends [])
+        }
         return out;
     }
 

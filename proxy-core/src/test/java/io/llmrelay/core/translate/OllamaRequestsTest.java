@@ -208,6 +208,12 @@ class OllamaRequestsTest {
     }
 
     @Test
+    void anEmptyStopListMeansNoStopField() {
+        InferenceRequest r = OllamaRequests.chat(json("{'model':'m'," + USER_HI + ",'options':{'stop':[],'top_p':0.5}}"));
+        assertThat(r.options()).isEqualTo(Map.of(SamplingOption.TOP_P, 0.5));
+    }
+
+    @Test
     void aSingleStopStringIsAListOfOne() {
         InferenceRequest r = OllamaRequests.chat(json("{'model':'m'," + USER_HI + ",'options':{'stop':'END'}}"));
         assertThat(r.options()).isEqualTo(Map.of(SamplingOption.STOP, List.of("END")));
