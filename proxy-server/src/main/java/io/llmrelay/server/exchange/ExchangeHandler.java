@@ -23,6 +23,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +121,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private Exchange newExchange(FullHttpRequest request) {
         String given = request.headers().get(Exchange.X_REQUEST_ID);
-        String id = given != null && !given.isBlank() && given.length() <= 200 ? given : UUID.randomUUID().toString();
+        String id = given != null && !given.isBlank() && given.length() <= 200 ? given : newRequestId();
         String path = Routes.pathOf(request.uri());
         ClientApi api = Routes.apiOf(path);
         return new Exchange(ctx, request, this, relay, id, path, api, relay.clocks().nanoTime());
@@ -145,6 +146,14 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private void closeAfterWrites() {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A random UUID; ThreadLocalRandom, since SecureRandom is slow and shared by every loop. */
+    private static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long lsb = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+        return new UUID(msb, lsb).toString();
     }
 
     @Override

@@ -17,11 +17,10 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Carries one backend response to one exchange: passed through as bytes, or rewritten by a
@@ -38,8 +37,9 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     /** Response headers that describe the hop, not the content; never copied to the client. */
-    private static final Set<String> HOP_HEADERS = Set.of("connection", "keep-alive", "transfer-encoding",
-            "proxy-connection", "upgrade", "trailer", "te", "x-request-id");
+    private static final List<AsciiString> HOP_HEADERS = List.of(HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TRANSFER_ENCODING, AsciiString.cached("proxy-connection"),
+            HttpHeaderNames.UPGRADE, HttpHeaderNames.TRAILER, HttpHeaderNames.TE, Exchange.X_REQUEST_ID);
 
     private final Exchange exchange;
     private final Backend backend;
@@ -242,10 +242,9 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
 
     private static HttpHeaders endToEndHeaders(HttpHeaders backend) {
         HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().newHeaders();
-        for (Map.Entry<String, String> h : backend) {
-            if (!HOP_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                out.add(h.getKey(), h.getValue());
-            }
+        out.set(backend);
+        for (AsciiString hop : HOP_HEADERS) {
+            out.remove(hop);
         }
         return out;
     }

@@ -28,13 +28,13 @@ public final class UpstreamRequest {
         this.body = body;
     }
 
-    /** A fresh message for one attempt; the body is shared (retained), the headers are copied. */
+    /** A fresh message for one attempt; body (retained) and headers are shared, neither is changed by sending. */
     FullHttpRequest newAttempt() {
         if (released) {
             throw new IllegalStateException("request already released");
         }
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, body.retainedDuplicate(),
-                headers.copy(), DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders());
+                headers, DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders());
     }
 
     public HttpMethod method() {
