@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, handler and end-to-end tests of every module (Netty's paranoid
 # leak detection on: a leaked buffer fails the build), /metrics checked by Prometheus' promtool,
-# then the compat suite: the built proxy driven by the official Ollama and OpenAI clients.
+# then the compat suite: the built proxy driven by the official Ollama and OpenAI clients, then a
+# seconds-long smoke run of the benchmark tools (proves the jars work; asserts nothing about speed).
 # Installs what the tests need that the machine lacks (Debian's prometheus package for promtool;
 # the clients from npm, PyPI and Maven Central, inside compat/).
 set -euo pipefail
@@ -25,3 +26,4 @@ ensure_promtool() {
 ensure_promtool
 mvn -B verify -Dllmrelay.promtool="$(command -v promtool)" "$@"
 compat/run.sh
+proxy-bench/run.sh --smoke --no-build

@@ -1,0 +1,50 @@
+package io.llmrelay.core.translate;
+
+import io.llmrelay.bench.jmh.SseStreams;
+import io.netty.util.ResourceLeakDetector;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The JSON part of one token event alone: {@link OpenAiChunkDecoder} on a framed event's data
+ * (no framing, no output), to tell decoding from writing in {@link AnswerTranslationBenchmark}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms512m", "-Xmx512m"})
+public class ChunkDecodeBenchmark {
+
+    static {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
+
+    private byte[] tokenEvent;
+    private final ChatDelta delta = new ChatDelta();
+
+    @Setup
+    public void setUp() {
+        byte[] e = SseStreams.events(true).get(1);
+        tokenEvent = Arrays.copyOfRange(e, "data: ".length(), e.length - 2);
+    }
+
+    @Benchmark
+    public void decodeTokenEvent(Blackhole bh) throws IOException {
+        OpenAiChunkDecoder.decode(tokenEvent, 0, tokenEvent.length, delta);
+        bh.consume(delta.content);
+    }
+}
