@@ -19,7 +19,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The JSON part of one token event alone: {@link OpenAiChunkDecoder} on a framed event's data
- * (no framing, no output), to tell decoding from writing in {@link AnswerTranslationBenchmark}.
+ * (no framing, no output; one decoder, as for one stream), to tell decoding from writing in {@link AnswerTranslationBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +35,7 @@ public class ChunkDecodeBenchmark {
 
     private byte[] tokenEvent;
     private final ChatDelta delta = new ChatDelta();
+    private final OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
 
     @Setup
     public void setUp() {
@@ -44,7 +45,7 @@ public class ChunkDecodeBenchmark {
 
     @Benchmark
     public void decodeTokenEvent(Blackhole bh) throws IOException {
-        OpenAiChunkDecoder.decode(tokenEvent, 0, tokenEvent.length, delta);
+        decoder.decode(tokenEvent, 0, tokenEvent.length, delta);
         bh.consume(delta.content);
     }
 }

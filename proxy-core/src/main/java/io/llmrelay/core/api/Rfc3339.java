@@ -11,22 +11,47 @@ import java.time.ZoneOffset;
  */
 public final class Rfc3339 {
 
+    /** The longest UTC stamp: {@code 2025-07-07T20:22:19.123456789Z}. */
+    public static final int MAX_LENGTH = 30;
+
     private long cachedSecond = Long.MIN_VALUE;
-    private String cachedPrefix;
+    private final char[] prefixChars = new char[19];
 
     /** {@code 2025-07-07T20:22:19.184789Z}. Not thread-safe: use one instance per stream or thread. */
     public String utc(Instant instant) {
+        char[] chars = new char[MAX_LENGTH];
+        return new String(chars, 0, utc(instant, chars));
+    }
+
+    /**
+     * The same stamp written into {@code into} (at least {@link #MAX_LENGTH} long) without making a
+     * string; returns its length. For streams, which stamp every chunk.
+     */
+    public int utc(Instant instant, char[] into) {
         long second = instant.getEpochSecond();
         if (second != cachedSecond) {
-            cachedPrefix = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC).toString();
-            if (cachedPrefix.length() == 16) {
-                cachedPrefix += ":00"; // LocalDateTime omits zero seconds
-            }
+            String prefix = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC).toString();
+            (prefix.length() == 16 ? prefix + ":00" : prefix).getChars(0, 19, prefixChars, 0); // no ":00" at :00
             cachedSecond = second;
         }
-        StringBuilder sb = new StringBuilder(30).append(cachedPrefix);
-        appendFraction(sb, instant.getNano());
-        return sb.append('Z').toString();
+        System.arraycopy(prefixChars, 0, into, 0, 19);
+        int at = 19;
+        int nanos = instant.getNano();
+        if (nanos != 0) {
+            int digits = 9;
+            while (nanos % 10 == 0) {
+                nanos /= 10;
+                digits--;
+            }
+            into[at++] = '.';
+            for (int i = digits - 1; i >= 0; i--) {
+                into[at + i] = (char) ('0' + nanos % 10);
+                nanos /= 10;
+            }
+            at += digits;
+        }
+        into[at++] = 'Z';
+        return at;
     }
 
     /** The same with a zone offset, e.g. {@code 2025-05-10T08:06:48.639712648-07:00}, as Ollama's lists use. */

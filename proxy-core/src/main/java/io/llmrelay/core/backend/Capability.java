@@ -3,9 +3,9 @@ package io.llmrelay.core.backend;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
 public enum Capability {
     COMPLETION, TOOLS, INSERT, VISION, THINKING, EMBEDDING;
 
-    private static final List<Pattern> THINKING_FAMILIES = patterns(
+    private static final Pattern THINKING_FAMILIES = anyOf(
             "qwen3(?!-?(embed|vl|coder))", "qwq", "deepseek-r1", "deepseek-reasoner", "gpt-oss", "magistral",
             "thinking", "(^|[/_-])o[134](-|$)", "gpt-5", "claude-3-7", "claude-(sonnet|opus)-4", "gemini-2\\.5",
             "phi-4-(mini-)?reasoning", "cogito", "glm-4\\.[5-9]", "kimi-k2");
-    private static final List<Pattern> VISION_FAMILIES = patterns(
+    private static final Pattern VISION_FAMILIES = anyOf(
             "vision", "(^|[/_-])vl($|[/_-])", "-vl-", "llava", "pixtral", "gpt-4o", "gpt-4\\.1", "gpt-5", "gemma-?3",
             "claude-3", "claude-(sonnet|opus)-4", "gemini", "llama-?4", "minicpm-v", "moondream", "qwen2(\\.5)?-vl",
             "mistral-small-3\\.[12]", "internvl");
@@ -51,33 +51,40 @@ public enum Capability {
         return java.util.Collections.unmodifiableSet(out);
     }
 
-    /** The capabilities a model id suggests when nothing better is known. */
+    /** Guesses per model id: requests for unlisted models ask again and again. Bounded, so it cannot grow. */
+    private static final ConcurrentHashMap<String, EnumSet<Capability>> GUESSES = new ConcurrentHashMap<>();
+    private static final int MAX_GUESSES = 4_096;
+
+    /** The capabilities a model id suggests when nothing better is known (a copy the caller may change). */
     static EnumSet<Capability> guess(String id) {
+        EnumSet<Capability> known = GUESSES.get(id);
+        if (known == null) {
+            known = guessFresh(id);
+            if (GUESSES.size() < MAX_GUESSES) {
+                GUESSES.put(id, known);
+            }
+        }
+        return EnumSet.copyOf(known);
+    }
+
+    private static EnumSet<Capability> guessFresh(String id) {
         String lower = id.toLowerCase(Locale.ROOT);
         if (lower.contains("embed")) {
             return EnumSet.of(EMBEDDING);
         }
         // most served chat models take tools; a backend that cannot will say so itself
         EnumSet<Capability> caps = EnumSet.of(COMPLETION, TOOLS);
-        if (matchesAny(THINKING_FAMILIES, lower)) {
+        if (THINKING_FAMILIES.matcher(lower).find()) {
             caps.add(THINKING);
         }
-        if (matchesAny(VISION_FAMILIES, lower)) {
+        if (VISION_FAMILIES.matcher(lower).find()) {
             caps.add(VISION);
         }
         return caps;
     }
 
-    private static boolean matchesAny(List<Pattern> patterns, String id) {
-        for (Pattern p : patterns) {
-            if (p.matcher(id).find()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static List<Pattern> patterns(String... regex) {
-        return java.util.Arrays.stream(regex).map(Pattern::compile).toList();
+    /** One pattern that finds any of the alternatives. */
+    private static Pattern anyOf(String... regex) {
+        return Pattern.compile("(?:" + String.join(")|(?:", regex) + ")");
     }
 }

@@ -31,6 +31,7 @@ public final class OllamaAnswerTranslator implements BodyTranslator, SseFramer.L
     private final OllamaChunkWriter writer;
     private final SseFramer framer;
     private final ChatDelta delta = new ChatDelta();
+    private final OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
     private final ToolCallAccumulator toolCalls = new ToolCallAccumulator();
 
     private IncrementalJsonReader wholeBody; // set when the backend did not stream
@@ -123,7 +124,7 @@ public final class OllamaAnswerTranslator implements BodyTranslator, SseFramer.L
             return; // an empty event (a keep-alive) or the end marker: nothing to translate
         }
         try {
-            OpenAiChunkDecoder.decode(data, 0, length, delta);
+            decoder.decode(data, 0, length, delta);
         } catch (IOException e) {
             if ("error".equals(eventType)) { // some servers put a plain-text message in an error event
                 throw new RelayException(502, "backend error: " + new String(data, 0, length, StandardCharsets.UTF_8));

@@ -1,10 +1,11 @@
 package io.llmrelay.core.translate;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.Rfc3339;
-import io.llmrelay.core.json.Json;
+import io.llmrelay.core.json.ReusedGenerator;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,13 +21,23 @@ final class OllamaChunkWriter {
     record Metrics(long totalDuration, long loadDuration, long promptEvalCount, long promptEvalDuration,
             long evalCount, long evalDuration) {}
 
-    private final String model;
+    private static final SerializedString MODEL = new SerializedString("model");
+    private static final SerializedString CREATED_AT = new SerializedString("created_at");
+    private static final SerializedString RESPONSE = new SerializedString("response");
+    private static final SerializedString MESSAGE = new SerializedString("message");
+    private static final SerializedString ROLE = new SerializedString("role");
+    private static final SerializedString ASSISTANT = new SerializedString("assistant");
+    private static final SerializedString CONTENT = new SerializedString("content");
+    private static final SerializedString DONE = new SerializedString("done");
+
+    private final SerializedString model; // quoted once per answer, written on every chunk
     private final boolean generateShape;
     private final Clocks clocks;
     private final Rfc3339 timestamps = new Rfc3339();
+    private final char[] timestamp = new char[Rfc3339.MAX_LENGTH];
 
     OllamaChunkWriter(String model, boolean generateShape, Clocks clocks) {
-        this.model = model;
+        this.model = new SerializedString(model);
         this.generateShape = generateShape;
         this.clocks = clocks;
     }
@@ -37,24 +48,33 @@ final class OllamaChunkWriter {
      */
     void write(ByteBuf out, String content, String thinking, ArrayNode logprobs, ArrayNode toolCalls,
             String doneReason, Metrics metrics) {
-        try (JsonGenerator g = Json.generator(out)) {
+        boolean written = false;
+        try {
+            JsonGenerator g = ReusedGenerator.start(out);
             g.writeStartObject();
-            g.writeStringField("model", model);
-            g.writeStringField("created_at", timestamps.utc(clocks.wall().instant()));
+            g.writeFieldName(MODEL);
+            g.writeString(model);
+            g.writeFieldName(CREATED_AT);
+            g.writeString(timestamp, 0, timestamps.utc(clocks.wall().instant(), timestamp));
             if (generateShape) {
-                g.writeStringField("response", content == null ? "" : content);
+                g.writeFieldName(RESPONSE);
+                g.writeString(content == null ? "" : content);
                 writeOptionalString(g, "thinking", thinking);
                 writeOptionalArray(g, "tool_calls", toolCalls);
             } else {
-                g.writeObjectFieldStart("message");
-                g.writeStringField("role", "assistant");
-                g.writeStringField("content", content == null ? "" : content);
+                g.writeFieldName(MESSAGE);
+                g.writeStartObject();
+                g.writeFieldName(ROLE);
+                g.writeString(ASSISTANT);
+                g.writeFieldName(CONTENT);
+                g.writeString(content == null ? "" : content);
                 writeOptionalString(g, "thinking", thinking);
                 writeOptionalArray(g, "tool_calls", toolCalls);
                 g.writeEndObject();
             }
             writeOptionalArray(g, "logprobs", logprobs);
-            g.writeBooleanField("done", doneReason != null);
+            g.writeFieldName(DONE);
+            g.writeBoolean(doneReason != null);
             if (doneReason != null) {
                 g.writeStringField("done_reason", doneReason);
                 if (metrics != null) {
@@ -67,8 +87,14 @@ final class OllamaChunkWriter {
                 }
             }
             g.writeEndObject();
+            ReusedGenerator.finish();
+            written = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (!written) {
+                ReusedGenerator.abandon();
+            }
         }
     }
 

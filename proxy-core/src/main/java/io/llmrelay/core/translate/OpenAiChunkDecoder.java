@@ -2,8 +2,10 @@ package io.llmrelay.core.translate;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.llmrelay.core.json.Json;
 import java.io.IOException;
 
@@ -12,15 +14,24 @@ import java.io.IOException;
  * streaming parser, keeping only choice 0. Understands {@code delta} and {@code message} (chat),
  * {@code text} (completions), {@code reasoning_content} and {@code reasoning} (vLLM, OpenRouter),
  * tool-call fragments, both logprobs shapes, {@code usage}, and an {@code error} member.
+ * One instance per stream; not thread-safe.
  */
 final class OpenAiChunkDecoder {
 
-    private OpenAiChunkDecoder() {}
+    /**
+     * One non-blocking parser for the whole stream, fed event after event: a stream's events are a
+     * sequence of root values, and creating a parser per event would cost more than parsing it.
+     * Null until the first event and after a failure (a broken parser is never reused).
+     */
+    private JsonParser parser;
+    private ByteArrayFeeder feeder;
 
-    static void decode(byte[] data, int offset, int length, ChatDelta out) throws IOException {
+    /** Decodes one complete JSON object ({@code data[offset..offset+length)}) into {@code out}. */
+    void decode(byte[] data, int offset, int length, ChatDelta out) throws IOException {
         out.reset();
-        try (JsonParser p = Json.FACTORY.createParser(data, offset, length)) {
-            p.setCodec(Json.MAPPER);
+        JsonParser p = parser();
+        try {
+            feeder.feedInput(data, offset, offset + length);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("expected a JSON object");
             }
@@ -32,38 +43,101 @@ final class OpenAiChunkDecoder {
                         if (value == JsonToken.START_ARRAY) {
                             choices(p, out);
                         } else {
-                            p.skipChildren();
+                            skip(p);
                         }
                         break;
                     case "usage":
                         if (value == JsonToken.START_OBJECT) {
                             usage(p, out);
                         } else {
-                            p.skipChildren();
+                            skip(p);
                         }
                         break;
                     case "error":
                         out.error = errorMessage(p, value);
                         break;
                     default:
-                        p.skipChildren();
+                        skip(p);
                         break;
                 }
             }
-            if (p.nextToken() != null) {
+            // a truncated event leaves the parser waiting for input; a whole one ends at the root
+            if (p.currentToken() != JsonToken.END_OBJECT || !p.getParsingContext().inRoot()) {
+                throw new IOException("incomplete JSON object");
+            }
+            if (p.nextToken() != JsonToken.NOT_AVAILABLE) {
                 throw new IOException("unexpected content after the JSON object");
+            }
+        } catch (IOException e) {
+            discard();
+            throw e;
+        } catch (RuntimeException e) { // e.g. a tree read over a truncated value
+            discard();
+            throw new IOException("unreadable JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private JsonParser parser() throws IOException {
+        if (parser == null) {
+            parser = Json.FACTORY.createNonBlockingByteArrayParser();
+            feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+        }
+        return parser;
+    }
+
+    /**
+     * Skips the value at the parser. Unlike {@code skipChildren}, it stops at the end of the fed
+     * input: a truncated event is an error, never a loop.
+     */
+    private static void skip(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.NOT_AVAILABLE) {
+            throw new IOException("incomplete JSON object");
+        }
+        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+            return;
+        }
+        for (int open = 1; open > 0; ) {
+            JsonToken next = p.nextToken();
+            if (next == null || next == JsonToken.NOT_AVAILABLE) {
+                throw new IOException("incomplete JSON object");
+            }
+            if (next.isStructStart()) {
+                open++;
+            } else if (next.isStructEnd()) {
+                open--;
             }
         }
     }
 
+    /** The value at the parser (a non-blocking parser has no codec to read trees itself). */
+    private static JsonNode readTree(JsonParser p) throws IOException {
+        TokenBuffer tokens = new TokenBuffer(p, null);
+        tokens.copyCurrentStructure(p);
+        try (JsonParser replay = tokens.asParser(Json.MAPPER)) {
+            return Json.MAPPER.readTree(replay);
+        }
+    }
+
+    private void discard() {
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // nothing to release that close did not
+        }
+        parser = null;
+        feeder = null;
+    }
+
     private static void choices(JsonParser p, ChatDelta out) throws IOException {
         boolean first = true;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null && t != JsonToken.NOT_AVAILABLE;
+                t = p.nextToken()) {
             if (t == JsonToken.START_OBJECT && first) {
                 choice(p, out);
                 first = false;
             } else {
-                p.skipChildren(); // Ollama answers have one choice (n > 1 is not forwarded); nulls carry nothing
+                skip(p); // Ollama answers have one choice (n > 1 is not forwarded); nulls carry nothing
             }
         }
     }
@@ -78,7 +152,7 @@ final class OpenAiChunkDecoder {
                     if (value == JsonToken.START_OBJECT) {
                         delta(p, out);
                     } else {
-                        p.skipChildren();
+                        skip(p);
                     }
                     break;
                 case "text":
@@ -89,13 +163,13 @@ final class OpenAiChunkDecoder {
                     break;
                 case "logprobs":
                     if (value == JsonToken.START_OBJECT) {
-                        out.logprobs = Logprobs.toOllama((ObjectNode) p.readValueAsTree());
+                        out.logprobs = Logprobs.toOllama((ObjectNode) readTree(p));
                     } else {
-                        p.skipChildren();
+                        skip(p);
                     }
                     break;
                 default:
-                    p.skipChildren();
+                    skip(p);
                     break;
             }
         }
@@ -121,11 +195,11 @@ final class OpenAiChunkDecoder {
                     if (value == JsonToken.START_ARRAY) {
                         toolCalls(p, out);
                     } else {
-                        p.skipChildren();
+                        skip(p);
                     }
                     break;
                 default:
-                    p.skipChildren();
+                    skip(p);
                     break;
             }
         }
@@ -152,7 +226,7 @@ final class OpenAiChunkDecoder {
                         break;
                     case "function":
                         if (value != JsonToken.START_OBJECT) {
-                            p.skipChildren();
+                            skip(p);
                             break;
                         }
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -162,14 +236,14 @@ final class OpenAiChunkDecoder {
                                 name = text(p, v);
                             } else if (f.equals("arguments")) {
                                 // some servers send finished calls with arguments as an object
-                                arguments = v == JsonToken.START_OBJECT ? Json.write(p.readValueAsTree()) : text(p, v);
+                                arguments = v == JsonToken.START_OBJECT ? Json.write(readTree(p)) : text(p, v);
                             } else {
-                                p.skipChildren();
+                                skip(p);
                             }
                         }
                         break;
                     default:
-                        p.skipChildren();
+                        skip(p);
                         break;
                 }
             }
@@ -186,7 +260,7 @@ final class OpenAiChunkDecoder {
             } else if (value == JsonToken.VALUE_NUMBER_INT && field.equals("completion_tokens")) {
                 out.completionTokens = p.getLongValue();
             } else {
-                p.skipChildren();
+                skip(p);
             }
         }
     }
@@ -198,7 +272,7 @@ final class OpenAiChunkDecoder {
         if (value == JsonToken.VALUE_STRING) {
             return p.getText();
         }
-        JsonNode error = p.readValueAsTree();
+        JsonNode error = readTree(p);
         return ErrorMessages.fromErrorMember(error);
     }
 
@@ -207,7 +281,7 @@ final class OpenAiChunkDecoder {
         if (value == JsonToken.VALUE_STRING) {
             return p.getText();
         }
-        p.skipChildren();
+        skip(p);
         return null;
     }
 }

@@ -32,6 +32,19 @@ class Rfc3339Test {
     }
 
     @Test
+    void theCharAndStringFormsAgreeAcrossSeconds() {
+        Rfc3339 f = new Rfc3339();
+        char[] buf = new char[Rfc3339.MAX_LENGTH];
+        for (java.time.Instant t : new java.time.Instant[] {
+                java.time.Instant.parse("2025-07-07T20:22:19.184789Z"), java.time.Instant.parse("2025-07-07T20:22:20Z"),
+                java.time.Instant.parse("2025-07-07T20:22:20.000000001Z"), java.time.Instant.parse("2025-07-07T20:23:00.5Z")}) {
+            String s = f.utc(t);
+            assertThat(new String(buf, 0, f.utc(t, buf))).isEqualTo(s).isEqualTo(new Rfc3339().utc(t));
+        }
+        assertThat(f.utc(java.time.Instant.parse("2025-07-07T20:23:00.5Z"))).isEqualTo("2025-07-07T20:23:00.5Z");
+    }
+
+    @Test
     void theCachedSecondNeverLeaksIntoAnother() {
         Rfc3339 stamps = new Rfc3339();
         Instant a = Instant.parse("2025-07-07T20:22:19.1Z");

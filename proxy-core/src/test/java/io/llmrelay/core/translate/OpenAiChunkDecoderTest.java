@@ -148,8 +148,24 @@ class OpenAiChunkDecoderTest {
     void decodesARangeOfTheArray() throws IOException {
         byte[] data = q("xx{'choices':[{'delta':{'content':'mid'}}]}yy").getBytes(StandardCharsets.UTF_8);
         ChatDelta d = new ChatDelta();
-        OpenAiChunkDecoder.decode(data, 2, data.length - 4, d);
+        new OpenAiChunkDecoder().decode(data, 2, data.length - 4, d);
         assertThat(d.content).isEqualTo("mid");
+    }
+
+    @Test
+    void oneDecoderReadsEventAfterEventAndRecoversAfterABrokenOne() throws IOException {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        ChatDelta d = new ChatDelta();
+        for (String word : new String[] {"one", "two", "three"}) {
+            byte[] data = q("{'choices':[{'delta':{'content':'" + word + "'}}]}").getBytes(StandardCharsets.UTF_8);
+            decoder.decode(data, 0, data.length, d);
+            assertThat(d.content).isEqualTo(word);
+        }
+        byte[] broken = q("{'choices':[").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> decoder.decode(broken, 0, broken.length, d)).isInstanceOf(IOException.class);
+        byte[] next = q("{'choices':[{'delta':{'content':'again'}}]}").getBytes(StandardCharsets.UTF_8);
+        decoder.decode(next, 0, next.length, d);
+        assertThat(d.content).isEqualTo("again");
     }
 
     private static ChatDelta decode(String singleQuoted) throws IOException {
@@ -160,6 +176,6 @@ class OpenAiChunkDecoderTest {
 
     private static void decodeInto(String singleQuoted, ChatDelta d) throws IOException {
         byte[] data = q(singleQuoted).getBytes(StandardCharsets.UTF_8);
-        OpenAiChunkDecoder.decode(data, 0, data.length, d);
+        new OpenAiChunkDecoder().decode(data, 0, data.length, d);
     }
 }

@@ -60,8 +60,10 @@ final class OllamaInferenceEndpoints {
             return;
         }
         String backendModel = known != null ? known.id() : backend.catalog().resolve(request.model());
-        requireInsertSupport(backend, known != null ? known : relay.config().describe(ModelInfo.unlisted(backendModel)),
-                request);
+        if (request.suffix() != null) {
+            requireInsertSupport(backend, known != null ? known : relay.config().describe(ModelInfo.unlisted(backendModel)),
+                    request);
+        }
         ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.inference(request, backendModel,
                 backend.config().flavor(), out));
         ex.onSuccess(() -> remember(ex, backend, known, backendModel, request.keepAlive()));
@@ -115,8 +117,7 @@ final class OllamaInferenceEndpoints {
      * the {@code insert} capability, unless the operator granted it (--model-capabilities).
      */
     private static void requireInsertSupport(Backend backend, ModelInfo model, InferenceRequest request) {
-        if (request.suffix() == null || backend.config().flavor().mayTakeSuffix()
-                || model.capabilities().contains(Capability.INSERT.label())) {
+        if (backend.config().flavor().mayTakeSuffix() || model.capabilities().contains(Capability.INSERT.label())) {
             return;
         }
         throw RelayException.badRequest("\"" + request.model() + "\" does not support insert: "
