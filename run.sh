@@ -9,4 +9,5 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml proxy-core proxy-server -newer "$jar"
   echo "Building llm-relay (first build downloads dependencies)..." >&2
   mvn -B -q -DskipTests -pl proxy-server -am package
 fi
-exec java -XX:+UseParallelGC -jar "$jar" serve "$@"
+# a bounded heap keeps the resident size modest (RELAY_JAVA_OPTS overrides these flags)
+exec java ${RELAY_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseParallelGC} -jar "$jar" serve "$@"
