@@ -7,7 +7,7 @@
 #                                 and tools work (exit 0), asserts nothing about speed, leaves docs/ alone
 #
 # Options: --runs N (repetitions, default 3), --no-build, --results DIR, --out FILE (report path).
-# Environment: RELAY_JAVA_OPTS (the proxy's JVM flags, default as ./run.sh: -XX:+UseParallelGC),
+# Environment: RELAY_JAVA_OPTS (the proxy's JVM flags, default as ./run.sh: -Xms64m -Xmx512m -XX:+UseParallelGC),
 #              LAT_RATE (req/s for the latency scenarios, default 5000).
 #
 # Placement on a 2-core box: the proxy (or nginx) on CPU 0, the load generator and the mock on CPU 1.
@@ -83,7 +83,7 @@ CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 QUIET_JVM="-Dio.netty.leakDetection.level=disabled -Dslf4j.internal.verbosity=ERROR"
 LOAD_JAVA="-Xms1g -Xmx1g -XX:+UseParallelGC $QUIET_JVM"
 MOCK_JAVA="-Xms512m -Xmx512m -XX:+UseParallelGC $QUIET_JVM"
-RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--XX:+UseParallelGC}
+RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseParallelGC}
 # the concurrency scenarios run on a fresh proxy sized as the Docker image runs in a 512 MB container
 CONTAINER_JAVA_OPTS=${CONTAINER_JAVA_OPTS:--XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}
 bench() { java $LOAD_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench "$@"; }
