@@ -4,6 +4,7 @@ import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.backend.Capability;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.json.Json;
+import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.core.translate.EmbedRequest;
 import io.llmrelay.core.translate.EmbeddingsTranslator;
@@ -17,6 +18,7 @@ import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.exchange.UpstreamRelay;
 import io.llmrelay.server.upstream.Backend;
 import io.llmrelay.server.upstream.ModelCatalog;
+import io.llmrelay.server.upstream.UpstreamRequest;
 import io.llmrelay.server.upstream.UpstreamRequests;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -53,8 +55,7 @@ final class OllamaInferenceEndpoints {
         Backend backend = target(ex, request.model());
         ModelInfo known = known(backend, request.model());
         if (request.loadOnly()) {
-            requireListed(backend, known, request.model());
-            remember(ex, backend, known, request.model(), request.keepAlive());
+            load(ex, backend, known, request.model(), request.keepAlive());
             ex.respond(200, request.stream() ? ContentTypes.NDJSON : ContentTypes.JSON,
                     OllamaAnswers.load(request, relay.clocks(), ex.alloc()));
             return;
@@ -66,8 +67,7 @@ final class OllamaInferenceEndpoints {
         }
         ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.inference(request, backendModel,
                 backend.config().flavor(), out));
-        ex.onSuccess(() -> remember(ex, backend, known, backendModel, request.keepAlive()));
-        UpstreamRelay.start(ex, backend,
+        forward(ex, backend, known, backendModel, request.keepAlive(),
                 UpstreamRequests.json(backend.config(), OpenAiRequestWriter.path(request), body, ex.requestId(), true),
                 new OllamaAnswerTranslator(request, ex.times(), relay.clocks(), relay.config().maxEventBytes()));
     }
@@ -76,8 +76,7 @@ final class OllamaInferenceEndpoints {
         Backend backend = target(ex, request.model());
         ModelInfo known = known(backend, request.model());
         if (request.inputs().isEmpty()) {
-            requireListed(backend, known, request.model());
-            remember(ex, backend, known, request.model(), request.keepAlive());
+            load(ex, backend, known, request.model(), request.keepAlive());
             String empty = request.legacy() ? "{\"embedding\":[]}"
                     : "{\"model\":" + Json.NODES.textNode(request.model()) + ",\"embeddings\":[]}";
             ex.respondJson(ByteBufUtil.writeUtf8(ex.alloc(), empty));
@@ -85,10 +84,16 @@ final class OllamaInferenceEndpoints {
         }
         String backendModel = known != null ? known.id() : backend.catalog().resolve(request.model());
         ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, backendModel, out));
-        ex.onSuccess(() -> remember(ex, backend, known, backendModel, request.keepAlive()));
-        UpstreamRelay.start(ex, backend,
+        forward(ex, backend, known, backendModel, request.keepAlive(),
                 UpstreamRequests.json(backend.config(), "/embeddings", body, ex.requestId(), false),
                 new EmbeddingsTranslator(request, ex.times(), ex.relay().clocks()));
+    }
+
+    /** Sends the translated request; a successful answer counts the model as loaded. */
+    private static void forward(Exchange ex, Backend backend, ModelInfo known, String backendModel,
+            Duration keepAlive, UpstreamRequest request, BodyTranslator translator) {
+        ex.onSuccess(() -> remember(ex, backend, known, backendModel, keepAlive));
+        UpstreamRelay.start(ex, backend, request, translator);
     }
 
     private static Backend target(Exchange ex, String model) {
@@ -104,11 +109,15 @@ final class OllamaInferenceEndpoints {
         return snapshot == null ? null : snapshot.find(model);
     }
 
-    /** A load-only request for a model the backend does not list gets Ollama's 404. */
-    private static void requireListed(Backend backend, ModelInfo known, String model) {
+    /**
+     * A load-only request (nothing to generate or embed): the model counts as loaded, or unloaded
+     * with keep_alive 0; one the backend does not list gets Ollama's 404.
+     */
+    private static void load(Exchange ex, Backend backend, ModelInfo known, String model, Duration keepAlive) {
         if (known == null && backend.catalog().current() != null) {
             throw RelayException.notFound("model '" + model + "' not found");
         }
+        remember(ex, backend, known, model, keepAlive);
     }
 
     /**
