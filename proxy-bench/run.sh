@@ -225,7 +225,7 @@ run_load() {
   shift 8
   local watch=()
   case "$target" in
-    relay) watch=(--watch-pid "$RELAY_PID") ;;
+    relay) watch=(--watch-pid "$RELAY_PID" --watch-threads relay- --metrics-url "http://127.0.0.1:$port/metrics") ;;
     nginx) watch=(--watch-pid "$NGINX_PID") ;;
   esac
   local file="$OUT/$name.$target.r$REP.json"

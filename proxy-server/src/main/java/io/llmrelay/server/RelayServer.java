@@ -58,7 +58,7 @@ public final class RelayServer implements AutoCloseable {
                 .socketChannelType(transport.socketChannel));
         List<Backend> backends = new ArrayList<>();
         for (BackendConfig b : config.backends()) {
-            backends.add(new Backend(b, config, group, transport, resolver));
+            backends.add(new Backend(b, config, group, transport, resolver, Clocks.SYSTEM));
         }
         this.relay = new Relay(config, backends, Clocks.SYSTEM);
         relay.metrics().addConnectionGauges(sink -> {

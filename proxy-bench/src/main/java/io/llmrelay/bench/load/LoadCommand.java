@@ -80,6 +80,12 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--clk-tck", defaultValue = "100", description = "Kernel clock ticks per second (getconf CLK_TCK) (default ${DEFAULT-VALUE}).")
     long clockTicks;
 
+    @Option(names = "--watch-threads", description = "Also the CPU time of the watched process's threads named with this prefix (llm-relay's event loops: relay-).")
+    String watchThreads;
+
+    @Option(names = "--metrics-url", description = "llm-relay's /metrics: read its proxy-overhead histogram before and after the measured window.")
+    URI metricsUrl;
+
     @Option(names = "--sample-heap", description = "At the end of the sending window, read the watched JVM's heap with jcmd (used, then live after a full GC).")
     boolean sampleHeap;
 
@@ -216,8 +222,14 @@ public final class LoadCommand implements Callable<Integer> {
         }
 
         // the measured window: CPU, events and memory of the process under test
+        String route = url.getPath();
+        if (metricsUrl != null) {
+            OverheadScrape.read(metricsUrl, route); // once before the window, so the client is ready
+        }
         sleepUntil(windowStart, totals, log);
+        OverheadScrape metrics0 = metricsUrl == null ? null : OverheadScrape.read(metricsUrl, route);
         long cpu0 = watch == null ? 0 : watch.cpuMicros();
+        long threads0 = watch == null || watchThreads == null ? 0 : watch.threadCpuMicros(watchThreads);
         long[] stat0 = ProcWatch.systemTicks();
         long ev0 = run.onLoop(run::events);
         long rssMax = -1;
@@ -228,6 +240,8 @@ public final class LoadCommand implements Callable<Integer> {
             }
         }
         long cpu1 = watch == null ? 0 : watch.cpuMicros();
+        long threads1 = watch == null || watchThreads == null ? 0 : watch.threadCpuMicros(watchThreads);
+        OverheadScrape metrics1 = metricsUrl == null ? null : OverheadScrape.read(metricsUrl, route);
         long[] stat1 = ProcWatch.systemTicks();
         long ev1 = run.onLoop(run::events);
         double windowS = (windowEnd - windowStart) / 1e9;
@@ -284,6 +298,14 @@ public final class LoadCommand implements Callable<Integer> {
         }
         ObjectNode lat = o.putObject("latency_us");
         totals.put(lat);
+        if (metrics0 != null && metrics1 != null) {
+            ObjectNode m = o.putObject("overhead_metrics");
+            m.put("route", route);
+            m.put("count", metrics1.countSince(metrics0));
+            m.put("mean_us", metrics1.meanMicrosSince(metrics0));
+            m.put("p50_us", metrics1.quantileMicrosSince(metrics0, 0.5));
+            m.put("p99_us", metrics1.quantileMicrosSince(metrics0, 0.99));
+        }
         if (watch != null) {
             ObjectNode p = o.putObject("proc");
             p.put("pid", watchPid);
@@ -293,6 +315,10 @@ public final class LoadCommand implements Callable<Integer> {
             p.put("cpu_us_per_request", cpu / (r * windowS));
             if (ev1 > ev0) {
                 p.put("cpu_us_per_event", (double) cpu / (ev1 - ev0));
+            }
+            if (watchThreads != null && threads0 >= 0 && threads1 >= 0) {
+                p.put("threads", watchThreads);
+                p.put("threads_cpu_us_per_request", (threads1 - threads0) / (r * windowS));
             }
             p.put("rss_before_kb", rssBefore);
             p.put("rss_max_kb", rssMax);
@@ -343,6 +369,16 @@ public final class LoadCommand implements Callable<Integer> {
                     p.path("rss_before_kb").asLong(),
                     p.has("heap_used_kb") ? String.format(", heap used %d kB, live %d kB", p.path("heap_used_kb").asLong(),
                             p.path("heap_live_kb").asLong()) : "");
+            if (p.has("threads_cpu_us_per_request")) {
+                System.out.printf("  threads %s*: %.1f us CPU/request%n", p.path("threads").asText(),
+                        p.path("threads_cpu_us_per_request").asDouble());
+            }
+        }
+        if (o.has("overhead_metrics")) {
+            var m = o.path("overhead_metrics");
+            System.out.printf("  /metrics overhead of %s: mean %.1f us, p50 %.1f us, p99 %.1f us over %d requests%n",
+                    m.path("route").asText(), m.path("mean_us").asDouble(), m.path("p50_us").asDouble(),
+                    m.path("p99_us").asDouble(), m.path("count").asLong());
         }
     }
 

@@ -49,6 +49,30 @@ final class ProcWatch {
         return ticks * 1_000_000L / clockTicks;
     }
 
+    /**
+     * CPU time used so far by the process's threads whose name starts with {@code prefix} (for
+     * llm-relay its event loops, {@code relay-}), in microseconds: the kernel's account of the
+     * threads that do all of a request's work, without the JVM's compiler and GC threads. Read
+     * from {@code schedstat} (nanoseconds on the CPU), finer than the tick-based {@code stat}.
+     */
+    long threadCpuMicros(String prefix) {
+        long nanos = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith(prefix)) {
+                        nanos += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split("\\s+")[0]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended: its time is lost either way
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return nanos / 1_000;
+    }
+
     /** VmRSS in kB, summed over the process tree; -1 when unreadable. */
     long rssKb() {
         long sum = 0;

@@ -6,6 +6,7 @@ import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.ContentTypes;
+import io.llmrelay.server.ReadClock;
 import io.llmrelay.server.Relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -118,8 +119,21 @@ public final class Exchange {
 
     /** Work for this exchange starts on the event loop (sections may nest). */
     public void enter() {
+        enterAt(relay.clocks().nanoTime());
+    }
+
+    /**
+     * Work a read on a channel started (the client's or the backend's): the section begins when that
+     * read did, so the socket read and the HTTP decoding count as overhead too.
+     */
+    void enterFromRead(ReadClock clock) {
+        long now = relay.clocks().nanoTime();
+        enterAt(clock == null || sectionDepth > 0 ? now : clock.claim(now));
+    }
+
+    void enterAt(long start) {
         if (sectionDepth++ == 0) {
-            sectionStart = relay.clocks().nanoTime();
+            sectionStart = start;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.llmrelay.server.exchange;
 
 import io.llmrelay.core.api.ClientApi;
+import io.llmrelay.server.ReadClock;
 import io.llmrelay.server.Relay;
 import io.llmrelay.server.http.Routes;
 import io.llmrelay.core.api.ErrorBodies;
@@ -102,9 +103,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         try {
             FullHttpRequest next;
             while (current == null && (next = queued.poll()) != null) {
-                Exchange exchange = newExchange(next);
+                long now = relay.clocks().nanoTime();
+                ReadClock clock = ReadClock.of(ctx.channel());
+                long start = clock == null ? now : clock.claim(now);
+                Exchange exchange = newExchange(next, start);
                 current = exchange;
-                exchange.enter();
+                exchange.enterAt(start);
                 try {
                     dispatcher.dispatch(exchange);
                 } finally {
@@ -119,12 +123,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private Exchange newExchange(FullHttpRequest request) {
+    private Exchange newExchange(FullHttpRequest request, long startNanos) {
         String given = request.headers().get(Exchange.X_REQUEST_ID);
         String id = given != null && !given.isBlank() && given.length() <= 200 ? given : newRequestId();
         String path = Routes.pathOf(request.uri());
         ClientApi api = Routes.apiOf(path);
-        return new Exchange(ctx, request, this, relay, id, path, api, relay.clocks().nanoTime());
+        return new Exchange(ctx, request, this, relay, id, path, api, startNanos);
     }
 
     /** A request the codec could not parse: answer in the caller's shape, then close (the stream is lost). */

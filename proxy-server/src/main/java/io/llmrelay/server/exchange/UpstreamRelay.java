@@ -68,7 +68,7 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
 
     @Override
     public void onHead(HttpResponse head) {
-        exchange.enter();
+        exchange.enterFromRead(call.readClock());
         try {
             head(head);
         } finally {
@@ -96,7 +96,7 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
 
     @Override
     public void onContent(ByteBuf content) {
-        exchange.enter();
+        exchange.enterFromRead(call.readClock());
         try {
             content(content);
         } finally {
@@ -126,7 +126,7 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
 
     @Override
     public void onEnd() {
-        exchange.enter();
+        exchange.enterFromRead(call.readClock());
         try {
             end();
         } finally {

@@ -1,6 +1,7 @@
 package io.llmrelay.server.http;
 
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.server.ReadClock;
 import io.llmrelay.server.Relay;
 import io.llmrelay.server.exchange.Dispatcher;
 import io.llmrelay.server.exchange.ExchangeHandler;
@@ -33,6 +34,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
+        ch.config().setRecvByteBufAllocator(new ReadClock(relay.clocks()));
         ChannelPipeline p = ch.pipeline();
         addHttp(p);
         addTimeouts(p);

@@ -1,7 +1,9 @@
 package io.llmrelay.server.upstream;
 
+import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.server.ReadClock;
 import io.llmrelay.server.Transport;
 import io.llmrelay.server.http.PipelineNames;
 import io.netty.bootstrap.Bootstrap;
@@ -35,7 +37,7 @@ public final class Backend {
     private final Map<EventExecutor, BackendPool> pools;
 
     public Backend(BackendConfig config, RelayConfig relay, EventLoopGroup group, Transport transport,
-            AddressResolverGroup<InetSocketAddress> resolver) {
+            AddressResolverGroup<InetSocketAddress> resolver, Clocks clocks) {
         this.config = config;
         SslContext ssl = config.tls() ? clientTls(config) : null;
         Map<EventExecutor, BackendPool> byLoop = new IdentityHashMap<>();
@@ -54,6 +56,7 @@ public final class Backend {
             bootstrap.handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    ch.config().setRecvByteBufAllocator(new ReadClock(clocks));
                     if (ssl != null) {
                         ch.pipeline().addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc(), config.host(), config.port()));
                     }

@@ -3,6 +3,7 @@ package io.llmrelay.server.upstream;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.metrics.ErrorKind;
+import io.llmrelay.server.ReadClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -59,6 +60,7 @@ public final class UpstreamCall {
 
     private State state = State.NEW;
     private Channel channel;
+    private ReadClock readClock;
     private boolean reused;
     private boolean retried;
     private boolean keepAlive;
@@ -84,6 +86,11 @@ public final class UpstreamCall {
     }
 
     /** The client can take data again: read the backend again if it was paused. */
+    /** The read clock of the backend connection in use (null before one is attached, or in tests). */
+    public ReadClock readClock() {
+        return readClock;
+    }
+
     public void resume() {
         if (paused && state == State.RECEIVING) {
             paused = false;
@@ -130,6 +137,7 @@ public final class UpstreamCall {
 
     private void send(Channel ch, boolean wasReused) {
         channel = ch;
+        readClock = ReadClock.of(ch);
         reused = wasReused;
         state = State.WAITING;
         ch.pipeline().get(UpstreamHandler.class).attach(this);

@@ -39,7 +39,7 @@ class ExchangeHandlerTest {
         unusedLoops = Transport.NIO.newGroup(1, "unused");
         var config = RelayHarness.config(RelayHarness.backend("http://127.0.0.1:9/v1", null));
         Backend backend = new Backend(config.backends().get(0), config, unusedLoops, Transport.NIO,
-                io.netty.resolver.DefaultAddressResolverGroup.INSTANCE);
+                io.netty.resolver.DefaultAddressResolverGroup.INSTANCE, Clocks.SYSTEM);
         relay = new Relay(config, List.of(backend), Clocks.SYSTEM);
     }
 

@@ -1,0 +1,110 @@
+package io.llmrelay.bench.load;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One reading of llm-relay's {@code llm_relay_proxy_overhead_seconds} histogram for one route,
+ * taken from {@code /metrics} with a plain HTTP client (from the generator's main thread, never
+ * its event loop). Two readings bracket a measured window; their difference is what the proxy
+ * says it spent on the requests that finished in it.
+ */
+final class OverheadScrape {
+
+    private static final String FAMILY = "llm_relay_proxy_overhead_seconds";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final double sumSeconds;
+    final long count;
+    /** Upper bounds (seconds) and cumulative counts of the buckets, in exposition order. */
+    final List<double[]> buckets;
+
+    private OverheadScrape(double sumSeconds, long count, List<double[]> buckets) {
+        this.sumSeconds = sumSeconds;
+        this.count = count;
+        this.buckets = buckets;
+    }
+
+    /** Reads the histogram of {@code route}; null when /metrics cannot be read. */
+    static OverheadScrape read(URI metrics, String route) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? parse(r.body(), route) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    static OverheadScrape parse(String text, String route) {
+        String label = "route=\"" + route + "\"";
+        double sum = 0;
+        long count = 0;
+        List<double[]> buckets = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(FAMILY) || !line.contains(label)) {
+                continue;
+            }
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith(FAMILY + "_sum{")) {
+                sum = value;
+            } else if (line.startsWith(FAMILY + "_count{")) {
+                count = (long) value;
+            } else if (line.startsWith(FAMILY + "_bucket{")) {
+                int le = line.indexOf("le=\"") + 4;
+                String bound = line.substring(le, line.indexOf('"', le));
+                buckets.add(new double[] {bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound), value});
+            }
+        }
+        return new OverheadScrape(sum, count, buckets);
+    }
+
+    /** Requests finished between {@code before} and this reading. */
+    long countSince(OverheadScrape before) {
+        return count - before.count;
+    }
+
+    /** Mean overhead in µs of the requests finished since {@code before}. */
+    double meanMicrosSince(OverheadScrape before) {
+        long n = countSince(before);
+        return n == 0 ? 0 : (sumSeconds - before.sumSeconds) * 1e6 / n;
+    }
+
+    /**
+     * The q-quantile in µs of the requests finished since {@code before}, interpolated linearly
+     * inside its bucket as Prometheus's {@code histogram_quantile} does.
+     */
+    double quantileMicrosSince(OverheadScrape before, double q) {
+        long n = countSince(before);
+        if (n == 0 || buckets.size() != before.buckets.size()) {
+            return 0;
+        }
+        double rank = q * n;
+        double lowerBound = 0;
+        double lowerCount = 0;
+        for (int i = 0; i < buckets.size(); i++) {
+            double bound = buckets.get(i)[0];
+            double cumulative = buckets.get(i)[1] - before.buckets.get(i)[1];
+            if (cumulative >= rank) {
+                if (Double.isInfinite(bound)) {
+                    return lowerBound * 1e6;
+                }
+                double inBucket = cumulative - lowerCount;
+                double fraction = inBucket == 0 ? 0 : (rank - lowerCount) / inBucket;
+                return (lowerBound + (bound - lowerBound) * fraction) * 1e6;
+            }
+            lowerBound = bound;
+            lowerCount = cumulative;
+        }
+        return lowerBound * 1e6;
+    }
+}
