@@ -447,7 +447,7 @@ stop_pid "$MOCK_PID"
 # ---------------------------------------------------------------- report
 
 T_END=$(date +%s)
-MACHINE_NOTE="They come from a 2-core machine that other work (builds and test runs) shared during the run."
+MACHINE_NOTE="They come from a 2-core VM shared with other tenants: the hypervisor takes CPU time away at times (steal)."  # BENCH_MACHINE_NOTE overrides
 {
   echo "mode=$MODE"
   echo "runs=$RUNS"
