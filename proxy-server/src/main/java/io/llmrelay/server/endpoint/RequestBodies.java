@@ -1,5 +1,6 @@
 package io.llmrelay.server.endpoint;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -28,10 +29,25 @@ final class RequestBodies {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw RelayException.badRequest("invalid JSON in request body: " + e.getOriginalMessage());
+            throw RelayException.badRequest("invalid JSON in request body: " + describe(e));
         } catch (IOException e) {
             throw RelayException.badRequest("unreadable request body: " + e.getMessage());
         }
+    }
+
+    /**
+     * The parser's words without its internals ("[Source: REDACTED ...]" markers), with the place
+     * in the body where it stopped.
+     */
+    static String describe(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        int marker = message.indexOf(" (start marker at ");
+        if (marker >= 0) {
+            message = message.substring(0, marker);
+        }
+        JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? message
+                : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /**

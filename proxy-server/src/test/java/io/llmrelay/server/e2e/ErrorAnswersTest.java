@@ -40,6 +40,8 @@ class ErrorAnswersTest {
                 // path, body, status, message fragment
                 Arguments.of("/api/chat", "", 400, "missing request body"),
                 Arguments.of("/api/chat", "{\"model\":", 400, "invalid JSON"),
+                Arguments.of("/api/chat", "{\"model\":\"m\",\"messages\":[", 400,
+                        "invalid JSON in request body: Unexpected end-of-input: expected close marker for Array (line 1, column 26)"),
                 Arguments.of("/api/chat", "[1,2]", 400, "expected a JSON object"),
                 Arguments.of("/api/chat", "{\"messages\":[]}", 400, "model is required"),
                 Arguments.of("/api/chat", "{\"model\":\"m\",\"messages\":\"hi\"}", 400, "\"messages\""),
