@@ -1,0 +1,43 @@
+package io.llmrelay.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.llmrelay.core.metrics.RelayMetrics;
+import org.junit.jupiter.api.Test;
+
+/** The bench reads llm-relay's own exposition, so it is tested against what RelayMetrics writes. */
+class OverheadScrapeTest {
+
+    private final RelayMetrics metrics = new RelayMetrics();
+
+    @Test
+    void theDifferenceOfTwoReadingsIsTheWindowsRequests() {
+        metrics.overhead.recordNanos("/api/chat", 5_000_000); // before the window: not counted
+        OverheadScrape before = OverheadScrape.parse(metrics.scrape(), "/api/chat");
+        for (int i = 0; i < 90; i++) {
+            metrics.overhead.recordNanos("/api/chat", 40_000);
+        }
+        for (int i = 0; i < 10; i++) {
+            metrics.overhead.recordNanos("/api/chat", 400_000);
+        }
+        metrics.overhead.recordNanos("/v1/chat/completions", 9_000_000); // another route
+        OverheadScrape after = OverheadScrape.parse(metrics.scrape(), "/api/chat");
+
+        assertThat(after.countSince(before)).isEqualTo(100);
+        assertThat(after.meanMicrosSince(before)).isCloseTo(76, within(1.0));
+        // 40 µs falls in the (25, 50] µs bucket, 400 µs in (300, 500]: interpolated inside them
+        assertThat(after.quantileMicrosSince(before, 0.5)).isBetween(25.0, 50.0);
+        assertThat(after.quantileMicrosSince(before, 0.99)).isBetween(300.0, 500.0);
+    }
+
+    @Test
+    void aRouteWithoutRequestsReadsAsNothing() {
+        metrics.overhead.recordNanos("/api/chat2", 40_000);
+        OverheadScrape s = OverheadScrape.parse(metrics.scrape(), "/api/chat");
+
+        assertThat(s.countSince(s)).isZero();
+        assertThat(s.meanMicrosSince(s)).isZero();
+        assertThat(s.quantileMicrosSince(s, 0.5)).isZero();
+    }
+}
