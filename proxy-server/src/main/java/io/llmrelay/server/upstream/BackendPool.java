@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayDeque;
 
 /**
@@ -60,13 +61,33 @@ public final class BackendPool {
         }
         ChannelFuture connect = bootstrap.connect(host, port);
         connect.addListener(f -> {
-            if (f.isSuccess()) {
-                activeCount++;
-                callback.onConnection(connect.channel(), false);
-            } else {
+            if (!f.isSuccess()) {
                 callback.onFailure(f.cause());
+                return;
             }
+            Channel channel = connect.channel();
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                handOver(channel, callback);
+                return;
+            }
+            // A TLS connection is handed over once its handshake is done: the request never waits
+            // inside SslHandler (where a stop mid-handshake would strand it), and a failed
+            // handshake is a failed connect, before anything was sent.
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    handOver(channel, callback);
+                } else {
+                    channel.close();
+                    callback.onFailure(h.cause());
+                }
+            });
         });
+    }
+
+    private void handOver(Channel channel, Acquired callback) {
+        activeCount++;
+        callback.onConnection(channel, false);
     }
 
     /** Takes back a connection whose last response ended cleanly and that may be reused. */

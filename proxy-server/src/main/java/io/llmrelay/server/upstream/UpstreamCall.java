@@ -128,7 +128,9 @@ public final class UpstreamCall {
             @Override
             public void onFailure(Throwable cause) {
                 if (state == State.CONNECTING) {
-                    fail(502, "cannot connect to backend " + backend.describe() + ": " + describe(cause),
+                    String what = isTls(cause) ? "TLS handshake with backend " + backend.describe() + " failed"
+                            : "cannot connect to backend " + backend.describe();
+                    fail(502, what + ": " + describe(cause),
                             ErrorKind.BACKEND_UNREACHABLE, false);
                 }
             }
@@ -237,10 +239,7 @@ public final class UpstreamCall {
             connect(true);
             return;
         }
-        if (state == State.WAITING && isTls(cause)) {
-            fail(502, "TLS handshake with backend " + backend.describe() + " failed: " + describe(cause),
-                    ErrorKind.BACKEND_UNREACHABLE, false);
-        } else if (state == State.WAITING) {
+        if (state == State.WAITING) {
             fail(502, "backend " + backend.describe() + " closed the connection before answering"
                     + (cause == null ? "" : ": " + describe(cause)), ErrorKind.BACKEND_PROTOCOL, false);
         } else if (state == State.RECEIVING) {
