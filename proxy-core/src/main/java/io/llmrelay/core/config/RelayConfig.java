@@ -4,6 +4,7 @@ import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.backend.ModelOverride;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a running proxy is configured with. Immutable; built by the command line from flags,
@@ -14,6 +15,7 @@ import java.util.List;
  * @param eventLoops I/O threads; 0 means one per core
  * @param modelsRefresh how often each backend's model list is re-read
  * @param modelOverrides capabilities and context lengths set by the operator, applied in order
+ * @param cors the browser origins allowed to call the proxy
  */
 public record RelayConfig(
         String host,
@@ -24,7 +26,8 @@ public record RelayConfig(
         int eventLoops,
         Timeouts timeouts,
         Duration modelsRefresh,
-        List<ModelOverride> modelOverrides) {
+        List<ModelOverride> modelOverrides,
+        CorsPolicy cors) {
 
     /**
      * @param connect opening a backend connection
@@ -54,6 +57,7 @@ public record RelayConfig(
     public RelayConfig {
         backends = List.copyOf(backends);
         modelOverrides = List.copyOf(modelOverrides);
+        Objects.requireNonNull(cors, "cors");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
         }

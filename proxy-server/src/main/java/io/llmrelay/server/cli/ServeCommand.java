@@ -95,6 +95,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "Repeatable, e.g. 'gpt-4o*=128000'.")
     List<String> modelContext = new ArrayList<>();
 
+    @Option(names = "--origins", paramLabel = "LIST",
+            description = "Browser origins allowed besides Ollama's defaults (localhost, 127.0.0.1, 0.0.0.0 on any port; "
+                    + "app://, file://, tauri://, vscode-webview://, vscode-file://), comma-separated, '*' as a wildcard; "
+                    + "added to OLLAMA_ORIGINS. Repeatable.")
+    List<String> origins = new ArrayList<>();
+
     @Option(names = "--demo-token-delay-ms", paramLabel = "MS",
             description = "Pause between tokens of the built-in demo backend (default 40).")
     Integer demoTokenDelayMs;
@@ -182,6 +188,7 @@ final class ServeCommand implements Callable<Integer> {
         f.demoTokenDelayMs = demoTokenDelayMs;
         f.modelCapabilities = modelCapabilities;
         f.modelContext = modelContext;
+        f.origins = origins;
         return f;
     }
 }

@@ -3,6 +3,7 @@ package io.llmrelay.server.cli;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.backend.ModelOverride;
 import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.CorsPolicy;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.Secret;
 import java.net.URI;
@@ -43,6 +44,7 @@ final class ServeSettings {
         Integer demoTokenDelayMs;
         List<String> modelCapabilities = List.of();
         List<String> modelContext = List.of();
+        List<String> origins = List.of();
     }
 
     /** A backend chosen by flag or environment, before the demo fallback. */
@@ -59,6 +61,7 @@ final class ServeSettings {
     final Duration modelsRefresh;
     final Duration demoTokenDelay;
     final List<ModelOverride> modelOverrides;
+    final CorsPolicy cors;
 
     private ServeSettings(Flags f, Map<String, String> env, boolean interactive) {
         host = first(f.host, env.get("HOST"), "127.0.0.1");
@@ -83,6 +86,12 @@ final class ServeSettings {
         f.modelCapabilities.forEach(spec -> overrides.add(ModelOverride.capabilities(spec)));
         f.modelContext.forEach(spec -> overrides.add(ModelOverride.contextLength(spec)));
         modelOverrides = List.copyOf(overrides);
+        // flags add to the environment's list, as both only widen Ollama's defaults
+        List<String> origins = new ArrayList<>(f.origins);
+        if (notBlank(env.get("OLLAMA_ORIGINS"))) {
+            origins.add(env.get("OLLAMA_ORIGINS"));
+        }
+        cors = CorsPolicy.withExtraOrigins(origins);
     }
 
     static ServeSettings resolve(Flags flags, Map<String, String> env, boolean interactive) {
@@ -92,7 +101,7 @@ final class ServeSettings {
     /** The proxy configuration, with {@code backends} decided by the caller (the chosen one or the demo). */
     RelayConfig relayConfig(List<BackendConfig> backends) {
         return new RelayConfig(host, port, backends, maxRequestBytes, 16 * 1024 * 1024, eventLoops, timeouts,
-                modelsRefresh, modelOverrides);
+                modelsRefresh, modelOverrides, cors);
     }
 
     /**

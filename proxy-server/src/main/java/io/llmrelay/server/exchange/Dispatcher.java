@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each exchange to the endpoint of its route: 404 for an unknown path, 405 (with
- * {@code Allow}) for a known path with the wrong method, and a clean error in the caller's shape
- * for whatever an endpoint throws. Shared by all connections; immutable.
+ * Sends each exchange, once the {@link CorsGate} has let it pass, to the endpoint of its route:
+ * 404 for an unknown path, 405 (with {@code Allow}) for a known path with the wrong method, and a
+ * clean error in the caller's shape for whatever an endpoint throws. Shared by all connections;
+ * immutable.
  */
 public final class Dispatcher {
 
@@ -33,6 +34,9 @@ public final class Dispatcher {
 
     void dispatch(Exchange exchange) {
         try {
+            if (CorsGate.answered(exchange)) {
+                return;
+            }
             Route route = Routes.find(exchange.path());
             HttpMethod method = exchange.method();
             if (route == null) {

@@ -294,7 +294,10 @@ public final class Exchange {
 
     // ---- whole answers
 
-    /** A whole answer with a body (for HEAD: the headers only, with the body's length). */
+    /**
+     * A whole answer with a body (for HEAD: the headers only, with the body's length); a null
+     * content type sends none (a 204).
+     */
     public void respond(int statusCode, String contentType, ByteBuf body) {
         if (done) {
             body.release();
@@ -312,9 +315,13 @@ public final class Exchange {
         if (extraHeaders != null) {
             response.headers().set(extraHeaders);
         }
+        if (contentType != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        if (statusCode != 204) { // a 204 has no body and must not announce one
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, length)
                 .set(X_REQUEST_ID, requestId)
                 .set(X_RELAY_OVERHEAD_US, overheadNanos() / 1_000);
         headWritten = true;
@@ -387,7 +394,10 @@ public final class Exchange {
             head.headers().set(extra);
         }
         if (extraHeaders != null) {
-            head.headers().add(extraHeaders);
+            // ours replace the backend's of the same name (two Access-Control-Allow-Origin would be refused)
+            for (String name : extraHeaders.names()) {
+                head.headers().set(name, extraHeaders.getAll(name));
+            }
         }
         if (contentType != null) {
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);

@@ -125,4 +125,18 @@ class ServeSettingsTest {
         bad.modelCapabilities = java.util.List.of("qwen3*=+telepathy");
         assertThatThrownBy(() -> resolve(bad, Map.of())).hasMessageContaining("unknown capability");
     }
+
+    @Test
+    void browserOriginsComeFromOllamaOriginsAndTheFlag() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.origins = java.util.List.of("https://ui.example");
+        ServeSettings s = resolve(f, Map.of("OLLAMA_ORIGINS", "chrome-extension://*,https://other.example"));
+
+        assertThat(s.cors.allowsOrigin("https://ui.example")).isTrue();
+        assertThat(s.cors.allowsOrigin("chrome-extension://abc")).isTrue();
+        assertThat(s.cors.allowsOrigin("https://other.example")).isTrue();
+        assertThat(s.cors.allowsOrigin("http://localhost:3000")).isTrue();
+        assertThat(s.cors.allowsOrigin("https://evil.example")).isFalse();
+        assertThat(resolve(new ServeSettings.Flags(), Map.of()).cors.allowsOrigin("https://ui.example")).isFalse();
+    }
 }

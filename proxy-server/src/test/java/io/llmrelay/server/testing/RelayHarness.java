@@ -2,6 +2,7 @@ package io.llmrelay.server.testing;
 
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.CorsPolicy;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.Secret;
 import io.llmrelay.server.RelayServer;
@@ -57,13 +58,13 @@ public final class RelayHarness implements AutoCloseable {
         return new RelayConfig("127.0.0.1", 0, List.of(backend), 1024 * 1024, 1024 * 1024, 2,
                 new RelayConfig.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10),
                         Duration.ofSeconds(30), Duration.ofSeconds(30)),
-                Duration.ofSeconds(60), List.of());
+                Duration.ofSeconds(60), List.of(), CorsPolicy.defaultPolicy());
     }
 
     /** The same config with another backend (for keys, flavours). */
     public static UnaryOperator<RelayConfig> withBackend(BackendConfig backend) {
         return c -> new RelayConfig(c.host(), c.port(), List.of(backend), c.maxRequestBytes(), c.maxEventBytes(),
-                c.eventLoops(), c.timeouts(), c.modelsRefresh(), c.modelOverrides());
+                c.eventLoops(), c.timeouts(), c.modelsRefresh(), c.modelOverrides(), c.cors());
     }
 
     public String url(String path) {

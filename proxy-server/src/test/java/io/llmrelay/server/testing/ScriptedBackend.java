@@ -58,6 +58,11 @@ public final class ScriptedBackend implements AutoCloseable {
         enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").chunkedBody(body, chunkSize).build());
     }
 
+    /** How many requests other than the model list arrived and were not taken yet. */
+    public int untakenRequests() {
+        return received.size();
+    }
+
     /** The next request other than the model list, waiting up to 5 s. */
     public RecordedRequest takeRequest() throws InterruptedException {
         RecordedRequest r = received.poll(5, TimeUnit.SECONDS);
