@@ -6,42 +6,37 @@ import static io.llmrelay.server.testing.Ndjson.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrelay.server.testing.Ndjson;
+import io.llmrelay.server.testing.ProxiedBackend;
 import io.llmrelay.server.testing.RelayHarness;
-import io.llmrelay.server.testing.ScriptedBackend;
 import mockwebserver3.MockResponse;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CORS as Ollama applies it: browser-side clients (ollama-js in a web page) see the same rules. */
 class BrowserOriginsTest {
 
     private static final String LOAD = "{\"model\":\"m\",\"messages\":[],\"stream\":false}";
 
-    private ScriptedBackend backend;
-    private RelayHarness relay;
-
-    @BeforeEach
-    void start() throws Exception {
-        backend = new ScriptedBackend();
-        relay = RelayHarness.start(backend.baseUrl());
-    }
-
-    @AfterEach
-    void stop() {
-        relay.close();
-        backend.close();
-    }
+    @RegisterExtension
+    final ProxiedBackend proxied = new ProxiedBackend();
 
     private Response send(Request.Builder request) throws Exception {
-        return relay.http.newCall(request.build()).execute();
+        return proxied.relay.http.newCall(request.build()).execute();
+    }
+
+    /** What a browser sends before a cross-origin JSON POST. */
+    private Request.Builder preflight(String origin, String headers) {
+        return new Request.Builder().url(proxied.relay.url("/api/chat")).method("OPTIONS", null)
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", headers);
     }
 
     private Request.Builder chat(String body) {
-        return new Request.Builder().url(relay.url("/api/chat")).post(RequestBody.create(body, RelayHarness.JSON));
+        return new Request.Builder().url(proxied.relay.url("/api/chat")).post(RequestBody.create(body, RelayHarness.JSON));
     }
 
     @Test
@@ -55,7 +50,7 @@ class BrowserOriginsTest {
 
     @Test
     void aStreamedAnswerCarriesItToo() throws Exception {
-        backend.enqueueSse(sse(contentChunk("hi"), finishChunk("stop")), 7);
+        proxied.backend.enqueueSse(sse(contentChunk("hi"), finishChunk("stop")), 7);
         String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
         try (Response r = send(chat(body).header("Origin", "app://desktop"))) {
             assertThat(r.code()).isEqualTo(200);
@@ -73,16 +68,12 @@ class BrowserOriginsTest {
             assertThat(Ndjson.json(r.body().string()).get("error").asText())
                     .isEqualTo("origin https://evil.example is not allowed; add it with OLLAMA_ORIGINS or --origins");
         }
-        assertThat(backend.untakenRequests()).isZero();
+        assertThat(proxied.backend.untakenRequests()).isZero();
     }
 
     @Test
     void aPreflightIsAnsweredWith204AndTheConnectionStaysUsable() throws Exception {
-        Request.Builder preflight = new Request.Builder().url(relay.url("/api/chat")).method("OPTIONS", null)
-                .header("Origin", "http://127.0.0.1:3000")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "content-type,x-stainless-os");
-        try (Response r = send(preflight)) {
+        try (Response r = send(preflight("http://127.0.0.1:3000", "content-type,x-stainless-os"))) {
             assertThat(r.code()).isEqualTo(204);
             assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("http://127.0.0.1:3000");
             assertThat(r.header("Access-Control-Allow-Methods")).contains("POST");
@@ -98,18 +89,14 @@ class BrowserOriginsTest {
 
     @Test
     void aPreflightAskingForAnUnknownHeaderIsRefused() throws Exception {
-        Request.Builder preflight = new Request.Builder().url(relay.url("/api/chat")).method("OPTIONS", null)
-                .header("Origin", "http://localhost:3000")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "x-secret");
-        try (Response r = send(preflight)) {
+        try (Response r = send(preflight("http://localhost:3000", "x-secret"))) {
             assertThat(r.code()).isEqualTo(403);
         }
     }
 
     @Test
     void requestsWithoutAnOriginAreUntouched() throws Exception {
-        try (Response r = relay.post("/api/chat", LOAD)) {
+        try (Response r = proxied.relay.post("/api/chat", LOAD)) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.header("Access-Control-Allow-Origin")).isNull();
             assertThat(r.header("Vary")).isNull();
@@ -118,9 +105,9 @@ class BrowserOriginsTest {
 
     @Test
     void aPassedThroughAnswerNamesTheOriginOnceWhateverTheBackendSaid() throws Exception {
-        backend.enqueue(new MockResponse.Builder().setHeader("Content-Type", "application/json")
+        proxied.backend.enqueue(new MockResponse.Builder().setHeader("Content-Type", "application/json")
                 .setHeader("Access-Control-Allow-Origin", "*").body("{\"object\":\"chat.completion\"}").build());
-        Request.Builder request = new Request.Builder().url(relay.url("/v1/chat/completions"))
+        Request.Builder request = new Request.Builder().url(proxied.relay.url("/v1/chat/completions"))
                 .post(RequestBody.create("{\"model\":\"m\",\"messages\":[]}", RelayHarness.JSON))
                 .header("Origin", "http://localhost:3000");
         try (Response r = send(request)) {

@@ -3,14 +3,12 @@ package io.llmrelay.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrelay.server.testing.Ndjson;
+import io.llmrelay.server.testing.ProxiedBackend;
 import io.llmrelay.server.testing.RawHttp;
-import io.llmrelay.server.testing.RelayHarness;
-import io.llmrelay.server.testing.ScriptedBackend;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the proxy reads requests off a client connection: split, pipelined, too large, malformed. */
 class ClientConnectionTest {
@@ -18,24 +16,12 @@ class ClientConnectionTest {
     /** A load-only chat: answered by the proxy itself, so these tests need no backend script. */
     private static final String LOAD = "{\"model\":\"m\",\"messages\":[],\"stream\":false}";
 
-    private ScriptedBackend backend;
-    private RelayHarness relay;
-
-    @BeforeEach
-    void start() throws Exception {
-        backend = new ScriptedBackend();
-        relay = RelayHarness.start(backend.baseUrl());
-    }
-
-    @AfterEach
-    void stop() {
-        relay.close();
-        backend.close();
-    }
+    @RegisterExtension
+    final ProxiedBackend proxied = new ProxiedBackend();
 
     @Test
     void aRequestThatArrivesInTwoReadsIsAnswered() throws Exception {
-        try (RawHttp client = RawHttp.connect(relay.port(), 64 * 1024)) {
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
             client.postInTwoParts("/api/chat", LOAD, 100);
             client.postInTwoParts("/api/chat", LOAD.replace("}", ",\"x\":1}"), 100);
             client.post("/api/chat", LOAD, "Connection: close");
@@ -51,7 +37,7 @@ class ClientConnectionTest {
         three.write(RawHttp.request("/api/chat", LOAD, "X-Request-ID: first"));
         three.write(RawHttp.request("/api/tags", "", "X-Request-ID: second"));
         three.write(RawHttp.request("/api/chat", LOAD, "X-Request-ID: third", "Connection: close"));
-        try (RawHttp client = RawHttp.connect(relay.port(), 64 * 1024)) {
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
             client.send(three.toByteArray());
             String raw = client.readAllRaw();
             int first = raw.indexOf("x-request-id: first");
@@ -65,7 +51,7 @@ class ClientConnectionTest {
 
     @Test
     void connectionCloseIsHonoured() throws Exception {
-        try (RawHttp client = RawHttp.connect(relay.port(), 64 * 1024)) {
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
             client.post("/api/chat", LOAD, "Connection: close");
             String raw = client.readAllRaw(); // returns only because the proxy closed the connection
             assertThat(raw).startsWith("HTTP/1.1 200 OK").contains("\"done\":true");
@@ -75,7 +61,7 @@ class ClientConnectionTest {
     @Test
     void anOversizedBodyGets413InTheCallersShape() throws Exception {
         String big = "{\"model\":\"m\",\"prompt\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
-        try (RawHttp client = RawHttp.connect(relay.port(), 64 * 1024)) {
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
             client.post("/api/generate", big);
             String raw = client.readAllRaw();
             assertThat(raw).startsWith("HTTP/1.1 413");
@@ -84,7 +70,7 @@ class ClientConnectionTest {
         } catch (java.net.SocketException resetWhileSending) {
             // the proxy may close before the whole body is sent; the status was covered below
         }
-        try (RawHttp client = RawHttp.connect(relay.port(), 64 * 1024)) {
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
             client.send(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String raw = client.readAllRaw();
@@ -96,7 +82,7 @@ class ClientConnectionTest {
 
     @Test
     void aMalformedRequestGets400AndTheConnectionCloses() throws Exception {
-        try (RawHttp client = RawHttp.connect(relay.port(), 64 * 1024)) {
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
             client.send("POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String raw = client.readAllRaw();
             assertThat(raw).startsWith("HTTP/1.1 400");

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.server.testing.Ndjson;
+import io.llmrelay.server.testing.ProxiedBackend;
 import io.llmrelay.server.testing.RelayHarness;
-import io.llmrelay.server.testing.ScriptedBackend;
 import java.util.stream.Stream;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,20 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every bad input gets a clear error in the caller's API shape and the right status. */
 class ErrorAnswersTest {
 
-    private static ScriptedBackend backend;
-    private static RelayHarness relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        backend = new ScriptedBackend();
-        relay = RelayHarness.start(backend.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-        backend.close();
-    }
+    @RegisterExtension
+    static final ProxiedBackend proxied = new ProxiedBackend();
 
     static Stream<Arguments> badRequests() {
         return Stream.of(
@@ -68,7 +55,7 @@ class ErrorAnswersTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @MethodSource("badRequests")
     void ollamaErrors(String path, String body, int status, String message) throws Exception {
-        try (Response response = relay.post(path, body)) {
+        try (Response response = proxied.relay.post(path, body)) {
             assertThat(response.code()).isEqualTo(status);
             assertThat(response.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
             JsonNode error = Ndjson.json(response.body().string());
@@ -79,12 +66,12 @@ class ErrorAnswersTest {
 
     @Test
     void wrongMethodIs405WithAllow() throws Exception {
-        try (Response response = relay.get("/api/chat")) {
+        try (Response response = proxied.relay.get("/api/chat")) {
             assertThat(response.code()).isEqualTo(405);
             assertThat(response.header("Allow")).isEqualTo("POST");
             assertThat(Ndjson.json(response.body().string()).get("error").asText()).contains("method not allowed");
         }
-        try (Response response = relay.http.newCall(new Request.Builder().url(relay.url("/api/delete"))
+        try (Response response = proxied.relay.http.newCall(new Request.Builder().url(proxied.relay.url("/api/delete"))
                 .delete(RequestBody.create("{\"name\":\"m\"}", RelayHarness.JSON)).build()).execute()) {
             assertThat(response.code()).isEqualTo(501);
         }
@@ -92,7 +79,7 @@ class ErrorAnswersTest {
 
     @Test
     void unknownOpenAiRoutesAnswerInOpenAiShape() throws Exception {
-        try (Response response = relay.post("/v1/nothing", "{}")) {
+        try (Response response = proxied.relay.post("/v1/nothing", "{}")) {
             assertThat(response.code()).isEqualTo(404);
             JsonNode error = Ndjson.json(response.body().string()).get("error");
             assertThat(error.get("message").asText()).contains("404 page not found");
@@ -104,15 +91,15 @@ class ErrorAnswersTest {
 
     @Test
     void rootAndVersionAnswerLikeOllama() throws Exception {
-        try (Response response = relay.get("/")) {
+        try (Response response = proxied.relay.get("/")) {
             assertThat(response.body().string()).isEqualTo("Ollama is running");
         }
-        try (Response response = relay.http.newCall(new Request.Builder().url(relay.url("/")).head().build()).execute()) {
+        try (Response response = proxied.relay.http.newCall(new Request.Builder().url(proxied.relay.url("/")).head().build()).execute()) {
             assertThat(response.code()).isEqualTo(200);
             assertThat(response.header("Content-Length")).isEqualTo("17");
             assertThat(response.body().string()).isEmpty();
         }
-        try (Response response = relay.get("/api/version")) {
+        try (Response response = proxied.relay.get("/api/version")) {
             String version = Ndjson.json(response.body().string()).get("version").asText();
             String[] parts = version.split("\\.");
             assertThat(Integer.parseInt(parts[0]) * 1000 + Integer.parseInt(parts[1])).isGreaterThanOrEqualTo(6);
@@ -121,33 +108,33 @@ class ErrorAnswersTest {
 
     @Test
     void pullOfAServedModelSucceeds() throws Exception {
-        try (Response response = relay.post("/api/pull", "{\"name\":\"m\"}")) {
+        try (Response response = proxied.relay.post("/api/pull", "{\"name\":\"m\"}")) {
             assertThat(response.header("Content-Type")).isEqualTo("application/x-ndjson");
             assertThat(response.body().string()).isEqualTo("{\"status\":\"success\"}\n");
         }
-        try (Response response = relay.post("/api/pull", "{\"model\":\"m:latest\",\"stream\":false}")) {
+        try (Response response = proxied.relay.post("/api/pull", "{\"model\":\"m:latest\",\"stream\":false}")) {
             assertThat(response.body().string()).isEqualTo("{\"status\":\"success\"}");
         }
     }
 
     @Test
     void loadAndUnloadAreAnsweredWithoutTheBackendAndShowInPs() throws Exception {
-        try (Response response = relay.post("/api/generate", "{\"model\":\"m\",\"keep_alive\":\"1h\"}")) {
+        try (Response response = proxied.relay.post("/api/generate", "{\"model\":\"m\",\"keep_alive\":\"1h\"}")) {
             JsonNode line = Ndjson.parse(response.body().string()).get(0);
             assertThat(line.get("done_reason").asText()).isEqualTo("load");
             assertThat(line.get("response").asText()).isEmpty();
         }
-        try (Response response = relay.get("/api/ps")) {
+        try (Response response = proxied.relay.get("/api/ps")) {
             JsonNode models = Ndjson.json(response.body().string()).get("models");
             assertThat(models).hasSize(1);
             assertThat(models.get(0).get("name").asText()).isEqualTo("m:latest");
             assertThat(java.time.OffsetDateTime.parse(models.get(0).get("expires_at").asText()))
                     .isAfter(java.time.OffsetDateTime.now().plusMinutes(59));
         }
-        try (Response response = relay.post("/api/chat", "{\"model\":\"m\",\"messages\":[],\"keep_alive\":0,\"stream\":false}")) {
+        try (Response response = proxied.relay.post("/api/chat", "{\"model\":\"m\",\"messages\":[],\"keep_alive\":0,\"stream\":false}")) {
             assertThat(Ndjson.json(response.body().string()).get("done_reason").asText()).isEqualTo("unload");
         }
-        try (Response response = relay.get("/api/ps")) {
+        try (Response response = proxied.relay.get("/api/ps")) {
             assertThat(response.body().string()).isEqualTo("{\"models\":[]}");
         }
     }
@@ -169,7 +156,7 @@ class ErrorAnswersTest {
 
     @Test
     void tagsCarryTheBackendsContextLength() throws Exception {
-        try (Response response = relay.get("/api/tags")) {
+        try (Response response = proxied.relay.get("/api/tags")) {
             JsonNode model = Ndjson.json(response.body().string()).get("models").get(0);
             assertThat(model.get("name").asText()).isEqualTo("m:latest");
             assertThat(model.get("model").asText()).isEqualTo("m:latest");

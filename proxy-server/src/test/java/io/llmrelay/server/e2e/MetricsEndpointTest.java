@@ -9,51 +9,38 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.llmrelay.server.testing.FloodBackend;
 import io.llmrelay.server.testing.Ndjson;
+import io.llmrelay.server.testing.ProxiedBackend;
 import io.llmrelay.server.testing.RawHttp;
 import io.llmrelay.server.testing.RelayHarness;
-import io.llmrelay.server.testing.ScriptedBackend;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /metrics counts what happened, the overhead header is on every answer, and readiness follows the backends. */
 class MetricsEndpointTest {
 
     private static final String CHAT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
 
-    private ScriptedBackend backend;
-    private RelayHarness relay;
-
-    @BeforeEach
-    void start() throws Exception {
-        backend = new ScriptedBackend();
-        relay = RelayHarness.start(backend.baseUrl());
-    }
-
-    @AfterEach
-    void stop() {
-        relay.close();
-        backend.close();
-    }
+    @RegisterExtension
+    final ProxiedBackend proxied = new ProxiedBackend();
 
     @Test
     void countersAndHistogramsFollowTheRequests() throws Exception {
-        backend.enqueueSse(sse(contentChunk("a"), contentChunk("b"), finishChunk("stop"), usageChunk(11, 2)), 1000);
-        backend.enqueue(new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"busy\"}}").build());
-        try (Response ok = relay.post("/api/chat", CHAT)) {
+        proxied.backend.enqueueSse(sse(contentChunk("a"), contentChunk("b"), finishChunk("stop"), usageChunk(11, 2)), 1000);
+        proxied.backend.enqueue(new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"busy\"}}").build());
+        try (Response ok = proxied.relay.post("/api/chat", CHAT)) {
             ok.body().string();
             long overhead = Long.parseLong(ok.header("X-Relay-Overhead-Us"));
             assertThat(overhead).isGreaterThanOrEqualTo(0).isLessThan(10_000_000);
         }
-        try (Response busy = relay.post("/api/chat", CHAT)) {
+        try (Response busy = proxied.relay.post("/api/chat", CHAT)) {
             assertThat(busy.code()).isEqualTo(503);
             assertThat(busy.header("X-Relay-Overhead-Us")).isNotNull();
         }
-        try (Response bad = relay.post("/api/chat", "{\"model\":1}")) {
+        try (Response bad = proxied.relay.post("/api/chat", "{\"model\":1}")) {
             assertThat(bad.code()).isEqualTo(400);
         }
 
@@ -95,7 +82,7 @@ class MetricsEndpointTest {
     @Test
     void readinessNeedsABackendThatAnswers() throws Exception {
         for (int i = 0; i < 100; i++) {
-            try (Response r = relay.get("/health/ready")) {
+            try (Response r = proxied.relay.get("/health/ready")) {
                 if (r.code() == 200) {
                     assertThat(r.body().string()).contains("\"ready\":true").contains("\"status\":\"ready\"");
                     break;
@@ -124,8 +111,8 @@ class MetricsEndpointTest {
     void theScrapePassesPromtool() throws Exception {
         String promtool = System.getProperty("llmrelay.promtool");
         assumeTrue(promtool != null && !promtool.isBlank(), "promtool not configured (-Dllmrelay.promtool)");
-        backend.enqueueSse(sse(contentChunk("a"), finishChunk("stop"), usageChunk(1, 1)), 1000);
-        try (Response ok = relay.post("/api/chat", CHAT)) {
+        proxied.backend.enqueueSse(sse(contentChunk("a"), finishChunk("stop"), usageChunk(1, 1)), 1000);
+        try (Response ok = proxied.relay.post("/api/chat", CHAT)) {
             ok.body().string();
         }
         String metrics = scrapeWhen("llm_relay_prompt_tokens_total");
@@ -141,7 +128,7 @@ class MetricsEndpointTest {
     private String scrapeWhen(String expected) throws Exception {
         String metrics = "";
         for (int i = 0; i < 100 && !metrics.contains(expected); i++) {
-            try (Response r = relay.get("/metrics")) {
+            try (Response r = proxied.relay.get("/metrics")) {
                 assertThat(r.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
                 metrics = r.body().string();
             }
