@@ -22,6 +22,9 @@ import io.netty.util.UncheckedBooleanSupplier;
  */
 public final class ReadClock implements MaxMessagesRecvByteBufAllocator {
 
+    /** For a channel without a clock of its own (an {@code EmbeddedChannel} in tests): never marks a read. */
+    public static final ReadClock NONE = new ReadClock(Clocks.SYSTEM);
+
     private final AdaptiveRecvByteBufAllocator sizing = new AdaptiveRecvByteBufAllocator();
     private final Clocks clocks;
     /** When the current read loop began; 0 outside a read loop or once claimed. */
@@ -31,9 +34,9 @@ public final class ReadClock implements MaxMessagesRecvByteBufAllocator {
         this.clocks = clocks;
     }
 
-    /** The channel's clock, or null when it has none (tests on an {@code EmbeddedChannel}). */
+    /** The channel's clock, or {@link #NONE} when it has none. */
     public static ReadClock of(Channel channel) {
-        return channel.config().getRecvByteBufAllocator() instanceof ReadClock clock ? clock : null;
+        return channel.config().getRecvByteBufAllocator() instanceof ReadClock clock ? clock : NONE;
     }
 
     /**

@@ -64,8 +64,9 @@ class ReadClockTest {
     }
 
     @Test
-    void aChannelWithoutOneHasNoClock() {
-        assertThat(ReadClock.of(new EmbeddedChannel())).isNull();
+    void aChannelWithoutOneHasAClockThatNeverMarksARead() {
+        assertThat(ReadClock.of(new EmbeddedChannel())).isSameAs(ReadClock.NONE);
+        assertThat(ReadClock.NONE.claim(5_000)).isEqualTo(5_000);
     }
 
     /** On a real socket Netty marks the read before the handler sees the bytes. */

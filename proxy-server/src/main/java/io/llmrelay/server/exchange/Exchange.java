@@ -128,7 +128,7 @@ public final class Exchange {
      */
     void enterFromRead(ReadClock clock) {
         long now = relay.clocks().nanoTime();
-        enterAt(clock == null || sectionDepth > 0 ? now : clock.claim(now));
+        enterAt(sectionDepth > 0 ? now : clock.claim(now));
     }
 
     void enterAt(long start) {

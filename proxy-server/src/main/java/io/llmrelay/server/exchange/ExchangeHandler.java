@@ -103,9 +103,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         try {
             FullHttpRequest next;
             while (current == null && (next = queued.poll()) != null) {
-                long now = relay.clocks().nanoTime();
-                ReadClock clock = ReadClock.of(ctx.channel());
-                long start = clock == null ? now : clock.claim(now);
+                long start = ReadClock.of(ctx.channel()).claim(relay.clocks().nanoTime());
                 Exchange exchange = newExchange(next, start);
                 current = exchange;
                 exchange.enterAt(start);

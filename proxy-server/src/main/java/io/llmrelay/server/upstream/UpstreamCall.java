@@ -60,7 +60,7 @@ public final class UpstreamCall {
 
     private State state = State.NEW;
     private Channel channel;
-    private ReadClock readClock;
+    private ReadClock readClock = ReadClock.NONE;
     private boolean reused;
     private boolean retried;
     private boolean keepAlive;
@@ -86,7 +86,7 @@ public final class UpstreamCall {
     }
 
     /** The client can take data again: read the backend again if it was paused. */
-    /** The read clock of the backend connection in use (null before one is attached, or in tests). */
+    /** The read clock of the backend connection in use ({@link ReadClock#NONE} before one is attached). */
     public ReadClock readClock() {
         return readClock;
     }
