@@ -4,6 +4,7 @@ import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.server.endpoint.Endpoints;
+import io.llmrelay.server.exchange.LoopAccount;
 import io.llmrelay.server.exchange.ShutdownEvent;
 import io.llmrelay.server.http.ServerInitializer;
 import io.llmrelay.server.upstream.Backend;
@@ -61,6 +62,7 @@ public final class RelayServer implements AutoCloseable {
             backends.add(new Backend(b, config, group, transport, resolver, Clocks.SYSTEM));
         }
         this.relay = new Relay(config, backends, Clocks.SYSTEM);
+        relay.metrics().eventLoopCpu(LoopAccount::allLoopsCpuNanos);
         relay.metrics().addConnectionGauges(sink -> {
             for (Backend backend : relay.backends()) {
                 long idle = 0;

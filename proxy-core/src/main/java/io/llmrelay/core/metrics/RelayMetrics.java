@@ -3,6 +3,7 @@ package io.llmrelay.core.metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Every metric llm-relay exports, recorded from the event loops without locks and written in
@@ -51,6 +52,7 @@ public final class RelayMetrics {
     private final LongAdder inflightStreams = new LongAdder();
     private final List<ConnectionGauges> connectionGauges = new ArrayList<>();
     private final JvmMetrics jvm = new JvmMetrics();
+    private volatile LongSupplier eventLoopCpuNanos;
 
     public void requestStarted() {
         inflightRequests.increment();
@@ -79,6 +81,14 @@ public final class RelayMetrics {
     /** Adds a source of per-backend connection counts (set up once at start). */
     public synchronized void addConnectionGauges(ConnectionGauges gauges) {
         connectionGauges.add(gauges);
+    }
+
+    /**
+     * Where the event loops' CPU time comes from (set once at start); without it that counter is not
+     * exported.
+     */
+    public void eventLoopCpu(LongSupplier nanos) {
+        this.eventLoopCpuNanos = nanos;
     }
 
     /** The whole scrape answer. */
@@ -110,6 +120,12 @@ public final class RelayMetrics {
         timeToFirstToken.writeTo(out);
         chunkGap.writeTo(out);
         overhead.writeTo(out);
+        LongSupplier loopCpu = eventLoopCpuNanos;
+        if (loopCpu != null) {
+            out.family("llm_relay_event_loop_cpu_seconds_total", "counter",
+                    "CPU time of the event-loop threads; llm_relay_proxy_overhead_seconds shares it among the requests served.");
+            out.sample("llm_relay_event_loop_cpu_seconds_total", loopCpu.getAsLong() / 1e9);
+        }
         jvm.writeTo(out);
         return sb.toString();
     }

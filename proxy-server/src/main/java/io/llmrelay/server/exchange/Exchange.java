@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * error that happens before any output still gets its real status.
  *
  * <p>Overhead: the code that works on this exchange marks its sections with {@link #enter()} and
- * {@link #exit()}; their sum is the time spent inside llm-relay, sent as {@code X-Relay-Overhead-Us}
- * (up to the moment the head is written), logged and recorded in full when the exchange ends.
+ * {@link #exit()}; their sum, plus the share of the event loop's other CPU time that its
+ * {@link LoopAccount} charges to it, is the time spent inside llm-relay. It is sent as
+ * {@code X-Relay-Overhead-Us} when the head is written, and logged and recorded in full once the
+ * exchange is complete and its last pass of the loop is charged.
  */
 public final class Exchange {
 
@@ -82,7 +84,12 @@ public final class Exchange {
     private long promptTokens = -1;
     private long completionTokens = -1;
     private ErrorKind errorKind;
+    private final LoopAccount account = LoopAccount.current();
+    private final LoopAccount.Line line = new LoopAccount.Line();
     private long overheadNanos;
+    /** Overhead measured when the head of a whole answer was written; -1 for other answers. */
+    private long overheadAtWholeHead = -1;
+    private long endNanos;
     private long sectionStart;
     private int sectionDepth;
     private boolean streaming;
@@ -140,8 +147,14 @@ public final class Exchange {
     /** That work is done: its time counts as overhead. */
     public void exit() {
         if (sectionDepth > 0 && --sectionDepth == 0) {
-            overheadNanos += relay.clocks().nanoTime() - sectionStart;
+            closeSection();
         }
+    }
+
+    private void closeSection() {
+        long nanos = relay.clocks().nanoTime() - sectionStart;
+        overheadNanos += nanos;
+        account.served(line, nanos);
     }
 
     /**
@@ -162,9 +175,24 @@ public final class Exchange {
         }
     }
 
-    /** Overhead so far, including the section in progress. */
+    /** Overhead so far: the sections, the one in progress included, and the loop's charges. */
     public long overheadNanos() {
-        return sectionDepth > 0 ? overheadNanos + relay.clocks().nanoTime() - sectionStart : overheadNanos;
+        long sections = sectionDepth > 0 ? overheadNanos + relay.clocks().nanoTime() - sectionStart : overheadNanos;
+        return sections + line.charged();
+    }
+
+    /**
+     * The overhead header's value. A whole answer's head is sent by the same write as its body, so
+     * the header cannot time that write: it adds what whole answers accrued after their head on this
+     * loop, on average. A stream's head says what was spent before its first byte.
+     */
+    private long overheadHeaderMicros(boolean wholeAnswer) {
+        long measured = overheadNanos();
+        if (!wholeAnswer) {
+            return measured / 1_000;
+        }
+        overheadAtWholeHead = measured;
+        return (measured + account.tailEstimate()) / 1_000;
     }
 
     // ---- what endpoints read
@@ -323,7 +351,7 @@ public final class Exchange {
         }
         response.headers()
                 .set(X_REQUEST_ID, requestId)
-                .set(X_RELAY_OVERHEAD_US, overheadNanos() / 1_000);
+                .set(X_RELAY_OVERHEAD_US, overheadHeaderMicros(true));
         headWritten = true;
         markFirstByte();
         bytesOut += length;
@@ -471,7 +499,7 @@ public final class Exchange {
         pendingHead = null;
         headWritten = true;
         markFirstByte();
-        head.headers().set(X_RELAY_OVERHEAD_US, overheadNanos() / 1_000);
+        head.headers().set(X_RELAY_OVERHEAD_US, overheadHeaderMicros(streamContentType == null));
         if (streamContentType != null) {
             streaming = true;
             relay.metrics().streamStarted();
@@ -550,21 +578,30 @@ public final class Exchange {
         if (pendingHead != null) {
             pendingHead = null;
         }
-        long end = relay.clocks().nanoTime();
-        long overhead = overheadNanos();
-        sectionDepth = 0;
-        overheadNanos = overhead;
+        endNanos = relay.clocks().nanoTime();
+        if (sectionDepth > 0) {
+            sectionDepth = 0;
+            closeSection();
+        }
         Runnable success = onSuccess;
         onSuccess = null;
         if (success != null && outcome == Outcome.OK && status < 400) {
             success.run();
         }
         request.release();
-        ExchangeMetrics.record(this, relay.metrics(), end);
         if (streaming) {
             relay.metrics().streamEnded();
         }
-        AccessLog.log(this, end);
+        account.finished(line, this::settle);
         owner.exchangeDone(this);
+    }
+
+    /** Records the exchange once the loop has charged its last pass. */
+    private void settle() {
+        if (overheadAtWholeHead >= 0 && (outcome == Outcome.OK || outcome == Outcome.ERROR)) {
+            account.tail(overheadNanos() - overheadAtWholeHead);
+        }
+        ExchangeMetrics.record(this, relay.metrics(), endNanos);
+        AccessLog.log(this, endNanos);
     }
 }

@@ -59,6 +59,27 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void theEventLoopsCpuIsExportedAndTheOverheadIsShareOfIt() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            try (Response r = proxied.relay.post("/api/chat", "{\"model\":\"m\",\"messages\":[],\"stream\":false}")) {
+                assertThat(r.code()).isEqualTo(200);
+            }
+        }
+        String metrics = scrapeWhen("llm_relay_proxy_overhead_seconds_count{route=\"/api/chat\"} 20\n");
+        double loopCpu = sample(metrics, "llm_relay_event_loop_cpu_seconds_total ");
+        double overhead = sample(metrics, "llm_relay_proxy_overhead_seconds_sum{route=\"/api/chat\"} ");
+        assertThat(overhead).isPositive();
+        assertThat(loopCpu).isGreaterThan(overhead); // the loops also started up, connected, read model lists
+    }
+
+    private static double sample(String metrics, String prefix) {
+        int at = metrics.indexOf("\n" + prefix);
+        assertThat(at).as(prefix).isNotNegative();
+        int start = at + 1 + prefix.length();
+        return Double.parseDouble(metrics.substring(start, metrics.indexOf('\n', start)));
+    }
+
+    @Test
     void aClientThatLeavesMidStreamIsCountedAsACancelledBackendRequest() throws Exception {
         try (FloodBackend flood = new FloodBackend(1_000_000, 100);
                 RelayHarness proxy = RelayHarness.start(flood.baseUrl())) {

@@ -15,6 +15,7 @@ import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.RelayHarness;
 import io.llmrelay.server.testing.ScriptedBackend;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import mockwebserver3.MockResponse;
@@ -94,7 +95,7 @@ class AccessLogTest {
             assertThat(r.code()).isEqualTo(400);
         }
         awaitAccessLines(3);
-        String everything = captured.list.stream()
+        String everything = snapshot().stream()
                 .map(e -> new String(json.encode(e), StandardCharsets.UTF_8))
                 .collect(Collectors.joining());
         assertThat(everything).doesNotContain(BACKEND_KEY).doesNotContain(CLIENT_KEY).doesNotContainIgnoringCase("authorization");
@@ -109,8 +110,15 @@ class AccessLogTest {
                 .post(RequestBody.create(body, RelayHarness.JSON)).build()).execute();
     }
 
+    /** The lines so far; the event loops append while the test reads, under the appender's lock. */
+    private List<ILoggingEvent> snapshot() {
+        synchronized (captured) {
+            return new ArrayList<>(captured.list);
+        }
+    }
+
     private List<ILoggingEvent> accessLines() {
-        return captured.list.stream().filter(e -> e.getLoggerName().equals("llm_relay.access")).collect(Collectors.toList());
+        return snapshot().stream().filter(e -> e.getLoggerName().equals("llm_relay.access")).collect(Collectors.toList());
     }
 
     private List<JsonNode> awaitAccessLines(int n) throws InterruptedException {
