@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.UUID;
@@ -47,6 +48,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final Dispatcher dispatcher;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
+    private IdleStateHandler idleWatch;
     private Exchange current;
     private boolean dispatching;
     private boolean closing;
@@ -59,6 +61,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.idleWatch = ctx.pipeline().get(IdleStateHandler.class);
     }
 
     @Override
@@ -88,6 +91,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     void exchangeDone(Exchange exchange) {
         if (current == exchange) {
             current = null;
+        }
+        if (idleWatch != null) {
+            idleWatch.resetReadTimeout(); // a keep-alive connection is idle from the end of its last answer
         }
         if (closing) {
             closeAfterWrites();
@@ -185,7 +191,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             if (current == null) {
-                ctx.close(); // an idle keep-alive connection
+                ctx.close(); // an idle keep-alive connection; while an answer runs, its own timers apply
             }
             return;
         }

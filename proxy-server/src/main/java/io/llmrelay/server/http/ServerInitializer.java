@@ -47,7 +47,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private void addTimeouts(ChannelPipeline p) {
         long idle = relay.config().timeouts().clientIdle().toMillis();
-        p.addLast(PipelineNames.CLIENT_IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        // reads only: a watch on writes would add a listener to every write; the exchange handler
+        // restarts the clock when an answer ends, so the idle time counts from then
+        p.addLast(PipelineNames.CLIENT_IDLE, new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
     }
 
     private void addRequestHandling(ChannelPipeline p) {

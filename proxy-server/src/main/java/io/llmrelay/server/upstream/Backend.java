@@ -60,10 +60,12 @@ public final class Backend {
                     if (ssl != null) {
                         ch.pipeline().addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc(), config.host(), config.port()));
                     }
+                    // reads only (no listener on every write); a call's end restarts the clock
+                    IdleStateHandler idle = new IdleStateHandler(poolIdle, 0, 0, TimeUnit.MILLISECONDS);
                     ch.pipeline()
                             .addLast(PipelineNames.HTTP_CODEC, new HttpClientCodec(4096, 64 * 1024, 16 * 1024))
-                            .addLast(PipelineNames.POOL_IDLE, new IdleStateHandler(0, 0, poolIdle, TimeUnit.MILLISECONDS))
-                            .addLast(PipelineNames.UPSTREAM, new UpstreamHandler(pool));
+                            .addLast(PipelineNames.POOL_IDLE, idle)
+                            .addLast(PipelineNames.UPSTREAM, new UpstreamHandler(pool, idle));
                 }
             });
             byLoop.put(loop, pool);

@@ -3,6 +3,7 @@ package io.llmrelay.server.upstream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -16,18 +17,24 @@ import io.netty.util.ReferenceCountUtil;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final BackendPool pool;
+    private final IdleStateHandler idleWatch;
     private UpstreamCall call;
 
-    UpstreamHandler(BackendPool pool) {
+    UpstreamHandler(BackendPool pool, IdleStateHandler idleWatch) {
         this.pool = pool;
+        this.idleWatch = idleWatch;
     }
 
     void attach(UpstreamCall call) {
         this.call = call;
     }
 
+    /** The call is done with the connection: its time idle in the pool counts from now. */
     void detach() {
         this.call = null;
+        if (idleWatch != null) {
+            idleWatch.resetReadTimeout();
+        }
     }
 
     @Override

@@ -84,6 +84,18 @@ public final class RawHttp implements AutoCloseable {
         return got.toByteArray();
     }
 
+    /** Reads until everything seen on the connection so far contains {@code marker} (or EOF). */
+    public void readUntil(String marker) throws IOException {
+        byte[] buf = new byte[8192];
+        while (!seen.toString(StandardCharsets.UTF_8).contains(marker)) {
+            int r = in.read(buf);
+            if (r < 0) {
+                return;
+            }
+            seen.write(buf, 0, r);
+        }
+    }
+
     /** Everything until the server closes the connection, as text (heads and bodies, raw). */
     public String readAllRaw() throws IOException {
         seen.write(in.readAllBytes());
