@@ -47,4 +47,7 @@ public interface BodyTranslator {
     default long completionTokens() {
         return -1;
     }
+
+    /** The answer is over (ended, failed or abandoned): give back what was held for it. Idempotent. */
+    default void close() {}
 }

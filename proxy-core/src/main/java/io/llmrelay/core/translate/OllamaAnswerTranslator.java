@@ -74,6 +74,11 @@ public final class OllamaAnswerTranslator implements BodyTranslator, SseFramer.L
     }
 
     @Override
+    public void close() {
+        decoder.close();
+    }
+
+    @Override
     public void onHead(String backendContentType) {
         if (backendContentType != null && backendContentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
             wholeBody = new IncrementalJsonReader(MAX_JSON_BODY);

@@ -119,6 +119,17 @@ final class OpenAiChunkDecoder {
         }
     }
 
+    /**
+     * The stream is over. Closing the parser returns its buffers to Jackson's recycler and the field
+     * names it learnt to the factory's shared symbol table; a parser left open makes the next stream's
+     * parser allocate both again.
+     */
+    void close() {
+        if (parser != null) {
+            discard();
+        }
+    }
+
     private void discard() {
         try {
             parser.close();

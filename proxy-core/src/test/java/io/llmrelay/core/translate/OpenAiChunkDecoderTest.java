@@ -168,6 +168,19 @@ class OpenAiChunkDecoderTest {
         assertThat(d.content).isEqualTo("again");
     }
 
+    @Test
+    void aClosedDecoderStartsAFreshParserAndClosingTwiceIsHarmless() throws IOException {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        byte[] first = q("{'choices':[{'index':0,'delta':{'content':'a'}}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] second = q("{'choices':[{'index':0,'delta':{'content':'b'}}]}").getBytes(StandardCharsets.UTF_8);
+        ChatDelta d = new ChatDelta();
+        decoder.decode(first, 0, first.length, d);
+        decoder.close();
+        decoder.close();
+        decoder.decode(second, 0, second.length, d);
+        assertThat(d.content).isEqualTo("b");
+    }
+
     private static ChatDelta decode(String singleQuoted) throws IOException {
         ChatDelta d = new ChatDelta();
         decodeInto(singleQuoted, d);

@@ -150,6 +150,7 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
             exchange.fail(e);
             return;
         }
+        translator.close();
         exchange.tokens(translator.promptTokens(), translator.completionTokens());
         if (translator.streaming()) {
             exchange.end();
@@ -203,6 +204,9 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
     }
 
     private void release() {
+        if (translator != null) {
+            translator.close();
+        }
         if (errorBody != null) {
             errorBody.release();
             errorBody = null;
