@@ -1,6 +1,8 @@
 package io.llmrelay.core.backend;
 
 import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -11,6 +13,9 @@ import java.util.regex.Pattern;
  */
 public record ModelOverride(String glob, EnumSet<Capability> replace, EnumSet<Capability> add,
         EnumSet<Capability> remove, long contextLength) {
+
+    /** Compiled globs; they come from the configuration, so the map stays as small as it is. */
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
     public ModelOverride {
         if (glob == null || glob.isBlank()) {
@@ -66,7 +71,7 @@ public record ModelOverride(String glob, EnumSet<Capability> replace, EnumSet<Ca
     }
 
     public boolean matches(String modelId) {
-        return toRegex(glob).matcher(modelId).matches();
+        return PATTERNS.computeIfAbsent(glob, ModelOverride::toRegex).matcher(modelId).matches();
     }
 
     /** The model as this override describes it (unchanged when the pattern does not match). */

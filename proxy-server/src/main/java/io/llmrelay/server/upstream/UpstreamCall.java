@@ -60,6 +60,7 @@ public final class UpstreamCall {
 
     private State state = State.NEW;
     private Channel channel;
+    private UpstreamHandler handler;
     private ReadClock readClock = ReadClock.NONE;
     private boolean reused;
     private boolean retried;
@@ -142,7 +143,8 @@ public final class UpstreamCall {
         readClock = ReadClock.of(ch);
         reused = wasReused;
         state = State.WAITING;
-        ch.pipeline().get(UpstreamHandler.class).attach(this);
+        handler = ch.pipeline().last() instanceof UpstreamHandler last ? last : ch.pipeline().get(UpstreamHandler.class);
+        handler.attach(this);
         lastActivity = clocks.nanoTime();
         times.upstreamSent = lastActivity;
         ch.writeAndFlush(request.newAttempt()).addListener(f -> {
@@ -260,7 +262,6 @@ public final class UpstreamCall {
     }
 
     private void detach() {
-        UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
         if (handler != null) {
             handler.detach();
         }
