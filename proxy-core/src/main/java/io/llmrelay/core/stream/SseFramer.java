@@ -20,6 +20,9 @@ public final class SseFramer {
     }
 
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    /** Below this many bytes one byte-by-byte pass for CR or LF beats two word-at-a-time searches. */
+    private static final int WORD_SCAN_MIN = 32;
+    private static final int UNKNOWN = -2;
 
     private final int maxEventBytes;
     private byte[] line = new byte[256];
@@ -56,14 +59,28 @@ public final class SseFramer {
                 i++;
             }
         }
+        int nextCr = UNKNOWN;
         while (i < end) {
-            int eol = indexOfLineEnd(chunk, i, end);
+            int eol;
+            if (end - i < WORD_SCAN_MIN) {
+                eol = chunk.forEachByte(i, end - i, ByteProcessor.FIND_CRLF);
+            } else {
+                // ByteBuf.indexOf compares eight bytes at a time. CR is rare (almost every server
+                // ends lines with LF alone), so where the next one is, or that there is none, is kept.
+                if (nextCr == UNKNOWN || (nextCr >= 0 && nextCr < i)) {
+                    nextCr = chunk.indexOf(i, end, (byte) '\r');
+                }
+                int lf = chunk.indexOf(i, end, (byte) '\n');
+                eol = nextCr < 0 ? lf : lf < 0 ? nextCr : Math.min(lf, nextCr);
+            }
             if (eol < 0) {
                 append(chunk, i, end - i);
                 return;
             }
-            append(chunk, i, eol - i);
-            processLine(listener);
+            if (lineLength > 0 || !appendedDataLine(chunk, i, eol - i)) {
+                append(chunk, i, eol - i);
+                processLine(listener);
+            }
             i = eol + 1;
             if (chunk.getByte(eol) == '\r') {
                 if (i < end) {
@@ -88,8 +105,23 @@ public final class SseFramer {
         dispatch(listener);
     }
 
-    private static int indexOfLineEnd(ByteBuf chunk, int from, int to) {
-        return chunk.forEachByte(from, to - from, ByteProcessor.FIND_CRLF);
+    /**
+     * The common line, {@code data: ...} whole in one chunk: its value is copied straight into the
+     * event's data, not into the line buffer first. False (nothing done) for any other line.
+     */
+    private boolean appendedDataLine(ByteBuf chunk, int from, int length) {
+        if (length < 5 || chunk.getByte(from) != 'd' || chunk.getByte(from + 1) != 'a' || chunk.getByte(from + 2) != 't'
+                || chunk.getByte(from + 3) != 'a' || chunk.getByte(from + 4) != ':') {
+            return false;
+        }
+        if (length > maxEventBytes) {
+            throw new FramingException("SSE line longer than " + maxEventBytes + " bytes");
+        }
+        int valueStart = length > 5 && chunk.getByte(from + 5) == ' ' ? 6 : 5;
+        int valueLength = length - valueStart;
+        int at = reserveData(valueLength); // first: it may replace the data array
+        chunk.getBytes(from + valueStart, data, at, valueLength);
+        return true;
     }
 
     private void append(ByteBuf chunk, int from, int length) {
@@ -132,6 +164,12 @@ public final class SseFramer {
     }
 
     private void appendData(int from, int length) {
+        int at = reserveData(length); // first: it may replace the data array
+        System.arraycopy(line, from, data, at, length);
+    }
+
+    /** Makes room for {@code length} more bytes of data (after an LF if data came before); returns where. */
+    private int reserveData(int length) {
         int needed = dataLength + (hasData ? 1 : 0) + length;
         if (needed > maxEventBytes) {
             throw new FramingException("SSE event larger than " + maxEventBytes + " bytes");
@@ -142,9 +180,10 @@ public final class SseFramer {
         if (hasData) {
             data[dataLength++] = '\n';
         }
-        System.arraycopy(line, from, data, dataLength, length);
-        dataLength += length;
+        int at = dataLength;
+        dataLength = needed;
         hasData = true;
+        return at;
     }
 
     private void dispatch(Listener listener) {

@@ -233,6 +233,13 @@ class SseFramerTest {
                 .containsExactly(new Event(null, big + "\n" + big));
     }
 
+    @Test
+    void largeEventsWholeInOneChunkGrowTheBuffersToo() {
+        String big = "z".repeat(10_000);
+        assertThat(frame(new SseFramer(1 << 20), bytes("data: " + big + "\ndata:" + big + "\n\n")))
+                .containsExactly(new Event(null, big + "\n" + big));
+    }
+
     // --- helpers
 
     private static byte[] bytes(String s) {
