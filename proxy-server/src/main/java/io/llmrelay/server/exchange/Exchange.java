@@ -77,6 +77,9 @@ public final class Exchange {
     private final String path;
     private final ClientApi api;
     private final ExchangeTimes times;
+    /** The account of the loop this exchange runs on, and its line there. */
+    private final LoopAccount account = LoopAccount.current();
+    private final LoopAccount.Line line = new LoopAccount.Line();
 
     private String route = "unmatched";
     private String model;
@@ -84,8 +87,6 @@ public final class Exchange {
     private long promptTokens = -1;
     private long completionTokens = -1;
     private ErrorKind errorKind;
-    private final LoopAccount account = LoopAccount.current();
-    private final LoopAccount.Line line = new LoopAccount.Line();
     private long overheadNanos;
     /** Overhead measured when the head of a whole answer was written; -1 for other answers. */
     private long overheadAtWholeHead = -1;

@@ -72,10 +72,10 @@ public final class LoopAccount {
 
     /**
      * An account for the calling thread, reading its CPU time from the JVM; {@link #NONE} where the
-     * JVM cannot read a thread's CPU time.
+     * JVM cannot (or was told not to) read a thread's CPU time.
      */
     public static LoopAccount forCurrentThread() {
-        if (!THREADS.isCurrentThreadCpuTimeSupported()) {
+        if (!THREADS.isCurrentThreadCpuTimeSupported() || !THREADS.isThreadCpuTimeEnabled()) {
             return NONE;
         }
         LoopAccount account = new LoopAccount(THREADS::getCurrentThreadCpuTime);
