@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -560,14 +561,10 @@ public final class ReportCommand implements Callable<Integer> {
         line("| | mean | p50 | p99 |");
         line("|---|---:|---:|---:|");
         line("| `X-Relay-Overhead-Us`, read by the generator on every response | "
-                + fmt(median(rs, r -> r.path("latency_us").path("overhead_hdr").path("mean").asDouble(Double.NaN))) + " | "
-                + fmt(median(rs, r -> r.path("latency_us").path("overhead_hdr").path("p50").asDouble(Double.NaN))) + " | "
-                + fmt(median(rs, r -> r.path("latency_us").path("overhead_hdr").path("p99").asDouble(Double.NaN))) + " |");
+                + medianCells(rs, r -> r.path("latency_us").path("overhead_hdr"), "mean", "p50", "p99") + " |");
         if (rs.get(0).path("overhead_metrics").path("count").asLong() > 0) {
             line("| `llm_relay_proxy_overhead_seconds` on `/metrics`, change over the window | "
-                    + fmt(median(rs, r -> r.path("overhead_metrics").path("mean_us").asDouble(Double.NaN))) + " | "
-                    + fmt(median(rs, r -> r.path("overhead_metrics").path("p50_us").asDouble(Double.NaN))) + " | "
-                    + fmt(median(rs, r -> r.path("overhead_metrics").path("p99_us").asDouble(Double.NaN))) + " |");
+                    + medianCells(rs, r -> r.path("overhead_metrics"), "mean_us", "p50_us", "p99_us") + " |");
         }
         double loopCpu = median(rs, r -> r.path("proc").path("threads_cpu_us_per_request").asDouble(Double.NaN));
         if (loopCpu > 0) {
@@ -583,6 +580,16 @@ public final class ReportCommand implements Callable<Integer> {
                     + ". See docs/METRICS.md for what each of them includes.");
             line("");
         }
+    }
+
+    /** Table cells: the median over the runs of each of {@code fields} of the object {@code at} picks. */
+    private static String medianCells(List<JsonNode> rs, UnaryOperator<JsonNode> at,
+            String... fields) {
+        List<String> cells = new ArrayList<>();
+        for (String field : fields) {
+            cells.add(fmt(median(rs, r -> at.apply(r).path(field).asDouble(Double.NaN))));
+        }
+        return String.join(" | ", cells);
     }
 
     private static String within(double ratio) {

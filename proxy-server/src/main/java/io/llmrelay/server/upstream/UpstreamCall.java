@@ -86,12 +86,12 @@ public final class UpstreamCall {
         connect(false);
     }
 
-    /** The client can take data again: read the backend again if it was paused. */
     /** The read clock of the backend connection in use ({@link ReadClock#NONE} before one is attached). */
     public ReadClock readClock() {
         return readClock;
     }
 
+    /** The client can take data again: read the backend again if it was paused. */
     public void resume() {
         if (paused && state == State.RECEIVING) {
             paused = false;
