@@ -12,7 +12,6 @@ import io.llmrelay.server.upstream.BackendPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -20,7 +19,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running proxy: the event loops, the listening socket, the backends with their pools, and the
- * background refresh of model lists. {@link #close()} drains: it stops accepting, lets running
+ * background health checks that keep model lists fresh. {@link #close()} drains: it stops accepting, lets running
  * answers finish (up to a deadline), then closes everything.
  */
 public final class RelayServer implements AutoCloseable {
@@ -46,7 +44,6 @@ public final class RelayServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Relay relay;
     private final Channel serverChannel;
-    private final List<ScheduledFuture<?>> refreshes = new ArrayList<>();
 
     private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup)
             throws InterruptedException {
@@ -88,7 +85,7 @@ public final class RelayServer implements AutoCloseable {
                 .bind(config.host(), config.port())
                 .sync()
                 .channel();
-        scheduleModelRefresh();
+        startHealthChecks();
     }
 
     /** Starts a proxy with its own event loops. */
@@ -126,25 +123,18 @@ public final class RelayServer implements AutoCloseable {
         return group;
     }
 
-    /** Reads every backend's model list now and then every refresh period, on one of the loops. */
-    private void scheduleModelRefresh() {
-        long period = Math.max(1, config.modelsRefresh().toMillis());
+    /** Probes every backend now and then every health interval; the probes keep the catalogues fresh too. */
+    private void startHealthChecks() {
         for (Backend backend : relay.backends()) {
-            EventLoop loop = group.next();
-            Runnable refresh = () -> backend.catalog().get(loop, Duration.ZERO, (snapshot, failure) -> {
-                if (failure != null) {
-                    LOG.warn("cannot read the model list of backend {}: {}", backend.describe(), failure.message());
-                } else {
-                    LOG.debug("backend {} lists {} models", backend.name(), snapshot.models().size());
-                }
-            });
-            refreshes.add(loop.scheduleAtFixedRate(refresh, 0, period, TimeUnit.MILLISECONDS));
+            backend.health().start();
         }
     }
 
     /** Graceful stop: no new connections, running answers get {@code drain} to finish. */
     public void close(Duration drain) {
-        refreshes.forEach(f -> f.cancel(false));
+        for (Backend backend : relay.backends()) {
+            backend.health().stop();
+        }
         serverChannel.close().syncUninterruptibly();
         clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownEvent.INSTANCE));
         if (!clients.newCloseFuture().awaitUninterruptibly(drain.toMillis())) {

@@ -1,5 +1,6 @@
 package io.llmrelay.core.backend;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /**
@@ -18,7 +19,9 @@ public enum BackendFlavor {
     /** llama.cpp's llama-server: llama.cpp sampling names, {@code chat_template_kwargs}. */
     LLAMACPP("llamacpp"),
     /** LM Studio's OpenAI-compatible server. */
-    LMSTUDIO("lmstudio");
+    LMSTUDIO("lmstudio"),
+    /** Ollama's OpenAI-compatible API ({@code /v1}): {@code reasoning_effort} switches thinking. */
+    OLLAMA("ollama");
 
     private final String id;
 
@@ -48,6 +51,39 @@ public enum BackendFlavor {
         }
         throw new IllegalArgumentException("unknown backend type '" + id + "' (expected one of "
                 + String.join(", ", ids()) + ")");
+    }
+
+    /**
+     * The flavour a server shows in its model list ({@code owned_by}, OpenRouter's extra fields) or
+     * its {@code Server} header; {@code fallback} when it shows none.
+     */
+    public static BackendFlavor detect(JsonNode modelList, String serverHeader,
+            BackendFlavor fallback) {
+        if (serverHeader != null && serverHeader.toLowerCase(Locale.ROOT).contains("llama.cpp")) {
+            return LLAMACPP;
+        }
+        JsonNode data = modelList == null ? null : modelList.get("data");
+        if (data == null || !data.isArray()) {
+            return fallback;
+        }
+        for (JsonNode m : data) {
+            String owner = m.path("owned_by").asText("");
+            switch (owner) {
+                case "llamacpp":
+                    return LLAMACPP;
+                case "vllm":
+                    return VLLM;
+                case "organization_owner":
+                    return LMSTUDIO;
+                case "library":
+                    return OLLAMA;
+                default:
+                    if (m.has("canonical_slug") || m.has("supported_parameters") && m.has("pricing")) {
+                        return OPENROUTER;
+                    }
+            }
+        }
+        return fallback;
     }
 
     /** Guesses the flavour from a base URL's host, for backends given only by URL. */

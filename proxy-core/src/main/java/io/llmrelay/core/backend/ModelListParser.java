@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Reads an OpenAI {@code /v1/models} answer, including the extras servers add: OpenRouter's
  * {@code context_length}, {@code architecture.input_modalities} and {@code supported_parameters};
- * vLLM's {@code max_model_len}; llama.cpp's {@code meta.n_ctx_train}.
+ * vLLM's {@code max_model_len}; llama.cpp's {@code meta} (trained context, context per slot, file size,
+ * parameter count, quantization).
  */
 public final class ModelListParser {
 
@@ -18,6 +19,9 @@ public final class ModelListParser {
 
     public static List<ModelInfo> parse(JsonNode body) {
         JsonNode data = body == null ? null : body.get("data");
+        if (data != null && data.isNull()) {
+            return List.of(); // Ollama's /v1/models says null when it has no model
+        }
         if (data == null || !data.isArray()) {
             if (body != null && body.isArray()) {
                 data = body; // a bare array, as a few servers answer
@@ -35,16 +39,37 @@ public final class ModelListParser {
                     m.path("created").asLong(0),
                     m.path("owned_by").asText(""),
                     contextLength(m),
-                    capabilities(id.textValue(), m)));
+                    loadedContextLength(m),
+                    capabilities(id.textValue(), m),
+                    details(m)));
         }
         return Collections.unmodifiableList(out);
     }
 
+    /** The model's own context: trained (llama.cpp) or the server's limit where that is all it says. */
     private static long contextLength(JsonNode m) {
-        for (JsonNode candidate : new JsonNode[] {
-                m.get("context_length"), m.get("max_model_len"), m.path("meta").get("n_ctx_train"),
-                m.path("top_provider").get("context_length"), m.get("max_context_length")}) {
-            if (candidate != null && candidate.canConvertToLong() && candidate.asLong() > 0) {
+        return firstPositive(m.path("meta").get("n_ctx_train"), m.get("context_length"), m.get("max_model_len"),
+                m.path("top_provider").get("context_length"), m.get("max_context_length"), m.path("meta").get("n_ctx"));
+    }
+
+    /** What one request can use on the running server: llama.cpp's context per slot, vLLM's limit. */
+    private static long loadedContextLength(JsonNode m) {
+        return firstPositive(m.path("meta").get("n_ctx"), m.get("max_model_len"), m.get("loaded_context_length"));
+    }
+
+    /** llama.cpp's {@code meta}: it loads GGUF files only, and says their size, parameters and type. */
+    private static ModelDetails details(JsonNode m) {
+        JsonNode meta = m.get("meta");
+        if (meta == null || !meta.isObject()) {
+            return ModelDetails.UNKNOWN;
+        }
+        return new ModelDetails(firstPositive(meta.get("size")), "gguf", meta.path("ftype").asText(""),
+                firstPositive(meta.get("n_params")), "");
+    }
+
+    private static long firstPositive(JsonNode... candidates) {
+        for (JsonNode candidate : candidates) {
+            if (candidate != null && candidate.isNumber() && candidate.canConvertToLong() && candidate.asLong() > 0) {
                 return candidate.asLong();
             }
         }

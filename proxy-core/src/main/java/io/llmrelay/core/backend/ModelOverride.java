@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * What an operator says about models whose id matches a glob ({@code *} any run, {@code ?} one
  * character, case-insensitive): their capabilities (replaced, or adjusted with {@code +x}/{@code -x})
- * and their context length. Written on the command line as
+ * and their context length where the backend reports none. Written on the command line as
  * {@code --model-capabilities 'qwen3*=+thinking,-tools'} and {@code --model-context 'gpt-4o*=128000'}.
  */
 public record ModelOverride(String glob, EnumSet<Capability> replace, EnumSet<Capability> add,
@@ -88,8 +88,9 @@ public record ModelOverride(String glob, EnumSet<Capability> replace, EnumSet<Ca
         }
         caps.addAll(add);
         caps.removeAll(remove);
-        return new ModelInfo(model.id(), model.created(), model.ownedBy(),
-                contextLength > 0 ? contextLength : model.contextLength(), Capability.labels(caps));
+        ModelInfo out = model.withCapabilities(Capability.labels(caps));
+        // the backend's own figure is what requests really get: the operator's only fills a gap
+        return contextLength > 0 && model.contextLength() == 0 ? out.withContext(contextLength, 0) : out;
     }
 
     private static Pattern toRegex(String glob) {

@@ -12,14 +12,22 @@ import java.util.Locale;
  * @param name a short name for logs and errors
  * @param baseUrl the base URL requests are resolved against, e.g. {@code http://localhost:8000/v1}
  * @param apiKey null when the backend needs no key
+ * @param flavor the server type, or the guess used until the server shows its own
  * @param trustedCertificates a PEM file of the certificates (CAs) to trust for this HTTPS backend
  *     instead of the system's; null for the system trust store
+ * @param detectFlavor true when the type was not given: the server's model list and headers decide it
  */
-public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey, Path trustedCertificates) {
+public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey, Path trustedCertificates,
+        boolean detectFlavor) {
 
-    /** A backend trusted through the system's certificate store. */
+    /** A backend of a known type, trusted through the system's certificate store. */
     public BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey) {
-        this(name, baseUrl, flavor, apiKey, null);
+        this(name, baseUrl, flavor, apiKey, null, false);
+    }
+
+    /** A backend of a known type. */
+    public BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey, Path trustedCertificates) {
+        this(name, baseUrl, flavor, apiKey, trustedCertificates, false);
     }
 
     public BackendConfig {
@@ -73,6 +81,15 @@ public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secr
     public String basePath() {
         String path = baseUrl.getRawPath();
         return path == null ? "" : path;
+    }
+
+    /**
+     * The server's root path, where servers keep their own APIs beside the OpenAI one (llama.cpp's
+     * {@code /props}, LM Studio's {@code /api/v0}): the base path without a trailing {@code /v1}.
+     */
+    public String rootPath() {
+        String base = basePath();
+        return base.endsWith("/v1") ? base.substring(0, base.length() - 3) : base;
     }
 
     /** The URL for logs and error messages (a base URL carries no credentials). */

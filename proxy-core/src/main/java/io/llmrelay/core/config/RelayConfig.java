@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param maxEventBytes one streamed event or line beyond this fails the stream
  * @param eventLoops I/O threads; 0 means one per core
  * @param modelsRefresh how often each backend's model list is re-read
+ * @param healthInterval how often each backend is probed (readiness follows it)
  * @param modelOverrides capabilities and context lengths set by the operator, applied in order
  * @param cors the browser origins allowed to call the proxy
  */
@@ -26,6 +27,7 @@ public record RelayConfig(
         int eventLoops,
         Timeouts timeouts,
         Duration modelsRefresh,
+        Duration healthInterval,
         List<ModelOverride> modelOverrides,
         CorsPolicy cors) {
 
@@ -60,6 +62,9 @@ public record RelayConfig(
         Objects.requireNonNull(cors, "cors");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+        }
+        if (healthInterval.isNegative() || healthInterval.isZero()) {
+            throw new IllegalArgumentException("the health check interval must be positive");
         }
         if (maxRequestBytes <= 0 || maxEventBytes <= 0) {
             throw new IllegalArgumentException("size limits must be positive");

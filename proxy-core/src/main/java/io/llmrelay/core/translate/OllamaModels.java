@@ -36,9 +36,9 @@ public final class OllamaModels {
                 g.writeStartObject();
                 writeIdentity(g, m.info());
                 g.writeStringField("modified_at", Rfc3339.withOffset(modified(m), offset));
-                g.writeNumberField("size", 0);
+                g.writeNumberField("size", m.info().details().sizeBytes());
                 g.writeStringField("digest", ModelNames.digest(m.info().id()));
-                writeDetails(g, m.info());
+                writeDetails(g, m.info(), m.info().contextLength());
                 writeCapabilities(g, m.info());
                 g.writeEndObject();
             }
@@ -55,10 +55,13 @@ public final class OllamaModels {
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
             g.writeStringField("modelfile", "# Served by llm-relay from backend " + backendName + "\nFROM " + info.id() + "\n");
-            writeDetails(g, info);
+            writeDetails(g, info, info.contextLength());
             g.writeObjectFieldStart("model_info");
             g.writeStringField("general.architecture", arch);
             g.writeStringField("general.basename", info.id());
+            if (info.details().parameterCount() > 0) {
+                g.writeNumberField("general.parameter_count", info.details().parameterCount());
+            }
             if (info.contextLength() > 0) {
                 g.writeNumberField(arch + ".context_length", info.contextLength());
             }
@@ -78,13 +81,14 @@ public final class OllamaModels {
             for (Loaded m : models) {
                 g.writeStartObject();
                 writeIdentity(g, m.info());
-                g.writeNumberField("size", 0);
+                g.writeNumberField("size", m.info().details().sizeBytes());
                 g.writeStringField("digest", ModelNames.digest(m.info().id()));
-                writeDetails(g, m.info());
+                long usable = m.info().usableContextLength(); // what a request can use, not what the model was trained on
+                writeDetails(g, m.info(), usable);
                 g.writeStringField("expires_at", Rfc3339.withOffset(m.expiresAt(), offset));
                 g.writeNumberField("size_vram", 0);
-                if (m.info().contextLength() > 0) {
-                    g.writeNumberField("context_length", m.info().contextLength());
+                if (usable > 0) {
+                    g.writeNumberField("context_length", usable);
                 }
                 g.writeEndObject();
             }
@@ -101,21 +105,22 @@ public final class OllamaModels {
         g.writeStringField("model", name);
     }
 
-    private static void writeDetails(JsonGenerator g, ModelInfo info) throws IOException {
+    private static void writeDetails(JsonGenerator g, ModelInfo info, long contextLength) throws IOException {
         String family = ModelNames.family(info.id());
+        String parameters = info.details().parameterSize();
         g.writeObjectFieldStart("details");
         g.writeStringField("parent_model", "");
-        g.writeStringField("format", "");
+        g.writeStringField("format", info.details().format());
         g.writeStringField("family", family);
         g.writeArrayFieldStart("families");
         if (!family.isEmpty()) {
             g.writeString(family);
         }
         g.writeEndArray();
-        g.writeStringField("parameter_size", ModelNames.parameterSize(info.id()));
-        g.writeStringField("quantization_level", "");
-        if (info.contextLength() > 0) {
-            g.writeNumberField("context_length", info.contextLength());
+        g.writeStringField("parameter_size", parameters.isEmpty() ? ModelNames.parameterSize(info.id()) : parameters);
+        g.writeStringField("quantization_level", info.details().quantization());
+        if (contextLength > 0) {
+            g.writeNumberField("context_length", contextLength);
         }
         g.writeEndObject();
     }

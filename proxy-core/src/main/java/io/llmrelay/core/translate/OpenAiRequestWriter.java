@@ -217,6 +217,7 @@ public final class OpenAiRequestWriter {
         String level = think.level() == null ? null : think.level().equals("max") ? "high" : think.level();
         switch (flavor) {
             case OPENAI:
+            case OLLAMA:
                 g.writeStringField("reasoning_effort", !think.enabled() ? "none" : level == null ? "medium" : level);
                 break;
             case OPENROUTER:

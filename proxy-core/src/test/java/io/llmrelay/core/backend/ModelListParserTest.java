@@ -40,9 +40,9 @@ class ModelListParserTest {
         List<ModelInfo> models = ModelListParser.parse(json("{'object':'list','data':[{'id':'Qwen/Qwen3-8B','object':'model',"
                 + "'created':1751919739,'owned_by':'vllm','root':'Qwen/Qwen3-8B','parent':null,'max_model_len':32768,"
                 + "'permission':[{'id':'modelperm-1','object':'model_permission','allow_sampling':true}]}]}"));
-        // no metadata: Qwen3 is a known thinking family
-        assertThat(models).containsExactly(new ModelInfo("Qwen/Qwen3-8B", 1751919739, "vllm", 32768,
-                java.util.Set.of("completion", "tools", "thinking")));
+        // no metadata: Qwen3 is a known thinking family; max_model_len is also what a request can use
+        assertThat(models).containsExactly(new ModelInfo("Qwen/Qwen3-8B", 1751919739, "vllm", 32768, 32768,
+                java.util.Set.of("completion", "tools", "thinking"), ModelDetails.UNKNOWN));
         assertThat(models.get(0).capabilities()).containsExactly("completion", "tools", "thinking");
     }
 
@@ -53,6 +53,21 @@ class ModelListParserTest {
                 + "'n_ctx_train':32768,'n_embd':3584,'n_params':7615616512,'size':4677120000}}]}"));
         assertThat(models.get(0).contextLength()).isEqualTo(32768);
         assertThat(models.get(0).ownedBy()).isEqualTo("llamacpp");
+    }
+
+    @Test
+    void llamaCppMetaGivesBothContextsAndTheFileDetails() {
+        // xllamacpp 2026.10.11549 with SmolLM2-135M-Instruct.Q4_1.gguf, n_ctx 4096 over 2 slots
+        ModelInfo m = ModelListParser.parse(json("{'models':[{'name':'smollm2','model':'smollm2','capabilities':['completion']}],"
+                + "'object':'list','data':[{'id':'smollm2','aliases':['smollm2'],'tags':[],'object':'model',"
+                + "'architecture':{'input_modalities':['text'],'output_modalities':['text']},'created':1796018689,"
+                + "'owned_by':'llamacpp','meta':{'vocab_type':2,'n_vocab':49152,'n_ctx':2048,'n_ctx_train':8192,"
+                + "'n_embd':576,'n_params':134515008,'size':96576768,'ftype':'Q4_1'}}]}")).get(0);
+        assertThat(m.contextLength()).isEqualTo(8192);
+        assertThat(m.loadedContextLength()).isEqualTo(2048);
+        assertThat(m.usableContextLength()).isEqualTo(2048);
+        assertThat(m.details()).isEqualTo(new ModelDetails(96576768, "gguf", "Q4_1", 134515008, ""));
+        assertThat(m.details().parameterSize()).isEqualTo("134.52M");
     }
 
     @Test
@@ -112,8 +127,13 @@ class ModelListParserTest {
     }
 
     @Test
+    void ollamasNullDataIsAnEmptyList() {
+        assertThat(ModelListParser.parse(json("{'object':'list','data':null}"))).isEmpty();
+    }
+
+    @Test
     void aBodyWithoutDataIsRefused() {
-        for (String body : new String[] {"{}", "{'data':null}", "{'data':{'id':'a'}}", "{'models':[]}", "'x'", "3"}) {
+        for (String body : new String[] {"{}", "{'data':{'id':'a'}}", "{'models':[]}", "'x'", "3"}) {
             assertThatThrownBy(() -> ModelListParser.parse(json(body))).as(body)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("model list without a \"data\" array");

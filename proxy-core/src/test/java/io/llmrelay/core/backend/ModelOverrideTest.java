@@ -31,8 +31,27 @@ class ModelOverrideTest {
     }
 
     @Test
-    void setsTheContextLength() {
-        assertThat(ModelOverride.contextLength("QWEN/*=131072").applyTo(QWEN).contextLength()).isEqualTo(131072);
+    void setsTheContextLengthTheBackendDoesNotReport() {
+        ModelInfo out = ModelOverride.contextLength("QWEN/*=131072").applyTo(QWEN);
+        assertThat(out.contextLength()).isEqualTo(131072);
+        assertThat(out.usableContextLength()).isEqualTo(131072);
+    }
+
+    @Test
+    void neverOverridesTheBackendsOwnContext() {
+        // llama.cpp said: trained on 8192, 2048 per slot; the operator's figure cannot make a slot larger
+        ModelInfo reported = new ModelInfo("smollm2", 0, "llamacpp", 8192, 2048, Set.of("completion"), ModelDetails.UNKNOWN);
+        ModelInfo out = ModelOverride.contextLength("smollm2=32768").applyTo(reported);
+        assertThat(out.contextLength()).isEqualTo(8192);
+        assertThat(out.usableContextLength()).isEqualTo(2048);
+    }
+
+    @Test
+    void keepsWhatTheServerSaidBesideCapabilities() {
+        ModelDetails details = new ModelDetails(96576768, "gguf", "Q4_1", 134515008, "");
+        ModelInfo reported = new ModelInfo("smollm2", 7, "llamacpp", 8192, 2048, Set.of("completion"), details);
+        ModelInfo out = ModelOverride.capabilities("smollm2=+tools").applyTo(reported);
+        assertThat(out).isEqualTo(new ModelInfo("smollm2", 7, "llamacpp", 8192, 2048, Set.of("completion", "tools"), details));
     }
 
     @Test

@@ -43,6 +43,6 @@ class RelayConfigTest {
 
     private static RelayConfig config(List<BackendConfig> backends, int port, int maxRequest, int maxEvent) {
         return new RelayConfig("127.0.0.1", port, backends, maxRequest, maxEvent, 0, RelayConfig.Timeouts.defaults(),
-                Duration.ofMinutes(1), java.util.List.of(), CorsPolicy.defaultPolicy());
+                Duration.ofMinutes(1), Duration.ofSeconds(2), java.util.List.of(), CorsPolicy.defaultPolicy());
     }
 }

@@ -44,6 +44,33 @@ class OllamaModelsTest {
         }
     }
 
+    /** SmolLM2 as llama.cpp describes it: trained on 8192 tokens, 2048 per slot, a 96 MB Q4_1 GGUF file. */
+    private static final ModelInfo SMOL = new ModelInfo("smollm2", 1796018689, "llamacpp", 8192, 2048, caps("completion"),
+            new io.llmrelay.core.backend.ModelDetails(96576768, "gguf", "Q4_1", 134515008, ""));
+
+    @Test
+    void theServersFileDetailsAreShown() {
+        JsonNode m = parse(written(out -> OllamaModels.tags(List.of(new OllamaModels.Listed(SMOL, FALLBACK)), ZoneOffset.UTC,
+                out))).path("models").get(0);
+        assertThat(m.path("size").asLong()).isEqualTo(96576768);
+        assertThat(m.path("details")).isEqualTo(json("{'parent_model':'','format':'gguf','family':'smollm2',"
+                + "'families':['smollm2'],'parameter_size':'134.52M','quantization_level':'Q4_1','context_length':8192}"));
+    }
+
+    @Test
+    void showGivesTheTrainedContextAndPsWhatARequestCanUse() {
+        JsonNode show = parse(written(out -> OllamaModels.show(new OllamaModels.Listed(SMOL, FALLBACK), "llama", ZoneOffset.UTC,
+                out)));
+        String arch = show.path("model_info").path("general.architecture").asText();
+        assertThat(show.path("model_info").path(arch + ".context_length").asLong()).isEqualTo(8192);
+        assertThat(show.path("model_info").path("general.parameter_count").asLong()).isEqualTo(134515008);
+        JsonNode ps = parse(written(out -> OllamaModels.ps(List.of(new OllamaModels.Loaded(SMOL, FALLBACK)), ZoneOffset.UTC,
+                out))).path("models").get(0);
+        assertThat(ps.path("context_length").asLong()).isEqualTo(2048);
+        assertThat(ps.path("details").path("context_length").asLong()).isEqualTo(2048);
+        assertThat(ps.path("size").asLong()).isEqualTo(96576768);
+    }
+
     @Test
     void aModelWithoutFamilyHasAnEmptyFamiliesArray() {
         JsonNode m = parse(written(out -> OllamaModels.tags(List.of(new OllamaModels.Listed(ODD, FALLBACK)), ZoneOffset.UTC,

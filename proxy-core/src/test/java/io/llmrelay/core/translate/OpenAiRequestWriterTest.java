@@ -82,7 +82,7 @@ class OpenAiRequestWriterTest {
     @EnumSource(BackendFlavor.class)
     void optionsAreNamedPerFlavourAndDroppedWhereTheFlavourHasNone(BackendFlavor flavor) {
         String extras = switch (flavor) {
-            case GENERIC -> "'max_tokens':128";
+            case GENERIC, OLLAMA -> "'max_tokens':128";
             case OPENAI -> "'max_completion_tokens':128";
             case OPENROUTER, VLLM -> "'max_tokens':128,'top_k':40,'min_p':0.05,'repetition_penalty':1.1";
             case LLAMACPP -> "'max_tokens':128,'top_k':40,'min_p':0.05,'typical_p':0.95,'repeat_penalty':1.1,"
@@ -119,6 +119,9 @@ class OpenAiRequestWriterTest {
         "OPENAI     | 'low'    | {'reasoning_effort':'low'}",
         "OPENAI     | 'high'   | {'reasoning_effort':'high'}",
         "OPENAI     | 'max'    | {'reasoning_effort':'high'}",
+        "OLLAMA     | true     | {'reasoning_effort':'medium'}",
+        "OLLAMA     | false    | {'reasoning_effort':'none'}",
+        "OLLAMA     | 'low'    | {'reasoning_effort':'low'}",
         "OPENROUTER | true     | {'reasoning':{'enabled':true}}",
         "OPENROUTER | false    | {'reasoning':{'effort':'none'}}",
         "OPENROUTER | 'medium' | {'reasoning':{'effort':'medium'}}",

@@ -1,6 +1,7 @@
 package io.llmrelay.server.cli;
 
 import io.llmrelay.server.RelayVersion;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,10 +26,19 @@ final class RelayCommand implements Runnable {
         public String[] getVersion() {
             return new String[] {
                 "llm-relay " + RelayVersion.version(),
-                "Ollama API " + RelayVersion.OLLAMA_COMPATIBLE + ", Netty " + io.netty.util.Version.identify()
-                        .getOrDefault("netty-common", null).artifactVersion()
+                "Ollama API " + RelayVersion.OLLAMA_COMPATIBLE + ", Netty " + nettyVersion()
                         + ", Java " + System.getProperty("java.version"),
             };
+        }
+
+        /** From Netty's version files; any module's will do, as they are released together. */
+        static String nettyVersion() {
+            Map<String, io.netty.util.Version> versions = io.netty.util.Version.identify();
+            io.netty.util.Version common = versions.get("netty-common");
+            if (common == null && !versions.isEmpty()) {
+                common = versions.values().iterator().next();
+            }
+            return common == null ? "unknown" : common.artifactVersion();
         }
     }
 }

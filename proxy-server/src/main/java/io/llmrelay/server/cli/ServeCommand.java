@@ -42,8 +42,8 @@ final class ServeCommand implements Callable<Integer> {
     String backend;
 
     @Option(names = "--backend-type", paramLabel = "TYPE",
-            description = "Backend flavour: openai-compatible, openai, openrouter, vllm, llamacpp, lmstudio "
-                    + "(default: guessed from the URL).")
+            description = "Backend type: openai-compatible, openai, openrouter, vllm, llamacpp, lmstudio, ollama "
+                    + "(Ollama's /v1). Default: detected from what the server says (its model list, Server header).")
     String backendType;
 
     @Option(names = "--backend-name", paramLabel = "NAME", description = "Name of the backend in logs and errors.")
@@ -84,6 +84,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--models-refresh", paramLabel = "S", description = "Seconds between reads of the backends' model lists (default 60).")
     Integer modelsRefresh;
 
+    @Option(names = "--health-interval", paramLabel = "DURATION",
+            description = "How often each backend is probed, e.g. 500ms, 2s (default 2s); /health/ready follows the probes.")
+    String healthInterval;
+
     @Option(names = "--model-capabilities", paramLabel = "GLOB=LIST",
             description = "Capabilities of the models matching GLOB, shown by /api/show and /api/tags: a list replaces "
                     + "what the backend reports, +name/-name adjust it (completion, tools, insert, vision, thinking, "
@@ -91,8 +95,8 @@ final class ServeCommand implements Callable<Integer> {
     List<String> modelCapabilities = new ArrayList<>();
 
     @Option(names = "--model-context", paramLabel = "GLOB=TOKENS",
-            description = "Context length of the models matching GLOB, where the backend does not report it. "
-                    + "Repeatable, e.g. 'gpt-4o*=128000'.")
+            description = "Context length of the models matching GLOB, used only where the backend reports none "
+                    + "(a backend's own figure is what requests really get). Repeatable, e.g. 'gpt-4o*=128000'.")
     List<String> modelContext = new ArrayList<>();
 
     @Option(names = "--origins", paramLabel = "LIST",
@@ -185,6 +189,7 @@ final class ServeCommand implements Callable<Integer> {
         f.upstreamIdleTimeoutSeconds = upstreamIdleTimeout;
         f.clientStallTimeoutSeconds = clientStallTimeout;
         f.modelsRefreshSeconds = modelsRefresh;
+        f.healthInterval = healthInterval;
         f.demoTokenDelayMs = demoTokenDelayMs;
         f.modelCapabilities = modelCapabilities;
         f.modelContext = modelContext;

@@ -4,6 +4,7 @@ import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.backend.ModelOverride;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.CorsPolicy;
+import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.Secret;
 import java.net.URI;
@@ -41,6 +42,7 @@ final class ServeSettings {
         Integer upstreamIdleTimeoutSeconds;
         Integer clientStallTimeoutSeconds;
         Integer modelsRefreshSeconds;
+        String healthInterval;
         Integer demoTokenDelayMs;
         List<String> modelCapabilities = List.of();
         List<String> modelContext = List.of();
@@ -59,6 +61,7 @@ final class ServeSettings {
     final int eventLoops;
     final RelayConfig.Timeouts timeouts;
     final Duration modelsRefresh;
+    final Duration healthInterval;
     final Duration demoTokenDelay;
     final List<ModelOverride> modelOverrides;
     final CorsPolicy cors;
@@ -81,6 +84,10 @@ final class ServeSettings {
                 seconds("--client-stall-timeout", f.clientStallTimeoutSeconds, d.clientStall()),
                 d.poolIdle(), d.clientIdle());
         modelsRefresh = seconds("--models-refresh", f.modelsRefreshSeconds, Duration.ofSeconds(60));
+        healthInterval = f.healthInterval == null ? Duration.ofSeconds(2) : Durations.parse("--health-interval", f.healthInterval);
+        if (healthInterval.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("--health-interval must be at least 100ms");
+        }
         demoTokenDelay = Duration.ofMillis(f.demoTokenDelayMs == null ? 40 : Math.max(0, f.demoTokenDelayMs));
         List<ModelOverride> overrides = new ArrayList<>();
         f.modelCapabilities.forEach(spec -> overrides.add(ModelOverride.capabilities(spec)));
@@ -101,7 +108,7 @@ final class ServeSettings {
     /** The proxy configuration, with {@code backends} decided by the caller (the chosen one or the demo). */
     RelayConfig relayConfig(List<BackendConfig> backends) {
         return new RelayConfig(host, port, backends, maxRequestBytes, 16 * 1024 * 1024, eventLoops, timeouts,
-                modelsRefresh, modelOverrides, cors);
+                modelsRefresh, healthInterval, modelOverrides, cors);
     }
 
     /**
@@ -148,7 +155,8 @@ final class ServeSettings {
         String name = f.backendName != null ? f.backendName
                 : flavor == BackendFlavor.GENERIC ? uri.getHost() : flavor.id();
         Path caFile = f.backendCaFile == null ? null : Path.of(f.backendCaFile);
-        return new ChosenBackend(new BackendConfig(name, uri, flavor, key, caFile), source);
+        // without --backend-type the server's own model list and headers decide, once it is read
+        return new ChosenBackend(new BackendConfig(name, uri, flavor, key, caFile, f.backendType == null), source);
     }
 
     private static int intEnv(Map<String, String> env, String name, int fallback) {

@@ -34,8 +34,8 @@ final class AdminEndpoints {
     }
 
     /**
-     * {@code /health/ready}: 200 when at least one backend can serve (its last model-list read
-     * succeeded), else 503. Reads state the background refresh keeps; never calls a backend.
+     * {@code /health/ready}: 200 when at least one backend can serve (it answers its health probes and
+     * its model list was read), else 503. Reads the state the health checks keep; never calls a backend.
      */
     static void ready(Exchange ex) {
         boolean anyReady = false;
@@ -46,18 +46,20 @@ final class AdminEndpoints {
             for (Backend backend : ex.relay().backends()) {
                 ModelCatalog catalog = backend.catalog();
                 ModelCatalog.Snapshot snapshot = catalog.current();
-                boolean ready = snapshot != null && catalog.lastError() == null;
+                boolean ready = backend.ready();
                 anyReady |= ready;
                 g.writeStartObject();
                 g.writeStringField("name", backend.name());
+                g.writeStringField("type", backend.flavor().id());
                 g.writeBooleanField("ready", ready);
                 if (snapshot != null) {
                     g.writeNumberField("models", snapshot.models().size());
                 }
-                if (catalog.lastError() != null) {
-                    g.writeStringField("error", catalog.lastError());
-                } else if (snapshot == null) {
-                    g.writeStringField("error", "model list not read yet");
+                String error = backend.health().lastError() != null ? backend.health().lastError()
+                        : catalog.lastError() != null && !catalog.listless() ? catalog.lastError()
+                        : snapshot == null && !catalog.listless() ? "model list not read yet" : null;
+                if (error != null) {
+                    g.writeStringField("error", error);
                 }
                 g.writeEndObject();
             }

@@ -34,8 +34,8 @@ public final class Endpoints {
         table.put(Route.OPENAI_CHAT, OpenAiPassThrough::forward);
         table.put(Route.OPENAI_COMPLETIONS, OpenAiPassThrough::forward);
         table.put(Route.OPENAI_EMBEDDINGS, OpenAiPassThrough::forward);
-        table.put(Route.OPENAI_MODELS, OpenAiPassThrough::forward);
-        table.put(Route.OPENAI_MODEL, OpenAiPassThrough::forward);
+        table.put(Route.OPENAI_MODELS, OpenAiPassThrough::listModels);
+        table.put(Route.OPENAI_MODEL, OpenAiPassThrough::model);
         return new Dispatcher(table);
     }
 }

@@ -55,7 +55,8 @@ final class OllamaModelEndpoints {
     /** {@code /api/show}: details, {@code model_info} with the context length, capabilities. */
     static void show(Exchange ex) {
         String model = OllamaRequests.model(RequestBodies.json(ex.request().content()));
-        withModel(ex, model, "", (backend, info) -> {
+        ModelLookup.find(ex, model, (backend, listed) -> {
+            ModelInfo info = ModelLookup.orGuess(ex, backend, listed, model);
             ByteBuf out = ex.alloc().buffer(1024);
             OllamaModels.show(new OllamaModels.Listed(info, ex.relay().startedAt()), backend.name(),
                     offset(ex.relay()), out);
@@ -85,7 +86,7 @@ final class OllamaModelEndpoints {
         String model = OllamaRequests.model(body);
         boolean stream = !body.path("stream").isBoolean() || body.path("stream").booleanValue();
         String hint = ": llm-relay cannot download models, it serves the models its backends list";
-        withModel(ex, model, hint, (backend, info) -> {
+        ModelLookup.find(ex, model, hint, (backend, info) -> {
             String success = "{\"status\":\"success\"}";
             if (stream) {
                 ex.respond(200, ContentTypes.NDJSON, ByteBufUtil.writeAscii(ex.alloc(), success + "\n"));
@@ -99,27 +100,6 @@ final class OllamaModelEndpoints {
     static void unsupported(Exchange ex) {
         throw new RelayException(501, ex.method() + " " + ex.path() + " is not supported: llm-relay serves the models"
                 + " of its backends and cannot create, copy, delete or upload models");
-    }
-
-    private interface ModelAction {
-        void run(Backend backend, ModelInfo info);
-    }
-
-    /** Finds {@code model} in the backend's list (read again when older than the refresh period). */
-    private static void withModel(Exchange ex, String model, String notFoundHint, ModelAction action) {
-        ex.model(model);
-        Backend backend = ex.relay().backendFor(model);
-        ex.backendName(backend.name());
-        backend.catalog().get(ex.loop(), ex.relay().config().modelsRefresh(), (snapshot, failure) -> ex.resume(() -> {
-            ModelInfo info = snapshot == null ? null : snapshot.find(model);
-            if (info != null) {
-                action.run(backend, info);
-            } else if (failure != null) {
-                ex.fail(failure.status(), failure.message(), failure.kind());
-            } else {
-                ex.fail(404, "model '" + model + "' not found" + notFoundHint, ErrorKind.INVALID_REQUEST);
-            }
-        }));
     }
 
     private static ZoneOffset offset(Relay relay) {

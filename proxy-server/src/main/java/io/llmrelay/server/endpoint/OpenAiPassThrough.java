@@ -1,30 +1,78 @@
 package io.llmrelay.server.endpoint;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.json.Json;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.exchange.UpstreamRelay;
 import io.llmrelay.server.upstream.Backend;
 import io.llmrelay.server.upstream.UpstreamRequests;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
- * The OpenAI routes on the Ollama port ({@code /v1/chat/completions}, {@code /v1/completions},
- * {@code /v1/embeddings}, {@code /v1/models[/id]}): forwarded to the backend as bytes, with the
- * path resolved against the backend's base URL and only hop headers rewritten. Streams (SSE) pass
- * through chunk by chunk.
+ * The OpenAI routes on the Ollama port. {@code /v1/chat/completions}, {@code /v1/completions},
+ * {@code /v1/embeddings} and {@code /v1/models} are forwarded to the backend as bytes, with the path
+ * resolved against the backend's base URL and only hop headers rewritten; streams (SSE) pass through
+ * chunk by chunk. A model the backend does not list is refused first (404), as on the Ollama routes.
+ * {@code /v1/models/{id}} is answered from the catalogue: not every server has that route.
  */
 final class OpenAiPassThrough {
 
     private static final String PREFIX = "/v1";
+    private static final String MODEL_PREFIX = "/v1/models/";
 
     private OpenAiPassThrough() {}
 
+    /** An inference request: checked against the catalogue, then forwarded untouched. */
     static void forward(Exchange ex) {
+        String model = RequestBodies.openAiModel(ex.request().content());
+        if (model == null) {
+            send(ex, ex.relay().backendFor(null)); // no model to check: the backend's own 400 says what is missing
+            return;
+        }
+        ModelLookup.find(ex, model, (backend, listed) -> send(ex, backend));
+    }
+
+    /** {@code /v1/models}: the backend's own list, as it words it. */
+    static void listModels(Exchange ex) {
+        send(ex, ex.relay().backendFor(null));
+    }
+
+    /** {@code /v1/models/{id}}: OpenAI's model object for a listed model, 404 for any other. */
+    static void model(Exchange ex) {
+        String id = QueryStringDecoder.decodeComponent(ex.path().substring(MODEL_PREFIX.length()));
+        ModelLookup.find(ex, id, (backend, listed) -> {
+            if (listed == null) {
+                send(ex, backend); // a backend without a list answers for itself
+                return;
+            }
+            ex.respondJson(modelObject(ex, listed));
+        });
+    }
+
+    private static ByteBuf modelObject(Exchange ex, ModelInfo model) {
+        ByteBuf out = ex.alloc().buffer(128);
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", model.id());
+            g.writeStringField("object", "model");
+            g.writeNumberField("created", model.created());
+            g.writeStringField("owned_by", model.ownedBy().isEmpty() ? ex.backendName() : model.ownedBy());
+            g.writeEndObject();
+        } catch (IOException e) {
+            out.release();
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static void send(Exchange ex, Backend backend) {
+        ex.backendName(backend.name());
         FullHttpRequest request = ex.request();
-        String model = ex.path().startsWith("/v1/models/")
-                ? ex.path().substring("/v1/models/".length())
-                : RequestBodies.openAiModel(request.content());
-        ex.model(model);
-        Backend backend = ex.relay().backendFor(model);
         String relative = request.uri().substring(PREFIX.length()); // "/chat/completions?..." under the base URL
         UpstreamRelay.start(ex, backend,
                 UpstreamRequests.passThrough(backend.config(), request, relative, ex.requestId()), null);

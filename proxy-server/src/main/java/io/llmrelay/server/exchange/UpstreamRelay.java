@@ -36,10 +36,17 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
     /** Beyond this an error body is cut: only its message matters. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
-    /** Response headers that describe the hop, not the content; never copied to the client. */
+    /**
+     * Response headers never copied to the client: the ones that describe the hop, and the backend's
+     * CORS answer (llama.cpp sends an empty {@code Access-Control-Allow-Origin}); CORS is the proxy's
+     * alone ({@code CorsGate}).
+     */
     private static final List<AsciiString> HOP_HEADERS = List.of(HttpHeaderNames.CONNECTION,
             HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TRANSFER_ENCODING, AsciiString.cached("proxy-connection"),
-            HttpHeaderNames.UPGRADE, HttpHeaderNames.TRAILER, HttpHeaderNames.TE, Exchange.X_REQUEST_ID);
+            HttpHeaderNames.UPGRADE, HttpHeaderNames.TRAILER, HttpHeaderNames.TE, Exchange.X_REQUEST_ID,
+            HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS,
+            HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, HttpHeaderNames.ACCESS_CONTROL_MAX_AGE);
 
     private final Exchange exchange;
     private final Backend backend;

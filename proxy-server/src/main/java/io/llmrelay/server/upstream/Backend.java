@@ -1,6 +1,7 @@
 package io.llmrelay.server.upstream;
 
 import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.server.ReadClock;
@@ -34,6 +35,7 @@ public final class Backend {
 
     private final BackendConfig config;
     private final ModelCatalog catalog;
+    private final BackendHealth health;
     private final Map<EventExecutor, BackendPool> pools;
 
     public Backend(BackendConfig config, RelayConfig relay, EventLoopGroup group, Transport transport,
@@ -71,7 +73,8 @@ public final class Backend {
             byLoop.put(loop, pool);
         }
         this.pools = byLoop;
-        this.catalog = new ModelCatalog(this, relay);
+        this.catalog = new ModelCatalog(this, relay, clocks);
+        this.health = new BackendHealth(this, group.next(), relay, clocks);
     }
 
     /** TLS that verifies the certificate chain and the host name (Netty 4.2's default for clients). */
@@ -100,8 +103,28 @@ public final class Backend {
         return config.name() + " (" + config.displayUrl() + ")";
     }
 
+    /** The server type: as configured, or as the server showed itself once its list was read. */
+    public BackendFlavor flavor() {
+        if (config.detectFlavor()) {
+            ModelCatalog.Snapshot s = catalog.current();
+            if (s != null) {
+                return s.flavor();
+            }
+        }
+        return config.flavor();
+    }
+
     public ModelCatalog catalog() {
         return catalog;
+    }
+
+    public BackendHealth health() {
+        return health;
+    }
+
+    /** Can serve now: it answers its probes, and its model list was read (or it has none to give). */
+    public boolean ready() {
+        return health.up() && (catalog.current() != null || catalog.listless());
     }
 
     /** The pool of {@code loop}; the caller must be on that loop to use it. */

@@ -3,6 +3,7 @@ package io.llmrelay.server.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.json.IncrementalJsonReader;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import java.io.IOException;
 import java.util.function.BiConsumer;
@@ -13,12 +14,13 @@ import java.util.function.BiConsumer;
  */
 final class JsonResponse implements UpstreamCall.Listener {
 
-    /** A finished JSON exchange: status and body (null when the body was not JSON). */
-    record Result(int status, JsonNode body) {}
+    /** A finished JSON exchange: status, the {@code Server} header (or null), body (null when not JSON). */
+    record Result(int status, String server, JsonNode body) {}
 
     private final IncrementalJsonReader reader;
     private final BiConsumer<Result, UpstreamFailure> callback;
     private int status;
+    private String server;
     private boolean unreadable;
 
     JsonResponse(long maxBytes, BiConsumer<Result, UpstreamFailure> callback) {
@@ -29,6 +31,7 @@ final class JsonResponse implements UpstreamCall.Listener {
     @Override
     public void onHead(HttpResponse head) {
         status = head.status().code();
+        server = head.headers().get(HttpHeaderNames.SERVER);
     }
 
     @Override
@@ -53,7 +56,7 @@ final class JsonResponse implements UpstreamCall.Listener {
                 body = null;
             }
         }
-        callback.accept(new Result(status, body), null);
+        callback.accept(new Result(status, server, body), null);
     }
 
     @Override

@@ -1,10 +1,15 @@
 package io.llmrelay.server.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.api.ModelNames;
+import io.llmrelay.core.backend.BackendFlavor;
+import io.llmrelay.core.backend.LlamaCppProps;
+import io.llmrelay.core.backend.LmStudioModels;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.backend.ModelListParser;
+import io.llmrelay.core.backend.ServerFacts;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.ErrorMessages;
@@ -12,31 +17,73 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The models a backend serves, read from its {@code /models} and kept as an immutable snapshot that
- * any event loop may read. Concurrent refreshes from several loops share one fetch.
+ * The models a backend serves, kept as an immutable snapshot that any event loop may read: its
+ * {@code /models}, completed by the server's own facts (llama.cpp {@code /props}, LM Studio's model
+ * API) and the operator's overrides. The same read tells the server's type when it was not
+ * configured. Concurrent refreshes from several loops share one fetch.
  */
 public final class ModelCatalog {
 
     private static final long MAX_LIST_BYTES = 32L * 1024 * 1024;
+    private static final long MAX_FACTS_BYTES = 4L * 1024 * 1024;
     private static final AtomicLong FETCHES = new AtomicLong();
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
 
-    /** One successful read of the model list. */
-    public record Snapshot(List<ModelInfo> models, long fetchedNanos, Instant fetchedAt) {
+    /** One successful read of the model list, and the server type it showed. */
+    public static final class Snapshot {
+        private final List<ModelInfo> models;
+        private final Map<String, ModelInfo> byName;
+        private final BackendFlavor flavor;
+        private final long fetchedNanos;
+        private final Instant fetchedAt;
 
-        /** The model an Ollama client means by {@code requested}, or null. */
-        public ModelInfo find(String requested) {
-            for (ModelInfo m : models) {
-                if (ModelNames.matches(requested, m.id())) {
-                    return m;
-                }
+        Snapshot(List<ModelInfo> models, BackendFlavor flavor, long fetchedNanos, Instant fetchedAt) {
+            this.models = Collections.unmodifiableList(models);
+            this.flavor = flavor;
+            this.fetchedNanos = fetchedNanos;
+            this.fetchedAt = fetchedAt;
+            Map<String, ModelInfo> names = new HashMap<>();
+            for (ModelInfo m : models) { // the first listed wins, as a scan of the list would find it
+                names.putIfAbsent(m.id().toLowerCase(Locale.ROOT), m);
+                names.putIfAbsent(ModelNames.ollamaName(m.id()).toLowerCase(Locale.ROOT), m);
             }
-            return null;
+            this.byName = names;
+        }
+
+        public List<ModelInfo> models() {
+            return models;
+        }
+
+        public BackendFlavor flavor() {
+            return flavor;
+        }
+
+        public long fetchedNanos() {
+            return fetchedNanos;
+        }
+
+        public Instant fetchedAt() {
+            return fetchedAt;
+        }
+
+        /** The model a client means by {@code requested} (case-insensitive, {@code :latest} optional), or null. */
+        public ModelInfo find(String requested) {
+            return byName.get(requested.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -46,13 +93,18 @@ public final class ModelCatalog {
     private final Duration idleTimeout;
     private final AtomicReference<Promise<Snapshot>> inFlight = new AtomicReference<>();
     private volatile Snapshot snapshot;
-    private volatile String lastError;
+    private volatile UpstreamFailure lastFailure;
 
-    ModelCatalog(Backend backend, RelayConfig relay) {
+    ModelCatalog(Backend backend, RelayConfig relay, Clocks clocks) {
         this.backend = backend;
         this.relay = relay;
-        this.clocks = Clocks.SYSTEM;
-        this.idleTimeout = relay.timeouts().upstreamIdle();
+        this.clocks = clocks;
+        // a list read that stalls this long is a failure: readiness and requests wait on it
+        this.idleTimeout = min(relay.timeouts().upstreamIdle(), Duration.ofSeconds(10));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The last good snapshot, or null if the list was never read. */
@@ -60,19 +112,51 @@ public final class ModelCatalog {
         return snapshot;
     }
 
+    /** True when the backend answered its last list read but gave no list (see {@link UpstreamFailure#noList()}). */
+    public boolean listless() {
+        UpstreamFailure f = lastFailure;
+        return snapshot == null && f != null && f.noList();
+    }
+
     /** Why the last refresh failed, or null when it succeeded. */
     public String lastError() {
-        return lastError;
+        UpstreamFailure f = lastFailure;
+        return f == null ? null : f.message();
     }
 
     /**
      * The backend id to send for a requested name: the listed id it matches, else the name without
-     * Ollama's {@code :latest} tag (the backend then decides whether it knows the model).
+     * Ollama's {@code :latest} tag (only for a backend whose list cannot be read).
      */
     public String resolve(String requested) {
         Snapshot s = snapshot;
         ModelInfo found = s == null ? null : s.find(requested);
         return found != null ? found.id() : ModelNames.withoutLatestTag(requested);
+    }
+
+    /**
+     * For requests: calls {@code then} with the snapshot at hand, at once, and refreshes it in the
+     * background when it is older than the refresh period; waits only while no list was ever read.
+     * Runs {@code then} on {@code loop}.
+     */
+    public void whenKnown(EventLoop loop, BiConsumer<Snapshot, UpstreamFailure> then) {
+        Snapshot s = snapshot;
+        if (s == null) {
+            get(loop, Duration.ZERO, then);
+            return;
+        }
+        if (clocks.nanoTime() - s.fetchedNanos() > relay.modelsRefresh().toNanos()) {
+            refresh(loop);
+        }
+        then.accept(s, null);
+    }
+
+    /** Reads the list again unless a read is already running; for the health checker and stale snapshots. */
+    public void refresh(EventLoop loop) {
+        Promise<Snapshot> mine = loop.newPromise();
+        if (inFlight.compareAndSet(null, mine)) {
+            fetch(loop, mine);
+        }
     }
 
     /**
@@ -113,26 +197,97 @@ public final class ModelCatalog {
         }
     }
 
+    /** The list, then the server's own facts where its type has them; the facts are a bonus, never a failure. */
     private void fetch(EventLoop loop, Promise<Snapshot> promise) {
-        UpstreamRequest request = UpstreamRequests.get(backend.config(), "/models",
-                "models-" + FETCHES.incrementAndGet());
-        JsonResponse listener = new JsonResponse(MAX_LIST_BYTES, (result, failure) -> {
-            inFlight.set(null);
-            try {
-                Snapshot fresh = new Snapshot(models(result, failure), clocks.nanoTime(), clocks.wall().instant());
-                snapshot = fresh;
-                lastError = null;
-                promise.setSuccess(fresh);
-            } catch (Failed e) {
-                lastError = e.getMessage();
-                promise.setFailure(e);
-            }
-        });
-        new UpstreamCall(backend, loop, request, listener, new ExchangeTimes(clocks.nanoTime()), clocks, idleTimeout)
-                .start();
+        call(loop, UpstreamRequests.get(backend.config(), "/models", "models-" + FETCHES.incrementAndGet()),
+                MAX_LIST_BYTES, (result, failure) -> {
+                    List<ModelInfo> listed;
+                    try {
+                        listed = parseList(result, failure);
+                    } catch (Failed e) {
+                        finish(promise, null, e);
+                        return;
+                    }
+                    BackendFlavor flavor = backend.config().detectFlavor()
+                            ? BackendFlavor.detect(result.body(), result.server(), backend.config().flavor())
+                            : backend.config().flavor();
+                    facts(loop, flavor, facts -> finish(promise, new Snapshot(describe(listed, facts), flavor,
+                            clocks.nanoTime(), clocks.wall().instant()), null));
+                });
     }
 
-    private List<ModelInfo> models(JsonResponse.Result result, UpstreamFailure failure) {
+    private void finish(Promise<Snapshot> promise, Snapshot fresh, Failed failed) {
+        inFlight.compareAndSet(promise, null);
+        if (fresh != null) {
+            snapshot = fresh;
+            lastFailure = null;
+            promise.setSuccess(fresh);
+        } else {
+            if (lastFailure == null) { // once per outage, not once per try
+                LOG.warn("cannot read the model list of backend {}: {}", backend.describe(), failed.getMessage());
+            }
+            lastFailure = failed.failure;
+            promise.setFailure(failed);
+        }
+    }
+
+    /** What the server says beside its list, by type: llama.cpp's {@code /props}, LM Studio's model API. */
+    private void facts(EventLoop loop, BackendFlavor flavor, Consumer<ServerFacts> then) {
+        String id = "models-" + FETCHES.incrementAndGet();
+        if (flavor == BackendFlavor.LLAMACPP) {
+            call(loop, UpstreamRequests.getAtRoot(backend.config(), "/props", id), MAX_FACTS_BYTES,
+                    (result, failure) -> then.accept(readFacts(result, failure, LlamaCppProps::parse)));
+        } else if (flavor == BackendFlavor.LMSTUDIO) {
+            call(loop, UpstreamRequests.getAtRoot(backend.config(), "/api/v1/models", id), MAX_LIST_BYTES,
+                    (v1, v1Failure) -> {
+                        ServerFacts facts = readFacts(v1, v1Failure, LmStudioModels::parse);
+                        if (facts != ServerFacts.NONE || v1Failure != null) {
+                            then.accept(facts);
+                            return;
+                        }
+                        // LM Studio before 0.4 has only the v0 API
+                        call(loop, UpstreamRequests.getAtRoot(backend.config(), "/api/v0/models", id), MAX_LIST_BYTES,
+                                (v0, v0Failure) -> then.accept(readFacts(v0, v0Failure, LmStudioModels::parse)));
+                    });
+        } else {
+            then.accept(ServerFacts.NONE);
+        }
+    }
+
+    private static ServerFacts readFacts(JsonResponse.Result result, UpstreamFailure failure,
+            Function<JsonNode, ServerFacts> parser) {
+        if (failure != null || result.status() != 200 || result.body() == null) {
+            return ServerFacts.NONE;
+        }
+        try {
+            return parser.apply(result.body());
+        } catch (IllegalArgumentException e) {
+            return ServerFacts.NONE;
+        }
+    }
+
+    private void call(EventLoop loop, UpstreamRequest request, long maxBytes,
+            BiConsumer<JsonResponse.Result, UpstreamFailure> then) {
+        new UpstreamCall(backend, loop, request, new JsonResponse(maxBytes, then),
+                new ExchangeTimes(clocks.nanoTime()), clocks, idleTimeout).start();
+    }
+
+    /**
+     * The listed models with the server's facts and the operator's overrides. A model already known
+     * keeps its time: servers such as llama.cpp report "now" as {@code created} on every read.
+     */
+    private List<ModelInfo> describe(List<ModelInfo> listed, ServerFacts facts) {
+        Snapshot previous = snapshot;
+        List<ModelInfo> out = new ArrayList<>(listed.size());
+        for (ModelInfo m : listed) {
+            ModelInfo known = previous == null ? null : previous.find(m.id());
+            ModelInfo described = relay.describe(facts.applyTo(m));
+            out.add(known != null && known.id().equals(m.id()) ? described.withCreated(known.created()) : described);
+        }
+        return out;
+    }
+
+    private List<ModelInfo> parseList(JsonResponse.Result result, UpstreamFailure failure) {
         if (failure != null) {
             throw new Failed(failure);
         }
@@ -147,12 +302,7 @@ public final class ModelCatalog {
                     + " sent a model list that is not JSON", ErrorKind.BACKEND_PROTOCOL, false));
         }
         try {
-            List<ModelInfo> listed = ModelListParser.parse(result.body());
-            List<ModelInfo> described = new java.util.ArrayList<>(listed.size());
-            for (ModelInfo m : listed) {
-                described.add(relay.describe(m));
-            }
-            return java.util.Collections.unmodifiableList(described);
+            return ModelListParser.parse(result.body());
         } catch (IllegalArgumentException e) {
             throw new Failed(new UpstreamFailure(502, "backend " + backend.describe() + " sent an unusable model list: "
                     + e.getMessage(), ErrorKind.BACKEND_PROTOCOL, false));

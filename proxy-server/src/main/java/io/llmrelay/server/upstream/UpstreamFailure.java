@@ -9,4 +9,12 @@ import io.llmrelay.core.metrics.ErrorKind;
  * @param afterHead true when the backend had already started its response
  */
 public record UpstreamFailure(int status, String message, ErrorKind kind, boolean afterHead) {
+
+    /**
+     * True for a model-list read the backend answered but refused: no {@code /models} route, or a list
+     * that needs the client's own key. Such a backend is there; it just gives no list to check names against.
+     */
+    public boolean noList() {
+        return !afterHead && (status == 401 || status == 403 || status == 404 || status == 405 || status == 501);
+    }
 }

@@ -45,11 +45,23 @@ public final class UpstreamRequests {
 
     /** A GET the proxy makes on its own behalf, e.g. the model list. */
     public static UpstreamRequest get(BackendConfig backend, String path, String requestId) {
+        return getUri(backend, backend.basePath() + path, requestId);
+    }
+
+    private static UpstreamRequest getUri(BackendConfig backend, String uri, String requestId) {
         HttpHeaders headers = base(backend, requestId);
         headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.USER_AGENT, RelayVersion.userAgent());
         authorize(backend, headers, null);
-        return new UpstreamRequest(HttpMethod.GET, backend.basePath() + path, headers, Unpooled.EMPTY_BUFFER);
+        return new UpstreamRequest(HttpMethod.GET, uri, headers, Unpooled.EMPTY_BUFFER);
+    }
+
+    /**
+     * A GET of a server's own API beside its OpenAI one ({@code /props}, {@code /api/v0/models}):
+     * {@code path} is taken from the server's root, the base URL without its trailing {@code /v1}.
+     */
+    public static UpstreamRequest getAtRoot(BackendConfig backend, String path, String requestId) {
+        return getUri(backend, backend.rootPath() + path, requestId);
     }
 
     /**

@@ -30,7 +30,7 @@ class CommandLineTest {
         String out = run("serve", "--help");
         assertThat(out).startsWith("0\n");
         for (String flag : new String[] {"--host", "--port", "--backend", "--api-key-env", "--log-format", "--help",
-                "--version"}) {
+                "--version", "--health-interval", "--backend-type"}) {
             assertThat(out).contains(flag);
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmrelay.core.backend.BackendFlavor;
+import io.llmrelay.core.config.BackendConfig;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,31 @@ class ServeSettingsTest {
         assertThat(s.backend.config().apiKey().toString()).doesNotContain("sk-abc");
         assertThat(s.backend.config().flavor()).isEqualTo(BackendFlavor.GENERIC);
         assertThat(s.backend.config().name()).isEqualTo("localhost");
+    }
+
+    @Test
+    void withoutATypeTheServerDecidesWithOneItIsFixed() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.backend = "http://gpu-1:8080/v1";
+        assertThat(resolve(f, Map.of()).backend.config().detectFlavor()).isTrue();
+        f.backendType = "vllm";
+        BackendConfig fixed = resolve(f, Map.of()).backend.config();
+        assertThat(fixed.detectFlavor()).isFalse();
+        assertThat(fixed.flavor()).isEqualTo(BackendFlavor.VLLM);
+    }
+
+    @Test
+    void healthIntervalIsADuration() {
+        assertThat(resolve(new ServeSettings.Flags(), Map.of()).healthInterval).isEqualTo(Duration.ofSeconds(2));
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.healthInterval = "500ms";
+        assertThat(resolve(f, Map.of()).healthInterval).isEqualTo(Duration.ofMillis(500));
+        f.healthInterval = "0.25";
+        assertThat(resolve(f, Map.of()).healthInterval).isEqualTo(Duration.ofMillis(250));
+        f.healthInterval = "10ms";
+        assertThatThrownBy(() -> resolve(f, Map.of())).hasMessage("--health-interval must be at least 100ms");
+        f.healthInterval = "often";
+        assertThatThrownBy(() -> resolve(f, Map.of())).hasMessageStartingWith("--health-interval must be a duration");
     }
 
     @Test

@@ -27,7 +27,7 @@ class IdleConnectionsTest {
         return c -> new RelayConfig(c.host(), c.port(), c.backends(), c.maxRequestBytes(), c.maxEventBytes(),
                 c.eventLoops(), new RelayConfig.Timeouts(c.timeouts().connect(), c.timeouts().upstreamIdle(),
                         c.timeouts().clientStall(), pool, client),
-                c.modelsRefresh(), c.modelOverrides(), c.cors());
+                c.modelsRefresh(), c.healthInterval(), c.modelOverrides(), c.cors());
     }
 
     @Test

@@ -48,7 +48,7 @@ class ModelMetadataAndInsertTest {
             }
             overrides.add(ModelOverride.contextLength("llama-3.1-*=131072"));
             return new RelayConfig(c.host(), c.port(), List.of(b), c.maxRequestBytes(), c.maxEventBytes(), c.eventLoops(),
-                    c.timeouts(), c.modelsRefresh(), overrides, c.cors());
+                    c.timeouts(), c.modelsRefresh(), c.healthInterval(), overrides, c.cors());
         };
     }
 

@@ -50,7 +50,7 @@ class OllamaChatThroughMockBackendTest {
                 usageChunk(12, 3)), 7);
 
         String body;
-        try (Response response = relay.post("/api/chat", "{\"model\":\"llama3.2\",\"messages\":[{\"role\":\"user\","
+        try (Response response = relay.post("/api/chat", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"Hi\"}],\"options\":{\"num_predict\":64,\"temperature\":0.2,\"num_ctx\":4096,"
                 + "\"mirostat\":1}}")) {
             assertThat(response.code()).isEqualTo(200);
@@ -62,7 +62,7 @@ class OllamaChatThroughMockBackendTest {
         List<JsonNode> lines = Ndjson.parse(body);
         assertThat(lines).hasSize(4);
         for (JsonNode line : lines.subList(0, 3)) {
-            assertThat(line.get("model").asText()).isEqualTo("llama3.2");
+            assertThat(line.get("model").asText()).isEqualTo("m");
             assertThat(line.get("done").asBoolean()).isFalse();
             assertThat(line.get("message").get("role").asText()).isEqualTo("assistant");
             assertThat(line.has("error")).isFalse();
@@ -85,7 +85,7 @@ class OllamaChatThroughMockBackendTest {
         assertThat(upstream.getHeaders().get("Authorization")).isEqualTo("Bearer sk-test-secret-123");
         assertThat(upstream.getHeaders().get("Host")).isEqualTo("localhost:" + backend.port());
         JsonNode sent = Ndjson.json(upstream.getBody().utf8());
-        assertThat(sent.get("model").asText()).isEqualTo("llama3.2");
+        assertThat(sent.get("model").asText()).isEqualTo("m");
         assertThat(sent.get("stream").asBoolean()).isTrue();
         assertThat(sent.get("stream_options").get("include_usage").asBoolean()).isTrue();
         assertThat(sent.get("max_tokens").asInt()).isEqualTo(64);
@@ -152,7 +152,7 @@ class OllamaChatThroughMockBackendTest {
         backend.enqueue(new MockResponse.Builder().code(404).setHeader("Content-Type", "application/json")
                 .body(original).build());
 
-        try (Response response = relay.post("/v1/chat/completions", "{\"model\":\"x\",\"messages\":[]}")) {
+        try (Response response = relay.post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[]}")) {
             assertThat(response.code()).isEqualTo(404);
             assertThat(response.body().string()).isEqualTo(original);
         }
@@ -163,7 +163,7 @@ class OllamaChatThroughMockBackendTest {
         backend.enqueue(new MockResponse.Builder().code(503).setHeader("Content-Type", "text/html")
                 .body("<html>Service Unavailable</html>").build());
 
-        try (Response response = relay.post("/v1/chat/completions", "{\"model\":\"x\",\"messages\":[]}")) {
+        try (Response response = relay.post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[]}")) {
             assertThat(response.code()).isEqualTo(503);
             JsonNode error = Ndjson.json(response.body().string()).get("error");
             assertThat(error.get("message").asText()).contains("Service Unavailable");
@@ -199,7 +199,7 @@ class OllamaChatThroughMockBackendTest {
     void passThroughStreamsTheBackendBytesUntouched() throws Exception {
         String events = sse(contentChunk("a"), contentChunk("b"), finishChunk("stop"));
         enqueueSse(events, 3);
-        String request = "{\"model\":\"gpt-x\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"é\"}],\"extra\":1}";
+        String request = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"é\"}],\"extra\":1}";
 
         try (Response response = relay.http.newCall(new Request.Builder().url(relay.url("/v1/chat/completions?x=1"))
                 .header("Authorization", "Bearer client-key")

@@ -58,13 +58,19 @@ public final class RelayHarness implements AutoCloseable {
         return new RelayConfig("127.0.0.1", 0, List.of(backend), 1024 * 1024, 1024 * 1024, 2,
                 new RelayConfig.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10),
                         Duration.ofSeconds(30), Duration.ofSeconds(30)),
-                Duration.ofSeconds(60), List.of(), CorsPolicy.defaultPolicy());
+                Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(), CorsPolicy.defaultPolicy());
     }
 
     /** The same config with another backend (for keys, flavours). */
     public static UnaryOperator<RelayConfig> withBackend(BackendConfig backend) {
         return c -> new RelayConfig(c.host(), c.port(), List.of(backend), c.maxRequestBytes(), c.maxEventBytes(),
-                c.eventLoops(), c.timeouts(), c.modelsRefresh(), c.modelOverrides(), c.cors());
+                c.eventLoops(), c.timeouts(), c.modelsRefresh(), c.healthInterval(), c.modelOverrides(), c.cors());
+    }
+
+    /** The same config with other health-check and model-list periods. */
+    public static UnaryOperator<RelayConfig> withPeriods(Duration modelsRefresh, Duration healthInterval) {
+        return c -> new RelayConfig(c.host(), c.port(), c.backends(), c.maxRequestBytes(), c.maxEventBytes(),
+                c.eventLoops(), c.timeouts(), modelsRefresh, healthInterval, c.modelOverrides(), c.cors());
     }
 
     public String url(String path) {

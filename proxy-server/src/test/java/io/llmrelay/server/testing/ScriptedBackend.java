@@ -1,16 +1,21 @@
 package io.llmrelay.server.testing;
 
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /**
- * A MockWebServer that answers {@code GET /v1/models} on its own (the proxy reads it at start-up and
- * on {@code /api/tags}) and every other request from a script, recording what it received.
+ * A MockWebServer that answers {@code GET /v1/models} on its own (the proxy reads it at start-up, on
+ * its health checks and on {@code /api/tags}), plus any fixed GET routes given with {@link #serve}
+ * (e.g. llama.cpp's {@code /props}), and every other request from a script, recording what it received.
  */
 public final class ScriptedBackend implements AutoCloseable {
 
@@ -20,7 +25,11 @@ public final class ScriptedBackend implements AutoCloseable {
     private final MockWebServer server = new MockWebServer();
     private final BlockingQueue<MockResponse> script = new LinkedBlockingQueue<>();
     private final BlockingQueue<RecordedRequest> received = new LinkedBlockingQueue<>();
-    private volatile String models = DEFAULT_MODELS;
+    private volatile Supplier<String> models = () -> DEFAULT_MODELS;
+    private final Map<String, String> fixed = new ConcurrentHashMap<>();
+    private final Map<String, String> listHeaders = new ConcurrentHashMap<>();
+    private final AtomicInteger listReads = new AtomicInteger();
+    private volatile int listStatus = 200;
 
     public ScriptedBackend() throws java.io.IOException {
         this(null);
@@ -35,7 +44,17 @@ public final class ScriptedBackend implements AutoCloseable {
             @Override
             public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
                 if ("GET".equals(request.getMethod()) && request.getTarget().equals("/v1/models")) {
-                    return new MockResponse.Builder().setHeader("Content-Type", "application/json").body(models).build();
+                    listReads.incrementAndGet();
+                    if (listStatus != 200) {
+                        return new MockResponse.Builder().code(listStatus).body("unavailable").build();
+                    }
+                    MockResponse.Builder list = new MockResponse.Builder().setHeader("Content-Type", "application/json");
+                    listHeaders.forEach(list::setHeader);
+                    return list.body(models.get()).build();
+                }
+                String body = "GET".equals(request.getMethod()) ? fixed.get(request.getTarget()) : null;
+                if (body != null) {
+                    return new MockResponse.Builder().setHeader("Content-Type", "application/json").body(body).build();
                 }
                 received.add(request);
                 MockResponse next = script.poll(10, TimeUnit.SECONDS);
@@ -46,7 +65,32 @@ public final class ScriptedBackend implements AutoCloseable {
     }
 
     public void models(String json) {
+        this.models = () -> json;
+    }
+
+    /** A model list made anew for each read (servers such as llama.cpp put "now" in it). */
+    public void models(Supplier<String> json) {
         this.models = json;
+    }
+
+    /** A header on every model-list answer, e.g. {@code Server: llama.cpp}. */
+    public void listHeader(String name, String value) {
+        listHeaders.put(name, value);
+    }
+
+    /** Answers {@code GET target} with {@code json}, unscripted and unrecorded. */
+    public void serve(String target, String json) {
+        fixed.put(target, json);
+    }
+
+    /** Answers the model list with {@code status} from now on (200: the list again), as a server that is loading or failing. */
+    public void listStatus(int status) {
+        this.listStatus = status;
+    }
+
+    /** How many times the model list was read. */
+    public int listReads() {
+        return listReads.get();
     }
 
     public void enqueue(MockResponse response) {

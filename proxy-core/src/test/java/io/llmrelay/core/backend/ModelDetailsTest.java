@@ -1,0 +1,32 @@
+package io.llmrelay.core.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ModelDetailsTest {
+
+    // Ollama's format.HumanNumber: SmolLM2-135M shows as 134.52M, Llama 3.1 8B as 8.0B, Qwen3 0.6B as 751.63M
+    @ParameterizedTest
+    @CsvSource({"134515008, 134.52M", "8030261248, 8.0B", "751632384, 751.63M", "7000000000, 7B", "135000000, 135M",
+        "1500, 2K", "999, 999", "70553706496, 70.6B"})
+    void parameterSizeAsOllamaPrintsIt(long count, String shown) {
+        assertThat(new ModelDetails(0, "gguf", "", count, "").parameterSize()).isEqualTo(shown);
+    }
+
+    @Test
+    void aServerLabelWhenThereIsNoCount() {
+        assertThat(new ModelDetails(0, "mlx", "4bit", 0, "9B").parameterSize()).isEqualTo("9B");
+        assertThat(ModelDetails.UNKNOWN.parameterSize()).isEmpty();
+    }
+
+    @Test
+    void nullTextsBecomeEmpty() {
+        ModelDetails d = new ModelDetails(1, null, null, 0, null);
+        assertThat(d.format()).isEmpty();
+        assertThat(d.quantization()).isEmpty();
+        assertThat(d.parameterLabel()).isEmpty();
+    }
+}

@@ -1,0 +1,164 @@
+package io.llmrelay.server.upstream;
+
+import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.api.ExchangeTimes;
+import io.llmrelay.core.config.RelayConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Active health checks of one backend, so that readiness follows it within seconds: a
+ * {@code GET /models} every interval, on one event loop, with a deadline. Two failures in a row mark
+ * it down, one success up. Any HTTP answer below 500 is up (the server is there; a 401 only means the
+ * list needs the client's key). It also keeps the model catalogue fresh: read again when it is due,
+ * when it never was, and when the backend comes back.
+ *
+ * <p>Runs on its loop only; readiness reads the volatile state from any thread.
+ */
+public final class BackendHealth {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendHealth.class);
+    private static final AtomicLong PROBES = new AtomicLong();
+    private static final int FAILURES_TO_MARK_DOWN = 2;
+
+    private final Backend backend;
+    private final EventLoop loop;
+    private final Clocks clocks;
+    private final long intervalNanos;
+    private final Duration timeout;
+    private final Duration modelsRefresh;
+
+    private volatile boolean up;
+    private volatile String lastError = "not checked yet";
+    private int failures;
+    private boolean stopped;
+    private ScheduledFuture<?> next;
+
+    public BackendHealth(Backend backend, EventLoop loop, RelayConfig config, Clocks clocks) {
+        this.backend = backend;
+        this.loop = loop;
+        this.clocks = clocks;
+        this.intervalNanos = config.healthInterval().toNanos();
+        // a probe may take as long as a few intervals, and never less than a second: a busy backend is not a dead one
+        this.timeout = Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), 2 * intervalNanos));
+        this.modelsRefresh = config.modelsRefresh();
+    }
+
+    /** Probes now, then every interval until {@link #stop()}. */
+    public void start() {
+        loop.execute(this::probe);
+    }
+
+    public void stop() {
+        loop.execute(() -> {
+            stopped = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        });
+    }
+
+    /** True while the last probe (or the one before it) succeeded. */
+    public boolean up() {
+        return up;
+    }
+
+    /** Why the backend is down, or null when it is up. */
+    public String lastError() {
+        return up ? null : lastError;
+    }
+
+    private void probe() {
+        if (stopped) {
+            return;
+        }
+        Probe probe = new Probe();
+        UpstreamCall call = new UpstreamCall(backend, loop,
+                UpstreamRequests.get(backend.config(), "/models", "health-" + PROBES.incrementAndGet()),
+                probe, new ExchangeTimes(clocks.nanoTime()), clocks, timeout);
+        probe.deadline = loop.schedule(() -> {
+            call.cancel();
+            probe.finish(false, "no answer to GET /models within " + timeout.toMillis() + " ms");
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        call.start();
+    }
+
+    private void record(boolean ok, String error) {
+        boolean wasUp = up;
+        if (ok) {
+            failures = 0;
+            up = true;
+            ModelCatalog catalog = backend.catalog();
+            ModelCatalog.Snapshot s = catalog.current();
+            if (!wasUp || s == null || catalog.lastError() != null
+                    || clocks.nanoTime() - s.fetchedNanos() >= modelsRefresh.toNanos()) {
+                catalog.refresh(loop);
+            }
+        } else {
+            lastError = error;
+            if (++failures >= FAILURES_TO_MARK_DOWN || !wasUp) {
+                up = false;
+            }
+        }
+        if (wasUp != up) {
+            if (up) {
+                LOG.info("backend {} is up", backend.describe());
+            } else {
+                LOG.warn("backend {} is down: {}", backend.describe(), error);
+            }
+        }
+        if (!stopped) {
+            next = loop.schedule(this::probe, intervalNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** One probe's answer: only the status matters; the body is read to the end and dropped. */
+    private final class Probe implements UpstreamCall.Listener {
+        ScheduledFuture<?> deadline;
+        private int status;
+        private boolean done;
+
+        void finish(boolean ok, String error) {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            record(ok, error);
+        }
+
+        @Override
+        public void onHead(HttpResponse head) {
+            status = head.status().code();
+        }
+
+        @Override
+        public void onContent(ByteBuf content) {
+            // the list itself is the catalogue's business
+        }
+
+        @Override
+        public void onEnd() {
+            finish(status < 500, "backend " + backend.describe() + " answered " + status + " to GET /models");
+        }
+
+        @Override
+        public void onFailure(UpstreamFailure failure) {
+            finish(false, failure.message());
+        }
+
+        @Override
+        public boolean onBatchEnd() {
+            return true;
+        }
+    }
+}
