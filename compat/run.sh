@@ -56,13 +56,7 @@ if [ "$install" = 1 ]; then
   fi
   if wants python; then
     say "installing the Python clients (pip: ollama, openai, pytest) into compat/.venv"
-    if [ -x "$compat/.venv/bin/python" ] && ! "$compat/.venv/bin/python" -c 'import sys' 2>/dev/null; then
-      rm -rf "$compat/.venv" # a venv whose interpreter went away
-    fi
-    [ -x "$compat/.venv/bin/python" ] || python3 -m venv "$compat/.venv" \
-      || die "cannot create the virtualenv compat/.venv (python3 -m venv)"
-    "$compat/.venv/bin/python" -m pip install -q --disable-pip-version-check -r "$compat/python/requirements.txt" \
-      || die "cannot install the Python clients (ollama, openai, pytest) from PyPI: see the pip output above"
+    "$compat/python/install.sh" || die "cannot install the Python clients into compat/.venv"
   fi
   if wants jvm; then
     say "installing the JVM client (Maven: dev.langchain4j:langchain4j-ollama) and compiling its tests"

@@ -140,8 +140,9 @@ SCENARIOS = {
         chunk({"content": "Partial"}),
         {"error": {"message": "CUDA out of memory", "type": "InternalServerError", "param": None, "code": 500}},
     ]}],
-    "model_not_found": [{"path": "/v1/chat/completions", "status": 404, "json": {
-        "error": {"message": "The model `no-such-model` does not exist.", "type": "NotFoundError",
+    # a listed model the backend no longer serves (unloaded between two reads of its list)
+    "model_gone": [{"path": "/v1/chat/completions", "status": 404, "json": {
+        "error": {"message": "The model `Qwen/Qwen3-8B` does not exist.", "type": "NotFoundError",
                   "param": None, "code": 404}}}],
     # OpenAI clients (/v1/*, passed through as bytes)
     "oa_chat": [{"path": "/v1/chat/completions", "json": {

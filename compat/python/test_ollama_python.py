@@ -271,21 +271,23 @@ def test_error_show_unknown_model(client, backend):
 
 
 def test_error_chat_unknown_model(client, backend):
-    backend.script("model_not_found")
+    """A model the backend does not list: the proxy's own 404, and nothing reaches the backend."""
+    backend.script()
     with pytest.raises(ollama.ResponseError) as caught:
         client.chat(model="no-such-model", messages=[{"role": "user", "content": "Hi"}])
     assert caught.value.status_code == 404
-    assert caught.value.error == "backend compat answered 404: The model `no-such-model` does not exist."
-    assert backend.only_upstream("/v1/chat/completions")["model"] == "no-such-model"
+    assert caught.value.error == "model 'no-such-model' not found"
+    assert backend.upstream() == []
 
 
-def test_error_chat_stream_unknown_model(client, backend):
-    backend.script("model_not_found")
+def test_error_chat_stream_listed_model_gone(client, backend):
+    """A listed model the backend refuses: its 404 and message reach the client."""
+    backend.script("model_gone")
     with pytest.raises(ollama.ResponseError) as caught:
-        list(client.chat(model="no-such-model:latest", messages=[{"role": "user", "content": "Hi"}], stream=True))
+        list(client.chat(model=CHAT_MODEL + ":latest", messages=[{"role": "user", "content": "Hi"}], stream=True))
     assert caught.value.status_code == 404
-    assert caught.value.error == "backend compat answered 404: The model `no-such-model` does not exist."
-    assert backend.only_upstream("/v1/chat/completions")["model"] == "no-such-model"
+    assert caught.value.error == "backend compat answered 404: The model `Qwen/Qwen3-8B` does not exist."
+    assert backend.only_upstream("/v1/chat/completions")["model"] == CHAT_MODEL
 
 
 def test_parallel_tool_calls_paired_by_name(client, backend):

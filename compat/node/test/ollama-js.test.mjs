@@ -325,28 +325,27 @@ test('ollama-js: error: show of an unknown model', async () => {
   assert.deepEqual(await upstream(), []);
 });
 
-test('ollama-js: error: chat with an unknown model (backend 404)', async () => {
-  await script('model_not_found');
+test('ollama-js: error: chat with an unknown model (the proxy\'s 404, nothing sent)', async () => {
+  await script();
   await rejectsWithResponseError(
     ollama.chat({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }], stream: false }),
     404,
-    'backend compat answered 404: The model `no-such-model` does not exist.',
+    "model 'no-such-model' not found",
   );
-  const sent = await onlyUpstream('/v1/chat/completions');
-  assert.equal(sent.model, 'no-such-model');
+  assert.deepEqual(await upstream(), []);
 });
 
-test('ollama-js: error: streamed chat with an unknown model (backend 404)', async () => {
-  await script('model_not_found');
+test('ollama-js: error: streamed chat with a listed model the backend refuses (backend 404)', async () => {
+  await script('model_gone');
   await rejectsWithResponseError(
     (async () => collect(await ollama.chat({
-      model: 'no-such-model:latest', messages: [{ role: 'user', content: 'Hi' }], stream: true,
+      model: `${CHAT_MODEL}:latest`, messages: [{ role: 'user', content: 'Hi' }], stream: true,
     })))(),
     404,
-    'backend compat answered 404: The model `no-such-model` does not exist.',
+    'backend compat answered 404: The model `Qwen/Qwen3-8B` does not exist.',
   );
   const sent = await onlyUpstream('/v1/chat/completions');
-  assert.equal(sent.model, 'no-such-model'); // Ollama's :latest tag is not sent to the backend
+  assert.equal(sent.model, CHAT_MODEL); // Ollama's :latest tag is not sent to the backend
 });
 
 test('ollama-js: error: backend fails after the stream started', async () => {
