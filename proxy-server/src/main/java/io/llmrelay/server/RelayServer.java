@@ -7,6 +7,7 @@ import io.llmrelay.server.endpoint.Endpoints;
 import io.llmrelay.server.exchange.LoopAccount;
 import io.llmrelay.server.exchange.ShutdownEvent;
 import io.llmrelay.server.http.ServerInitializer;
+import io.llmrelay.server.log.BatchingStdoutAppender;
 import io.llmrelay.server.upstream.Backend;
 import io.llmrelay.server.upstream.BackendPool;
 import io.netty.bootstrap.ServerBootstrap;
@@ -60,6 +61,7 @@ public final class RelayServer implements AutoCloseable {
         }
         this.relay = new Relay(config, backends, Clocks.SYSTEM);
         relay.metrics().eventLoopCpu(LoopAccount::allLoopsCpuNanos);
+        relay.metrics().logLinesDropped(BatchingStdoutAppender::dropped);
         relay.metrics().addConnectionGauges(sink -> {
             for (Backend backend : relay.backends()) {
                 long idle = 0;

@@ -53,6 +53,7 @@ public final class RelayMetrics {
     private final List<ConnectionGauges> connectionGauges = new ArrayList<>();
     private final JvmMetrics jvm = new JvmMetrics();
     private volatile LongSupplier eventLoopCpuNanos;
+    private volatile LongSupplier logLinesDropped;
 
     public void requestStarted() {
         inflightRequests.increment();
@@ -91,6 +92,11 @@ public final class RelayMetrics {
         this.eventLoopCpuNanos = nanos;
     }
 
+    /** Where the count of log lines dropped by a full log queue comes from (set once at start). */
+    public void logLinesDropped(LongSupplier dropped) {
+        this.logLinesDropped = dropped;
+    }
+
     /** The whole scrape answer. */
     public String scrape() {
         StringBuilder sb = new StringBuilder(16 * 1024);
@@ -125,6 +131,12 @@ public final class RelayMetrics {
             out.family("llm_relay_event_loop_cpu_seconds_total", "counter",
                     "CPU time of the event-loop threads; llm_relay_proxy_overhead_seconds shares it among the requests served.");
             out.sample("llm_relay_event_loop_cpu_seconds_total", loopCpu.getAsLong() / 1e9);
+        }
+        LongSupplier dropped = logLinesDropped;
+        if (dropped != null) {
+            out.family("llm_relay_log_lines_dropped_total", "counter",
+                    "Log lines dropped because the log writer fell behind (stdout slower than the lines logged).");
+            out.sample("llm_relay_log_lines_dropped_total", dropped.getAsLong());
         }
         jvm.writeTo(out);
         return sb.toString();

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import io.llmrelay.server.log.LogFormat;
 import org.slf4j.LoggerFactory;
 
 /** Switches logging to the format and level chosen on the command line. */
@@ -15,6 +16,7 @@ final class LogSetup {
     static void configure(String format, String level) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
+        LogFormat.json(format.equals("json"));
         context.putProperty("LOG_LEVEL", level);
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
@@ -27,7 +29,7 @@ final class LogSetup {
         }
     }
 
-    /** Writes out what is still queued in the asynchronous appenders. */
+    /** Writes out what is still queued for the log writer. */
     static void flush() {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
     }

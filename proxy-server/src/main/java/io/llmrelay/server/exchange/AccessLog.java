@@ -2,20 +2,23 @@ package io.llmrelay.server.exchange;
 
 import static net.logstash.logback.argument.StructuredArguments.keyValue;
 
-import java.util.Arrays;
+import io.llmrelay.server.log.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per request. In JSON mode each field is a JSON member; in text mode the message reads
- * {@code method=POST path=/api/chat status=200 request_id=... model=...}. Headers are never logged, so neither the
- * client's nor the backend's credentials can appear.
+ * One line per request. In JSON mode the fields are JSON members and the message is only
+ * {@code POST /api/chat 200}; in text mode the message reads
+ * {@code method=POST path=/api/chat status=200 request_id=... model=...}. Headers are never logged,
+ * so neither the client's nor the backend's credentials can appear.
  */
 final class AccessLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("llm_relay.access");
-    private static final String FORMAT = "{} {} {} {} {} {} {} {} {} {} {}";
-    private static final String FORMAT_WITH_ERROR = FORMAT + " {}";
+    private static final String TEXT = "{} {} {} {} {} {} {} {} {} {} {}";
+    private static final String TEXT_WITH_ERROR = TEXT + " {}";
+    /** The first three arguments fill the message; the structured ones after them become members. */
+    private static final String JSON = "{} {} {}";
 
     private AccessLog() {}
 
@@ -24,24 +27,28 @@ final class AccessLog {
             return;
         }
         long ttfb = ex.times().firstByte == 0 ? -1 : (ex.times().firstByte - ex.times().start) / 1_000;
-        Object[] args = {
-            keyValue("method", ex.method().name()),
-            keyValue("path", ex.path()),
-            keyValue("status", ex.status()),
-            keyValue("request_id", ex.requestId()),
-            keyValue("model", ex.model()),
-            keyValue("backend", ex.backendName()),
-            keyValue("bytes", ex.bytesOut()),
-            keyValue("ttfb_us", ttfb),
-            keyValue("duration_us", (endNanos - ex.times().start) / 1_000),
-            keyValue("overhead_us", ex.overheadNanos() / 1_000),
-            keyValue("outcome", ex.outcome().label()),
-            ex.error() == null ? null : keyValue("error", ex.error()),
-        };
-        if (ex.error() == null) {
-            LOG.info(FORMAT, Arrays.copyOf(args, args.length - 1));
-        } else {
-            LOG.info(FORMAT_WITH_ERROR, args);
+        boolean json = LogFormat.json();
+        int lead = json ? 3 : 0;
+        Object[] args = new Object[lead + (ex.error() == null ? 11 : 12)];
+        if (json) {
+            args[0] = ex.method().name();
+            args[1] = ex.path();
+            args[2] = ex.status();
         }
+        args[lead] = keyValue("method", ex.method().name());
+        args[lead + 1] = keyValue("path", ex.path());
+        args[lead + 2] = keyValue("status", ex.status());
+        args[lead + 3] = keyValue("request_id", ex.requestId());
+        args[lead + 4] = keyValue("model", ex.model());
+        args[lead + 5] = keyValue("backend", ex.backendName());
+        args[lead + 6] = keyValue("bytes", ex.bytesOut());
+        args[lead + 7] = keyValue("ttfb_us", ttfb);
+        args[lead + 8] = keyValue("duration_us", (endNanos - ex.times().start) / 1_000);
+        args[lead + 9] = keyValue("overhead_us", ex.overheadNanos() / 1_000);
+        args[lead + 10] = keyValue("outcome", ex.outcome().label());
+        if (ex.error() != null) {
+            args[lead + 11] = keyValue("error", ex.error());
+        }
+        LOG.info(json ? JSON : ex.error() == null ? TEXT : TEXT_WITH_ERROR, args);
     }
 }

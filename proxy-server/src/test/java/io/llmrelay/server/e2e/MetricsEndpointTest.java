@@ -72,6 +72,15 @@ class MetricsEndpointTest {
         assertThat(loopCpu).isGreaterThan(overhead); // the loops also started up, connected, read model lists
     }
 
+    @Test
+    void droppedLogLinesAreCounted() throws Exception {
+        try (Response r = proxied.relay.get("/metrics")) {
+            String metrics = r.body().string();
+            assertThat(metrics).contains("# TYPE llm_relay_log_lines_dropped_total counter\n");
+            assertThat(sample(metrics, "llm_relay_log_lines_dropped_total ")).isNotNegative();
+        }
+    }
+
     private static double sample(String metrics, String prefix) {
         int at = metrics.indexOf("\n" + prefix);
         assertThat(at).as(prefix).isNotNegative();

@@ -44,7 +44,7 @@ public final class ProxiedBackend implements BeforeAllCallback, AfterAllCallback
 
     private void start() throws Exception {
         backend = new ScriptedBackend();
-        relay = RelayHarness.start(backend.baseUrl());
+        relay = RelayHarness.start(backend.baseUrl()).awaitReady(); // no start-up probe amid a test
     }
 
     private void stop() {

@@ -58,7 +58,8 @@ public final class RelayHarness implements AutoCloseable {
         return new RelayConfig("127.0.0.1", 0, List.of(backend), 1024 * 1024, 1024 * 1024, 2,
                 new RelayConfig.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10),
                         Duration.ofSeconds(30), Duration.ofSeconds(30)),
-                Duration.ofSeconds(60), Duration.ofSeconds(2), List.of(), CorsPolicy.defaultPolicy());
+                // one probe at start; tests of readiness ask for more (a probe shares the pools with the requests)
+                Duration.ofSeconds(60), Duration.ofSeconds(60), List.of(), CorsPolicy.defaultPolicy());
     }
 
     /** The same config with another backend (for keys, flavours). */
@@ -71,6 +72,18 @@ public final class RelayHarness implements AutoCloseable {
     public static UnaryOperator<RelayConfig> withPeriods(Duration modelsRefresh, Duration healthInterval) {
         return c -> new RelayConfig(c.host(), c.port(), c.backends(), c.maxRequestBytes(), c.maxEventBytes(),
                 c.eventLoops(), c.timeouts(), modelsRefresh, healthInterval, c.modelOverrides(), c.cors());
+    }
+
+    /** Waits (up to 5 s) until every backend answered its first probe and its model list was read. */
+    public RelayHarness awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!server.relay().backends().stream().allMatch(io.llmrelay.server.upstream.Backend::ready)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the backends were not ready within 5 s");
+            }
+            Thread.sleep(10);
+        }
+        return this;
     }
 
     public String url(String path) {
