@@ -28,6 +28,10 @@ ensure_promtool() {
 
 ensure_promtool
 mvn -B verify -Dllmrelay.promtool="$(command -v promtool)" "$@"
+# the class-data archive run.sh writes for fast start-ups must come out of the built jar
+opts=$(./run.sh --java-opts)
+grep -q -e '-XX:SharedArchiveFile=' -e '-XX:AOTCache=' <<<"$opts" \
+  || { echo "test.sh: run.sh wrote no class-data archive (flags: $opts)" >&2; exit 1; }
 compat/run.sh
 compat/realserver/run.sh
 proxy-bench/run.sh --smoke --no-build

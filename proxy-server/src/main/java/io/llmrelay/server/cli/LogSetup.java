@@ -1,11 +1,8 @@
 package io.llmrelay.server.cli;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import io.llmrelay.server.log.LogFormat;
+import io.llmrelay.server.log.LogConfig;
 import org.slf4j.LoggerFactory;
 
 /** Switches logging to the format and level chosen on the command line. */
@@ -14,19 +11,8 @@ final class LogSetup {
     private LogSetup() {}
 
     static void configure(String format, String level) {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        context.reset();
-        LogFormat.json(format.equals("json"));
-        context.putProperty("LOG_LEVEL", level);
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        String xml = "<configuration><statusListener class=\"ch.qos.logback.core.status.NopStatusListener\"/>"
-                + "<include resource=\"logback-" + format + ".xml\"/></configuration>";
-        try {
-            configurator.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-        } catch (JoranException e) {
-            throw new IllegalStateException("cannot configure logging: " + e.getMessage(), e);
-        }
+        LogConfig.apply((LoggerContext) LoggerFactory.getILoggerFactory(), format.equals("json"),
+                Level.toLevel(level, Level.INFO));
     }
 
     /** Writes out what is still queued for the log writer. */

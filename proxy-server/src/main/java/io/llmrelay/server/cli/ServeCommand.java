@@ -109,6 +109,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Pause between tokens of the built-in demo backend (default 40).")
     Integer demoTokenDelayMs;
 
+    @Option(names = "--warm-up-and-exit", hidden = true,
+            description = "Start, send one request of each kind to itself, stop: for building a class-data archive.")
+    boolean warmUpAndExit;
+
     @Override
     public Integer call() throws Exception {
         ServeSettings settings;
@@ -151,8 +155,28 @@ final class ServeCommand implements Callable<Integer> {
         }
         log.info("llm-relay {} listening on http://{}:{} ({} transport, {} event loops)", RelayVersion.version(),
                 settings.host, server.port(), transport.name().toLowerCase(), threads);
+        if (warmUpAndExit) {
+            return warmUpAndStop(log, server, demo, group);
+        }
         awaitShutdown(log, server, demo, group);
         return 0;
+    }
+
+    private static int warmUpAndStop(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group) {
+        int status = 0;
+        try {
+            WarmUp.run(server.port(), demo != null ? "demo" : "warm-up", demo != null ? "demo-embed" : "warm-up");
+        } catch (Exception e) {
+            log.error("warm-up failed: {}", e.toString());
+            status = 1;
+        }
+        server.close(Duration.ofSeconds(2));
+        if (demo != null) {
+            demo.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        LogSetup.flush();
+        return status;
     }
 
     private static void awaitShutdown(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group)
