@@ -1,5 +1,7 @@
 package io.llmrelay.server.exchange;
 
+import io.netty.buffer.Unpooled;
+import io.llmrelay.server.http.Headers;
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.api.ExchangeTimes;
@@ -14,7 +16,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -316,7 +317,7 @@ public final class Exchange {
     /** A header to add to whatever answer this exchange writes. */
     public void responseHeader(CharSequence name, Object value) {
         if (extraHeaders == null) {
-            extraHeaders = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+            extraHeaders = Headers.newTrusted();
         }
         extraHeaders.set(name, value);
     }
@@ -337,9 +338,11 @@ public final class Exchange {
         FullHttpResponse response;
         if (request.method().equals(HttpMethod.HEAD)) {
             body.release();
-            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode));
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode),
+                    Unpooled.EMPTY_BUFFER, Headers.trusted(), Headers.trustedTrailers());
         } else {
-            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode), body);
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode), body,
+                    Headers.trusted(), Headers.trustedTrailers());
         }
         if (extraHeaders != null) {
             response.headers().set(extraHeaders);
@@ -417,11 +420,10 @@ public final class Exchange {
      * Prepares a streamed (chunked) answer. The head goes out with the first {@link #write}, or at
      * once when {@code now}. {@code extra} may carry headers to copy (pass-through), or be null.
      */
-    public void startResponse(int statusCode, String contentType, HttpHeaders extra, boolean now) {
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode));
-        if (extra != null) {
-            head.headers().set(extra);
-        }
+    public void startResponse(int statusCode, String contentType, HttpHeaders adopted, boolean now) {
+        // a pass-through adopts the backend's own (hop-free) header map instead of copying it
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(statusCode),
+                adopted != null ? adopted : Headers.newTrusted());
         if (extraHeaders != null) {
             // ours replace the backend's of the same name (two Access-Control-Allow-Origin would be refused)
             for (String name : extraHeaders.names()) {

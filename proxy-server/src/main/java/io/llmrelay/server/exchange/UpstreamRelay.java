@@ -13,7 +13,6 @@ import io.llmrelay.server.upstream.UpstreamFailure;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
@@ -251,12 +250,11 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
         }
     }
 
+    /** The backend's header map itself, without its hop headers: the backend's message is done with it. */
     private static HttpHeaders endToEndHeaders(HttpHeaders backend) {
-        HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().newHeaders();
-        out.set(backend);
         for (AsciiString hop : HOP_HEADERS) {
-            out.remove(hop);
+            backend.remove(hop);
         }
-        return out;
+        return backend;
     }
 }

@@ -1,12 +1,12 @@
 package io.llmrelay.server.upstream;
 
+import io.llmrelay.server.http.Headers;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 
 /**
  * A request to send to a backend. Owns {@code body} until {@link #release()}: each attempt sends a
@@ -34,7 +34,7 @@ public final class UpstreamRequest {
             throw new IllegalStateException("request already released");
         }
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, body.retainedDuplicate(),
-                headers, DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders());
+                headers, Headers.trustedTrailers().newEmptyHeaders());
     }
 
     public HttpMethod method() {

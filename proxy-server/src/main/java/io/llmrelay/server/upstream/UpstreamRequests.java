@@ -1,11 +1,11 @@
 package io.llmrelay.server.upstream;
 
+import io.llmrelay.server.http.Headers;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.server.RelayVersion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -70,7 +70,7 @@ public final class UpstreamRequests {
      */
     public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
             String requestId) {
-        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        HttpHeaders headers = Headers.newTrusted();
         headers.set(client.headers()); // copy, then drop what is the client's hop (cheaper than filtering each name)
         String clientAuth = headers.get(HttpHeaderNames.AUTHORIZATION);
         headers.remove(HttpHeaderNames.AUTHORIZATION);
@@ -87,7 +87,7 @@ public final class UpstreamRequests {
     }
 
     private static HttpHeaders base(BackendConfig backend, String requestId) {
-        return base(backend, requestId, DefaultHttpHeadersFactory.headersFactory().newHeaders());
+        return base(backend, requestId, Headers.newTrusted());
     }
 
     private static HttpHeaders base(BackendConfig backend, String requestId, HttpHeaders headers) {
