@@ -74,11 +74,6 @@ public final class OllamaAnswerTranslator implements BodyTranslator, SseFramer.L
     }
 
     @Override
-    public void close() {
-        decoder.close();
-    }
-
-    @Override
     public void onHead(String backendContentType) {
         if (backendContentType != null && backendContentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
             wholeBody = new IncrementalJsonReader(MAX_JSON_BODY);

@@ -169,15 +169,22 @@ class OpenAiChunkDecoderTest {
     }
 
     @Test
-    void aClosedDecoderStartsAFreshParserAndClosingTwiceIsHarmless() throws IOException {
-        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
-        byte[] first = q("{'choices':[{'index':0,'delta':{'content':'a'}}]}").getBytes(StandardCharsets.UTF_8);
-        byte[] second = q("{'choices':[{'index':0,'delta':{'content':'b'}}]}").getBytes(StandardCharsets.UTF_8);
+    void streamsTranslatedOnOneThreadShareItsParserWithoutMixingTheirEvents() throws IOException {
+        OpenAiChunkDecoder one = new OpenAiChunkDecoder();
+        OpenAiChunkDecoder two = new OpenAiChunkDecoder();
+        byte[] a = q("{'choices':[{'index':0,'delta':{'content':'a'}}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] b = q("{'choices':[{'index':0,'delta':{'content':'b'}}],'usage':{'prompt_tokens':3}}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] broken = q("{'choices':[{'delta':").getBytes(StandardCharsets.UTF_8);
         ChatDelta d = new ChatDelta();
-        decoder.decode(first, 0, first.length, d);
-        decoder.close();
-        decoder.close();
-        decoder.decode(second, 0, second.length, d);
+        one.decode(a, 0, a.length, d);
+        assertThat(d.content).isEqualTo("a");
+        two.decode(b, 0, b.length, d);
+        assertThat(d.content).isEqualTo("b");
+        assertThatThrownBy(() -> one.decode(broken, 0, broken.length, d)).isInstanceOf(IOException.class);
+        two.decode(a, 0, a.length, d); // the other stream's next event gets a fresh parser
+        assertThat(d.content).isEqualTo("a");
+        one.decode(b, 0, b.length, d);
         assertThat(d.content).isEqualTo("b");
     }
 

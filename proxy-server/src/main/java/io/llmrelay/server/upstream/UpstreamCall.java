@@ -52,7 +52,8 @@ public final class UpstreamCall {
 
     private final Backend backend;
     private final BackendPool pool;
-    private final UpstreamRequest request;
+    /** Null once the response has started: a stream can last minutes, its request's headers need not. */
+    private UpstreamRequest request;
     private final Listener listener;
     private final ExchangeTimes times;
     private final Clocks clocks;
@@ -107,7 +108,7 @@ public final class UpstreamCall {
         }
         state = State.DONE;
         stopTimer();
-        request.release();
+        releaseRequest();
         if (channel != null) {
             detach();
             pool.discard(channel); // closing is what tells the backend to stop generating
@@ -188,7 +189,7 @@ public final class UpstreamCall {
         state = State.RECEIVING;
         keepAlive = HttpUtil.isKeepAlive(head);
         times.upstreamHeaders = lastActivity;
-        request.release(); // the response has started: there will be no second attempt
+        releaseRequest(); // the response has started: there will be no second attempt
         listener.onHead(head);
     }
 
@@ -253,12 +254,19 @@ public final class UpstreamCall {
     private void fail(int status, String message, ErrorKind kind, boolean afterHead) {
         state = State.DONE;
         stopTimer();
-        request.release();
+        releaseRequest();
         if (channel != null) {
             detach();
             pool.discard(channel);
         }
         listener.onFailure(new UpstreamFailure(status, message, kind, afterHead));
+    }
+
+    private void releaseRequest() {
+        if (request != null) {
+            request.release();
+            request = null;
+        }
     }
 
     private void detach() {
