@@ -26,7 +26,7 @@ EXPOSE 11434
 # Liveness over plain bash (no curl in the image): GET /health must answer 200.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PROXY_PORT:-${PORT:-11434}} && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-Xmn32m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", \
   "-XX:SharedArchiveFile=/opt/llm-relay/llm-relay.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", \
   "-jar", "/opt/llm-relay/llm-relay.jar"]
 CMD ["serve"]
