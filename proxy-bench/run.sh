@@ -1,52 +1,76 @@
 #!/usr/bin/env bash
 # Benchmarks llm-relay and writes docs/BENCHMARKS.md.
 #
-#   proxy-bench/run.sh            full run (~25 min): JMH, warm-up, every scenario 3 times direct / nginx /
-#                                 llm-relay at the same rate, JFR profiles, start-up; rewrites docs/BENCHMARKS.md
-#   proxy-bench/run.sh --smoke    a few seconds: tiny rates and durations, one JMH benchmark; proves the jars
-#                                 and tools work (exit 0), asserts nothing about speed, leaves docs/ alone
+#   proxy-bench/run.sh            full run (~42 min): JMH, warm-up, saturation (closed loop) and fixed-rate scenarios,
+#                                 3 runs each, direct / nginx / llm-relay in its default configuration / llm-relay with
+#                                 logging off, one and two event loops, Java 17 and 25, JFR profiles, memory with many
+#                                 streams, start-up; rewrites docs/BENCHMARKS.md
+#   proxy-bench/run.sh --smoke    ~35 s: tiny rates and durations, one JMH benchmark; proves the jars and tools work
+#                                 (exit 0), asserts nothing about speed, leaves docs/ alone
 #
-# Options: --runs N (repetitions, default 3), --no-build, --results DIR, --out FILE (report path).
-# Environment: RELAY_JAVA_OPTS (the proxy's JVM flags, default as ./run.sh: -Xms64m -Xmx512m -XX:+UseParallelGC),
-#              LAT_RATE (req/s for the latency scenarios, default 5000).
+# Options: --runs N (repetitions, default 3), --only LIST (sections, comma-separated: jmh, sweep, saturation, latency,
+#          profile, memory, startup; the report then goes to the results directory unless --out says otherwise),
+#          --no-build, --build, --results DIR, --out FILE (report path).
+# Environment: RELAY_JAVA_OPTS, RELAY_CDS (passed to `./run.sh --java-opts`, which prints the proxy's JVM flags for
+#              each JVM, its class-data archive included), RELAY_JAVA (the default JVM, default `java`, Java 17),
+#              RELAY_JAVA25 (a Java 25 `java`, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; its scenarios are
+#              skipped when it is missing), CONTAINER_JAVA_OPTS (default: -XX:MaxRAM=$CONTAINER_MEM plus the JVM flags
+#              of the Dockerfile's ENTRYPOINT; CONTAINER_MEM default 512m), LAT_RATE (req/s of the fixed-rate scenarios, default 5000),
+#              SAT_CONNECTIONS (closed-loop connections, default 32), SWEEP_RUNS (default 1), C10K_STREAMS (streams of
+#              the "10,000 streams" scenario, default 10000, fewer when the open-files limit is lower; for trials).
 #
-# Placement on a 2-core box: the proxy (or nginx) on CPU 0, the load generator and the mock on CPU 1.
-# Every process this script starts is stopped by its own PID when it exits.
+# Placement on a 2-core box: the proxy (or nginx) on CPU 0, the load generator and the mock on CPU 1; llm-relay with two
+# event loops gets both CPUs (the generator and the mock stay on CPU 1). Every process this script starts is stopped by
+# its own PID when it exits.
 set -euo pipefail
+SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
+ALL_SECTIONS=jmh,sweep,saturation,latency,profile,memory,startup
 MODE=full
 RUNS=3
 BUILD=auto
 RESULTS=""
 REPORT=""
+ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) MODE=smoke ;;
     --runs) RUNS=$2; shift ;;
+    --only) ONLY=$2; shift ;;
     --no-build) BUILD=no ;;
     --build) BUILD=yes ;;
     --results) RESULTS=$2; shift ;;
     --out) REPORT=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
+SECTIONS=${ONLY:-$ALL_SECTIONS}
+for s in ${SECTIONS//,/ }; do
+  [[ ",$ALL_SECTIONS," == *",$s,"* ]] || { echo "run.sh: unknown section '$s' (sections: $ALL_SECTIONS)" >&2; exit 2; }
+done
+section() { [[ ",$SECTIONS," == *",$1,"* ]]; }
 
 BENCH_JAR=proxy-bench/target/benchmarks.jar
 RELAY_JAR=proxy-server/target/llm-relay.jar
-OUT=${RESULTS:-proxy-bench/target/bench-results/$MODE}
+OUT=${RESULTS:-proxy-bench/target/bench-results/$MODE${ONLY:+-partial}}
 if [ "$MODE" = smoke ]; then
   RUNS=1
   REPORT=${REPORT:-$OUT/BENCHMARKS.md}
+elif [ -n "$ONLY" ]; then
+  REPORT=${REPORT:-$OUT/BENCHMARKS.md} # a partial run never overwrites docs/BENCHMARKS.md unless asked to
 else
   REPORT=${REPORT:-docs/BENCHMARKS.md}
 fi
 T_START=$(date +%s)
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# the proxies run in their default configuration: nothing from the caller's environment may change it
+unset LOG_LEVEL LOG_FORMAT HOST PORT PROXY_PORT
 
 # ---------------------------------------------------------------- build
 
@@ -65,17 +89,19 @@ fi
 rm -rf "$OUT"
 mkdir -p "$OUT/meta" "$OUT/logs" "$OUT/hlog"
 
-# ---------------------------------------------------------------- placement and limits
+# ---------------------------------------------------------------- placement, limits, JVMs
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 NOFILE=$(ulimit -n)
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
   PIN_PROXY="taskset -c 0"
   PIN_LOAD="taskset -c 1"
+  PIN_BOTH="taskset -c 0,1"
   PLACEMENT="proxy (llm-relay or nginx) pinned to CPU 0; load generator and mock pinned to CPU 1 (taskset)"
 else
   PIN_PROXY=""
   PIN_LOAD=""
+  PIN_BOTH=""
   PLACEMENT="not pinned (taskset missing or fewer than 2 CPUs)"
 fi
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
@@ -83,10 +109,59 @@ CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 QUIET_JVM="-Dio.netty.leakDetection.level=disabled -Dslf4j.internal.verbosity=ERROR"
 LOAD_JAVA="-Xms1g -Xmx1g -XX:+UseParallelGC $QUIET_JVM"
 MOCK_JAVA="-Xms512m -Xmx512m -XX:+UseParallelGC $QUIET_JVM"
-RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseParallelGC}
-# the concurrency scenarios run on a fresh proxy sized as the Docker image runs in a 512 MB container
-CONTAINER_JAVA_OPTS=${CONTAINER_JAVA_OPTS:--XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}
+
+RELAY_JAVA=${RELAY_JAVA:-java}
+RELAY_JAVA25=${RELAY_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+jcmd_of() { local d; d=$(dirname "$(command -v "$1" 2>/dev/null || echo "$1")"); [ -x "$d/jcmd" ] && echo "$d/jcmd" || echo jcmd; }
+HAVE_J25=0
+J25_NOTE=""
+if [ "$MODE" = smoke ]; then
+  J25_NOTE="not run in --smoke mode"
+elif [ -x "$RELAY_JAVA25" ] && "$RELAY_JAVA25" -version >/dev/null 2>&1; then
+  HAVE_J25=1
+else
+  J25_NOTE="no Java 25 at $RELAY_JAVA25 (set RELAY_JAVA25): its columns are left out"
+  log "$J25_NOTE"
+fi
+
+# The proxy's JVM flags are those ./run.sh starts it with, for each JVM: `./run.sh --java-opts` prints them (with its
+# class-data archive for that JVM, which it writes once per build; RELAY_JAVA_OPTS and RELAY_CDS pass through to it);
+# an older run.sh without that option: the `${RELAY_JAVA_OPTS:-...}` default in it.
+FALLBACK_JAVA_OPTS="-Xms64m -Xmx512m -XX:+UseParallelGC"
+runsh_java_opts() { # JAVA: prints "source|flags"
+  local javabin=$1 opts="" dir
+  if grep -q -- '--java-opts' run.sh 2>/dev/null; then
+    dir=$(dirname "$(command -v "$javabin" 2>/dev/null || echo "$javabin")")
+    if opts=$(PATH="$dir:$PATH" ./run.sh --java-opts 2>>"$OUT/logs/run.sh-java-opts.log" | tail -n 1) && [ -n "$opts" ]; then
+      echo "./run.sh --java-opts${RELAY_JAVA_OPTS:+ (with RELAY_JAVA_OPTS=$RELAY_JAVA_OPTS)}|$opts"
+      return
+    fi
+  fi
+  opts=$(sed -n 's/.*\${RELAY_JAVA_OPTS:-\([^}]*\)}.*/\1/p' run.sh 2>/dev/null | head -n 1 || true)
+  if [ -n "${RELAY_JAVA_OPTS:-}" ]; then echo "RELAY_JAVA_OPTS|$RELAY_JAVA_OPTS"
+  elif [ -n "$opts" ]; then echo "./run.sh's default|$opts"
+  else echo "run.sh's flags not found: built-in fallback|$FALLBACK_JAVA_OPTS"; fi
+}
+found=$(runsh_java_opts "$RELAY_JAVA")
+RELAY_JAVA_OPTS_SOURCE=${found%%|*}
+RELAY_JAVA17_OPTS=$(echo "${found#*|}" | sed 's/ *$//')
+RELAY_JAVA25_OPTS=""
+if [ "$HAVE_J25" = 1 ]; then
+  found=$(runsh_java_opts "$RELAY_JAVA25")
+  RELAY_JAVA25_OPTS=$(echo "${found#*|}" | sed 's/ *$//')
+fi
+# The Docker image's JVM flags (its ENTRYPOINT, continuation lines joined), in a container limited to CONTAINER_MEM
+# (MaxRAM stands in for the limit); the image's class-data archive is this machine's, as run.sh wrote it for Java 17.
+docker_java_opts() {
+  awk '{ if (sub(/\\$/, "")) { buf = buf $0; next } print buf $0; buf = "" }' Dockerfile 2>/dev/null \
+    | sed -n 's/^ENTRYPOINT *\[\(.*\)\]/\1/p' | grep -o '"-X[^"]*"' | tr -d '"' | tr '\n' ' ' | sed 's/ *$//' || true
+}
+local_archive=$(echo "$RELAY_JAVA17_OPTS" | grep -o -- '-XX:SharedArchiveFile=[^ ]*' | head -n 1 || true)
+CONTAINER_MEM=${CONTAINER_MEM:-512m}
+CONTAINER_JAVA_OPTS=${CONTAINER_JAVA_OPTS:-"-XX:MaxRAM=$CONTAINER_MEM $(docker_java_opts | sed "s|-XX:SharedArchiveFile=[^ ]*|$local_archive|")"}
+CONTAINER_JAVA_OPTS=$(echo "$CONTAINER_JAVA_OPTS" | tr -s ' ' | sed 's/ *$//')
 bench() { java $LOAD_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench "$@"; }
+DROP_COUNTER=llm_relay_log_lines_dropped_total
 
 # ---------------------------------------------------------------- processes (each stopped by its own PID)
 
@@ -130,19 +205,63 @@ wait_ready() { # port path seconds
   echo "run.sh: nothing answered 200 on port $1$2" >&2
   return 1
 }
+USED_PORTS=" "
 free_port() {
   local p
   while :; do
     p=$((20000 + RANDOM % 12000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    [[ "$USED_PORTS" == *" $p "* ]] && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { USED_PORTS+="$p "; echo "$p"; return; }
   done
 }
+
+# ---------------------------------------------------------------- scenario settings
+
+PROMPT='"messages":[{"role":"user","content":"Why is the sky blue?"}]'
+V1_BODY="{\"model\":\"mock\",$PROMPT,\"stream\":false}"
+CHAT_BODY="{\"model\":\"mock\",$PROMPT,\"stream\":false}"
+SSE_BODY="{\"model\":\"mock\",$PROMPT,\"stream\":true,\"stream_options\":{\"include_usage\":true}}"
+# saturation: zero-latency answers of 10 and 50 token events (~200 B each), as a canned backend gives them
+CHAT10_MODEL=mock-t0-e10-d0-b200
+STREAM50_MODEL=mock-t0-e50-d0-b200
+SAT_CONNECTIONS=${SAT_CONNECTIONS:-32}
+if [ "$MODE" = smoke ]; then
+  LAT_RATE=${LAT_RATE:-50}; LAT_DUR=0.5; LAT_WARM=0.2
+  STREAM_MODEL=mock-t5-e5-d5; STREAM_RATE=20; STREAM_DUR=0.5; STREAM_WARM=0
+  C1K_MODEL=mock-t10-e3-d100; C1K_RATE=40; C1K_SEND=0.5
+  C10K_N=0
+  SWEEP_RATES=100,200; SWEEP_WARM=0.2; SWEEP_FIRST_WARM=0.3; SWEEP_DUR=0.3; SWEEP_LIMIT=1000000
+  SAT_CONNECTIONS=4; SAT_DUR=0.5; SAT_WARM=0.2
+  SWEEP_RUNS=1
+  WARMUP=0
+  FLAGS_SMOKE=(--fail-on-errors)
+else
+  LAT_RATE=${LAT_RATE:-5000}; LAT_DUR=10; LAT_WARM=3
+  STREAM_MODEL=mock-t50-e50-d20-b200; STREAM_RATE=100; STREAM_DUR=10; STREAM_WARM=3
+  C1K_MODEL=mock-t100-e20-d500-b200; C1K_RATE=200; C1K_SEND=5
+  # each stream holds two descriptors in the proxy (client + backend); stay under the open-files limit
+  C10K_N=$(( (NOFILE - 300) / 2 )); [ "$C10K_N" -gt "${C10K_STREAMS:-10000}" ] && C10K_N=${C10K_STREAMS:-10000}
+  SWEEP_RATES=2500,5000,7500,10000,12500,15000,20000,25000,30000; SWEEP_WARM=1; SWEEP_FIRST_WARM=8; SWEEP_DUR=3; SWEEP_LIMIT=5000
+  SAT_DUR=10; SAT_WARM=2
+  SWEEP_RUNS=${SWEEP_RUNS:-1}
+  WARMUP=1
+  FLAGS_SMOKE=()
+fi
+# opened at 500/s (1,000/s overloads a busy proxy core with connection set-ups); each stream outlives the window
+C10K_MODEL=mock-t100-e25-d1000-b200
+C10K_RATE=500
+stream_body() { echo "{\"model\":\"$1\",$PROMPT,\"stream\":true}"; }
+sse_body() { echo "{\"model\":\"$1\",$PROMPT,\"stream\":true,\"stream_options\":{\"include_usage\":true}}"; }
+chat_body() { echo "{\"model\":\"$1\",$PROMPT,\"stream\":false}"; }
+events_of() { echo "$1" | sed -n 's/.*-e\([0-9]*\).*/\1/p'; }
+
+# ---------------------------------------------------------------- servers
 
 start_mock() {
   rm -f "$OUT/mock.port"
   $PIN_LOAD java $MOCK_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench mock --port 0 --port-file "$OUT/mock.port" \
     --events 16 --event-bytes 200 --list-model "$STREAM_MODEL" --list-model "$C1K_MODEL" --list-model "$C10K_MODEL" \
-    >"$OUT/logs/mock.log" 2>&1 &
+    --list-model "$CHAT10_MODEL" --list-model "$STREAM50_MODEL" >"$OUT/logs/mock.log" 2>&1 &
   MOCK_PID=$!
   PIDS+=("$MOCK_PID")
   local i
@@ -151,14 +270,29 @@ start_mock() {
   wait_ready "$MOCK_PORT" / 30
 }
 
-start_relay() { # JVM flags
-  RELAY_PORT=$(free_port)
-  $PIN_PROXY java $1 -jar "$RELAY_JAR" serve --port "$RELAY_PORT" \
-    --backend "http://127.0.0.1:$MOCK_PORT/v1" --log-level WARN >>"$OUT/logs/relay.log" 2>&1 &
-  RELAY_PID=$!
-  PIDS+=("$RELAY_PID")
-  wait_ready "$RELAY_PORT" / 60
+# The llm-relay variants, by target label: relay (the default configuration: INFO, a JSON access-log line per request
+# on stdout, which goes to a file as a container runtime would keep it), relay-quiet (--log-level WARN: logging off),
+# relay-j25 (the default configuration on Java 25), relay-el2 (two event loops on both CPUs).
+declare -A PID PORT LOGFILE LOGCHECK JCMD DESC
+# start_relay LABEL JAVA "JVM FLAGS" "PIN" [serve options...]: starts it; wait_relay LABEL waits for it
+start_relay() {
+  local label=$1 javabin=$2 flags=$3 pin=$4
+  shift 4
+  PORT[$label]=$(free_port)
+  LOGFILE[$label]="$ROOT/$OUT/logs/$label.log"
+  JCMD[$label]=$(jcmd_of "$javabin")
+  LOGCHECK[$label]=1
+  local a
+  for a in "$@"; do [ "$a" = --log-level ] && LOGCHECK[$label]=0; done
+  # shellcheck disable=SC2086
+  $pin "$javabin" $flags -jar "$RELAY_JAR" serve --port "${PORT[$label]}" --backend "http://127.0.0.1:$MOCK_PORT/v1" "$@" \
+    >>"${LOGFILE[$label]}" 2>&1 &
+  PID[$label]=$!
+  PIDS+=("${PID[$label]}")
+  DESC[$label]="$javabin $flags -jar $RELAY_JAR serve --port P --backend http://127.0.0.1:M/v1${*:+ $*}${pin:+ (under $pin)}"
 }
+wait_relay() { wait_ready "${PORT[$1]}" / 60; }
+stop_relay() { [ -n "${PID[$1]:-}" ] && stop_pid "${PID[$1]}"; PID[$1]=""; }
 
 NGINX_PID=""
 start_nginx() {
@@ -217,16 +351,37 @@ ensure_nginx() {
   command -v nginx >/dev/null
 }
 
+port_of() {
+  case "$1" in
+    direct) echo "$MOCK_PORT" ;;
+    nginx) echo "$NGINX_PORT" ;;
+    *) echo "${PORT[$1]}" ;;
+  esac
+}
+have() { # is this target running?
+  case "$1" in
+    direct) return 0 ;;
+    nginx) [ -n "$NGINX_PID" ] ;;
+    *) [ -n "${PID[$1]:-}" ] ;;
+  esac
+}
+
 # ---------------------------------------------------------------- load runs
 
-# run_load NAME TARGET PORT PATH BODY RATE DURATION WARMUP [extra load flags...]
+# run_load NAME TARGET PATH BODY RATE DURATION WARMUP [extra load flags...]: one run into $OUT/NAME.TARGET.r$REP.json
 run_load() {
-  local name=$1 target=$2 port=$3 path=$4 body=$5 rate=$6 dur=$7 warm=$8
-  shift 8
-  local watch=()
+  local name=$1 target=$2 path=$3 body=$4 rate=$5 dur=$6 warm=$7
+  shift 7
+  local port watch=(--watch-also "mock=$MOCK_PID")
+  port=$(port_of "$target")
   case "$target" in
-    relay) watch=(--watch-pid "$RELAY_PID" --watch-threads relay- --metrics-url "http://127.0.0.1:$port/metrics") ;;
-    nginx) watch=(--watch-pid "$NGINX_PID") ;;
+    direct) ;;
+    nginx) watch+=(--watch-pid "$NGINX_PID") ;;
+    *)
+      watch+=(--watch-pid "${PID[$target]}" --watch-threads relay- --metrics-url "http://127.0.0.1:$port/metrics"
+        --counter "$DROP_COUNTER" --jcmd "${JCMD[$target]}")
+      [ "${LOGCHECK[$target]}" = 1 ] && watch+=(--log-file "${LOGFILE[$target]}")
+      ;;
   esac
   local file="$OUT/$name.$target.r$REP.json"
   $PIN_LOAD java $LOAD_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench load --label "$name/$target/r$REP" \
@@ -237,46 +392,27 @@ run_load() {
     [ "$MODE" = smoke ] && { echo "run.sh: load run $name/$target failed" >&2; exit 1; }
     log "warning: load run $name/$target/r$REP exited with $status"
   fi
+  if [ -f "$file" ] && grep -q '"missing" : [1-9]' "$file"; then
+    log "warning: $name/$target/r$REP: access-log lines missing ($(grep -A0 '"missing"' "$file" | tr -d ' '))"
+  fi
+  # the access logs are counted per run: keep them from filling the disk (the proxies append, so truncating is safe)
+  case "$target" in direct|nginx) ;; *)
+    if [ -f "${LOGFILE[$target]}" ] && [ "$(stat -c %s "${LOGFILE[$target]}")" -gt $((256 * 1024 * 1024)) ]; then
+      : >"${LOGFILE[$target]}"
+    fi ;;
+  esac
   return 0
 }
 
-port_of() {
-  case "$1" in
-    direct) echo "$MOCK_PORT" ;;
-    relay) echo "$RELAY_PORT" ;;
-    nginx) echo "$NGINX_PORT" ;;
-  esac
+# run_sat NAME TARGET PATH BODY EVENTS [extra...]: closed loop over SAT_CONNECTIONS connections (or CONNECTIONS)
+run_sat() {
+  local name=$1 target=$2 path=$3 body=$4 events=$5
+  shift 5
+  have "$target" || return 0
+  log "saturation $name, $target, run $REP"
+  run_load "$name" "$target" "$path" "$body" 0 "$SAT_DUR" "$SAT_WARM" --closed-connections "${CONNECTIONS:-$SAT_CONNECTIONS}" \
+    --events-per-request "$events" --quiet "${FLAGS_SMOKE[@]}" "$@"
 }
-
-# ---------------------------------------------------------------- scenario settings
-
-PROMPT='"messages":[{"role":"user","content":"Why is the sky blue?"}]'
-V1_BODY="{\"model\":\"mock\",$PROMPT,\"stream\":false}"
-CHAT_BODY="{\"model\":\"mock\",$PROMPT,\"stream\":false}"
-SSE_BODY="{\"model\":\"mock\",$PROMPT,\"stream\":true,\"stream_options\":{\"include_usage\":true}}"
-if [ "$MODE" = smoke ]; then
-  LAT_RATE=${LAT_RATE:-50}; LAT_DUR=0.5; LAT_WARM=0.2
-  STREAM_MODEL=mock-t5-e5-d5; STREAM_RATE=20; STREAM_DUR=0.5; STREAM_WARM=0
-  C1K_MODEL=mock-t10-e3-d100; C1K_RATE=40; C1K_SEND=0.5
-  C10K_N=0
-  SWEEP_RATES=100,200; SWEEP_WARM=0.2; SWEEP_FIRST_WARM=0.3; SWEEP_DUR=0.3; SWEEP_LIMIT=1000000
-  WARMUP_S=0
-  FLAGS_SMOKE=(--fail-on-errors)
-else
-  LAT_RATE=${LAT_RATE:-5000}; LAT_DUR=15; LAT_WARM=5
-  STREAM_MODEL=mock-t50-e50-d20-b200; STREAM_RATE=100; STREAM_DUR=15; STREAM_WARM=5
-  C1K_MODEL=mock-t100-e20-d500-b200; C1K_RATE=200; C1K_SEND=5
-  # each stream holds two descriptors in the proxy (client + backend); stay under the open-files limit
-  C10K_N=$(( (NOFILE - 300) / 2 )); [ "$C10K_N" -gt 10000 ] && C10K_N=10000
-  SWEEP_RATES=2500,5000,7500,10000,12500,15000,20000,25000,30000; SWEEP_WARM=1; SWEEP_FIRST_WARM=8; SWEEP_DUR=3; SWEEP_LIMIT=5000
-  WARMUP_S=20
-  FLAGS_SMOKE=()
-fi
-# opened at 500/s (1,000/s overloads a busy proxy core with connection set-ups); each stream outlives the window
-C10K_MODEL=mock-t100-e30-d1000-b200
-C10K_RATE=500
-stream_body() { echo "{\"model\":\"$1\",$PROMPT,\"stream\":true}"; }
-sse_body() { echo "{\"model\":\"$1\",$PROMPT,\"stream\":true,\"stream_options\":{\"include_usage\":true}}"; }
 
 # ---------------------------------------------------------------- metadata
 
@@ -286,7 +422,8 @@ sse_body() { echo "{\"model\":\"$1\",$PROMPT,\"stream\":true,\"stream_options\":
 grep -E '^(MemTotal|MemAvailable)' /proc/meminfo >"$OUT/meta/memory.txt" || true
 {
   echo "kernel: $(uname -sr)"
-  echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+  echo "java: $("$RELAY_JAVA" -version 2>&1 | head -2 | tr '\n' ' ')"
+  [ "$HAVE_J25" = 1 ] && echo "java 25: $("$RELAY_JAVA25" -version 2>&1 | head -2 | tr '\n' ' ')"
   bench versions 2>/dev/null | sed -e '/^SLF4J/d' -e 's/^/bench jar: /'
   command -v nginx >/dev/null && echo "nginx: $(nginx -v 2>&1 | sed 's/.*: //')"
   echo "llm-relay: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- proxy-core proxy-server 2>/dev/null || echo ' (with uncommitted changes)')"
@@ -295,6 +432,7 @@ echo "open files limit: $NOFILE; clock ticks: $CLK_TCK" >"$OUT/meta/limits.txt"
 LOADAVG_START=$(cut -d' ' -f1 /proc/loadavg)
 cpu_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9}' /proc/stat; }
 TICKS_START=$(cpu_ticks)
+log "sections: $SECTIONS; proxy JVM flags ($RELAY_JAVA_OPTS_SOURCE): $RELAY_JAVA17_OPTS${RELAY_JAVA25_OPTS:+; on Java 25: $RELAY_JAVA25_OPTS}"
 
 JMH_ARGS_FULL="-f 1 -t 1 -wi 5 -w 2s -i 5 -r 1s -prof gc"
 JMH_ARGS_SMOKE="SseFramerBenchmark -p split=WHOLE -f 1 -wi 1 -i 1 -r 1s -w 1s -prof gc"
@@ -302,147 +440,247 @@ JMH_ARGS_SMOKE="SseFramerBenchmark -p split=WHOLE -f 1 -wi 1 -i 1 -r 1s -w 1s -p
 # ---------------------------------------------------------------- JMH (nothing else of ours running)
 
 if [ "$MODE" = smoke ]; then JMH_ARGS=$JMH_ARGS_SMOKE; else JMH_ARGS=$JMH_ARGS_FULL; fi
-log "JMH: $JMH_ARGS"
-# shellcheck disable=SC2086
-$PIN_PROXY java -Dslf4j.internal.verbosity=ERROR -jar "$BENCH_JAR" $JMH_ARGS -rf json -rff "$OUT/jmh.json" \
-  >"$OUT/logs/jmh.log" 2>&1 || { tail -30 "$OUT/logs/jmh.log" >&2; echo "run.sh: JMH failed" >&2; exit 1; }
-grep -E '^Benchmark |Benchmark\.' "$OUT/logs/jmh.log" | grep -v 'gc\.count\|gc\.time\|gc\.alloc\.rate \|:jfr\|:stack' >&2 || true
-
-# ---------------------------------------------------------------- servers
-
-start_mock
-start_relay "$RELAY_JAVA_OPTS"
-HAVE_NGINX=0
-if ensure_nginx && start_nginx; then HAVE_NGINX=1; else log "nginx not available: its rows are left out"; fi
-log "mock :$MOCK_PORT (pid $MOCK_PID), llm-relay :$RELAY_PORT (pid $RELAY_PID)$([ $HAVE_NGINX = 1 ] && echo ", nginx :$NGINX_PORT (pid $NGINX_PID)")"
-PASS_TARGETS="direct relay"
-[ $HAVE_NGINX = 1 ] && PASS_TARGETS="direct nginx relay"
-
-REP=0
-if [ "$WARMUP_S" -gt 0 ]; then
-  log "warm-up: ${WARMUP_S}s through llm-relay (pass-through, translated, streamed), then nginx"
-  half=$((WARMUP_S / 2))
-  run_load warmup relay "$RELAY_PORT" /v1/chat/completions "$V1_BODY" 2000 "$half" 0 --quiet
-  run_load warmup relay "$RELAY_PORT" /api/chat "$CHAT_BODY" 2000 "$((WARMUP_S - half))" 0 --quiet
-  run_load warmup relay "$RELAY_PORT" /api/chat "$(stream_body "$STREAM_MODEL")" 50 3 0 --quiet
-  if [ $HAVE_NGINX = 1 ]; then run_load warmup nginx "$NGINX_PORT" /v1/chat/completions "$V1_BODY" 2000 3 0 --quiet; fi
-  rm -f "$OUT"/warmup.*.json
+if section jmh; then
+  log "JMH: $JMH_ARGS"
+  # shellcheck disable=SC2086
+  $PIN_PROXY java -Dslf4j.internal.verbosity=ERROR -jar "$BENCH_JAR" $JMH_ARGS -rf json -rff "$OUT/jmh.json" \
+    >"$OUT/logs/jmh.log" 2>&1 || { tail -30 "$OUT/logs/jmh.log" >&2; echo "run.sh: JMH failed" >&2; exit 1; }
+  grep -E '^Benchmark |Benchmark\.' "$OUT/logs/jmh.log" | grep -v 'gc\.count\|gc\.time\|gc\.alloc\.rate \|:jfr\|:stack' >&2 || true
 fi
 
-# ---------------------------------------------------------------- highest sustainable rate (first: it decides the latency rate)
+# ---------------------------------------------------------------- servers for the load scenarios
 
-SWEEP_TARGETS=$PASS_TARGETS
-[ "$MODE" = smoke ] && SWEEP_TARGETS=relay # the smoke run only proves the sweep works
-for REP in $(seq 1 "$RUNS"); do
-  for t in $SWEEP_TARGETS; do
-    log "max rate, /v1 pass-through, $t, run $REP"
-    run_load maxrate "$t" "$(port_of "$t")" /v1/chat/completions "$V1_BODY" 0 1 0 --quiet \
-      --sweep "$SWEEP_RATES" --sweep-warmup "$SWEEP_WARM" --sweep-first-warmup "$SWEEP_FIRST_WARM" --sweep-duration "$SWEEP_DUR" --sweep-p99-limit-us "$SWEEP_LIMIT"
+NEED_PROXIES=0
+for s in sweep saturation latency profile; do section "$s" && NEED_PROXIES=1; done
+HAVE_NGINX=0
+PASS_TARGETS="direct relay relay-quiet"
+RELAYS="relay relay-quiet"
+if section sweep || section saturation || section latency || section profile || section memory || section startup; then
+  start_mock
+fi
+if [ $NEED_PROXIES = 1 ]; then
+  start_relay relay "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_PROXY"
+  start_relay relay-quiet "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_PROXY" --log-level WARN
+  if section saturation && [ "$MODE" = full ]; then
+    if [ "$HAVE_J25" = 1 ]; then
+      start_relay relay-j25 "$RELAY_JAVA25" "$RELAY_JAVA25_OPTS" "$PIN_PROXY"
+      RELAYS="$RELAYS relay-j25"
+    fi
+    start_relay relay-el2 "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_BOTH" --event-loops 2
+    RELAYS="$RELAYS relay-el2"
+  fi
+  for r in $RELAYS; do wait_relay "$r"; done
+  if ensure_nginx && start_nginx; then HAVE_NGINX=1; else log "nginx not available: its rows are left out"; fi
+  [ $HAVE_NGINX = 1 ] && PASS_TARGETS="direct nginx relay relay-quiet"
+  log "mock :$MOCK_PORT (pid $MOCK_PID)$(for r in $RELAYS; do printf ', %s :%s (pid %s)' "$r" "${PORT[$r]}" "${PID[$r]}"; done)$([ $HAVE_NGINX = 1 ] && echo ", nginx :$NGINX_PORT (pid $NGINX_PID)")"
+fi
+
+REP=0
+if [ $NEED_PROXIES = 1 ] && [ "$WARMUP" = 1 ]; then
+  log "warm-up: every llm-relay (closed loop: pass-through 4 s, translated 4 s, streamed 2 s), then nginx 2 s"
+  for r in $RELAYS; do
+    run_load warmup "$r" /v1/chat/completions "$V1_BODY" 0 4 0 --closed-connections "$SAT_CONNECTIONS" --quiet
+    run_load warmup "$r" /api/chat "$(chat_body "$CHAT10_MODEL")" 0 4 0 --closed-connections "$SAT_CONNECTIONS" --quiet
+    run_load warmup "$r" /api/chat "$(stream_body "$STREAM50_MODEL")" 0 2 0 --closed-connections "$SAT_CONNECTIONS" --quiet
   done
-  [ "$MODE" = smoke ] && continue
-  log "max rate, translated /api/chat, run $REP"
-  run_load maxratechat direct "$MOCK_PORT" /v1/chat/completions "$SSE_BODY" 0 1 0 --quiet \
-    --sweep "$SWEEP_RATES" --sweep-warmup "$SWEEP_WARM" --sweep-first-warmup "$SWEEP_FIRST_WARM" --sweep-duration "$SWEEP_DUR" --sweep-p99-limit-us "$SWEEP_LIMIT"
-  run_load maxratechat relay "$RELAY_PORT" /api/chat "$CHAT_BODY" 0 1 0 --quiet \
-    --sweep "$SWEEP_RATES" --sweep-warmup "$SWEEP_WARM" --sweep-first-warmup "$SWEEP_FIRST_WARM" --sweep-duration "$SWEEP_DUR" --sweep-p99-limit-us "$SWEEP_LIMIT"
-done
+  if [ $HAVE_NGINX = 1 ]; then
+    run_load warmup nginx /v1/chat/completions "$V1_BODY" 0 2 0 --closed-connections "$SAT_CONNECTIONS" --quiet
+  fi
+  rm -f "$OUT"/warmup.*.json
+fi
+WARMUP_NOTE="Every proxy is warmed up before anything is measured: each llm-relay with 10 s of closed-loop load (pass-through 4 s, translated 4 s, streamed 2 s), nginx with 2 s; the fresh proxies of the memory section with 6 s (pass-through 3 s, streamed 3 s)."
+
+# ---------------------------------------------------------------- highest sustainable rate, open loop (it decides the latency rate)
+
+if section sweep; then
+  SWEEP_TARGETS=$PASS_TARGETS
+  [ "$MODE" = smoke ] && SWEEP_TARGETS=relay # the smoke run only proves the sweep works
+  for REP in $(seq 1 "$SWEEP_RUNS"); do
+    for t in $SWEEP_TARGETS; do
+      log "max rate, /v1 pass-through, $t, run $REP"
+      run_load maxrate "$t" /v1/chat/completions "$V1_BODY" 0 1 0 --quiet \
+        --sweep "$SWEEP_RATES" --sweep-warmup "$SWEEP_WARM" --sweep-first-warmup "$SWEEP_FIRST_WARM" --sweep-duration "$SWEEP_DUR" --sweep-p99-limit-us "$SWEEP_LIMIT"
+    done
+    [ "$MODE" = smoke ] && continue
+    for t in direct relay relay-quiet; do
+      log "max rate, translated /api/chat, $t, run $REP"
+      if [ "$t" = direct ]; then path=/v1/chat/completions; body=$SSE_BODY; else path=/api/chat; body=$CHAT_BODY; fi
+      run_load maxratechat "$t" "$path" "$body" 0 1 0 --quiet \
+        --sweep "$SWEEP_RATES" --sweep-warmup "$SWEEP_WARM" --sweep-first-warmup "$SWEEP_FIRST_WARM" --sweep-duration "$SWEEP_DUR" --sweep-p99-limit-us "$SWEEP_LIMIT"
+    done
+  done
+fi
 
 LAT_RATE_REASON=""
-if [ "$MODE" = full ]; then
+if [ "$MODE" = full ] && section sweep; then
   # the rate the generator and the mock carry at all (p99 on a shared VM is decided by stolen time)
   direct_max=$(for f in "$OUT"/maxrate.direct.r*.json; do grep -o '"max_carried_rate" : [0-9.]*' "$f" | awk '{print $3}'; done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   direct_max=${direct_max%.*}
   if [ -n "$direct_max" ] && [ "$direct_max" -lt "$LAT_RATE" ]; then
     if [ "$direct_max" -gt 0 ]; then
       LAT_RATE=$direct_max
-      LAT_RATE_REASON="the load generator and the mock, sharing one core, carried only ${direct_max}/s directly without queueing (median of the sweeps), so the latency scenarios run at that rate"
+      LAT_RATE_REASON="the load generator and the mock, sharing one core, carried only ${direct_max}/s directly without queueing (median of the sweeps), so the fixed-rate scenarios run at that rate"
     else
       LAT_RATE=${SWEEP_RATES%%,*}
-      LAT_RATE_REASON="the load generator and the mock, sharing one core, carried no rate tried without queueing (from ${LAT_RATE}/s), so the latency scenarios run at the lowest rate tried"
+      LAT_RATE_REASON="the load generator and the mock, sharing one core, carried no rate tried without queueing (from ${LAT_RATE}/s), so the fixed-rate scenarios run at the lowest rate tried"
     fi
-    log "latency rate lowered to $LAT_RATE/s: $LAT_RATE_REASON"
+    log "fixed rate lowered to $LAT_RATE/s: $LAT_RATE_REASON"
   fi
 fi
 
-# ---------------------------------------------------------------- latency scenarios, interleaved
+# ---------------------------------------------------------------- saturation: closed loop, every path in the same run
 
-for REP in $(seq 1 "$RUNS"); do
-  for t in $PASS_TARGETS; do
-    log "v1 pass-through at $LAT_RATE/s, $t, run $REP"
-    run_load v1 "$t" "$(port_of "$t")" /v1/chat/completions "$V1_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
-      --hlog "$OUT/hlog/v1.$t.r$REP.hlog" "${FLAGS_SMOKE[@]}"
+if section saturation; then
+  E10=$(events_of "$CHAT10_MODEL")
+  E50=$(events_of "$STREAM50_MODEL")
+  if [ "$MODE" = smoke ]; then
+    SAT_V1_TARGETS="relay relay-quiet"; SAT_V1X4_TARGETS=""; SAT_CHAT_TARGETS=""; SAT_STREAM_TARGETS="relay"
+  else
+    SAT_V1_TARGETS="direct nginx relay relay-quiet relay-j25 relay-el2"
+    SAT_V1X4_TARGETS="relay relay-el2"
+    SAT_CHAT_TARGETS="direct nginx relay relay-quiet relay-j25"
+    SAT_STREAM_TARGETS="direct nginx relay relay-quiet relay-j25"
+  fi
+  for REP in $(seq 1 "$RUNS"); do
+    for t in $SAT_V1_TARGETS; do
+      run_sat sat-v1 "$t" /v1/chat/completions "$V1_BODY" 0
+    done
+    for t in $SAT_V1X4_TARGETS; do # does the closed loop's concurrency limit one loop or two?
+      CONNECTIONS=$((SAT_CONNECTIONS * 4)) run_sat sat-v1x4 "$t" /v1/chat/completions "$V1_BODY" 0
+    done
+    for t in $SAT_CHAT_TARGETS; do # nginx and direct: the same 10-event SSE answer llm-relay asks for and merges
+      case $t in direct|nginx) run_sat sat-chat10 "$t" /v1/chat/completions "$(sse_body "$CHAT10_MODEL")" "$E10" ;;
+        *) run_sat sat-chat10 "$t" /api/chat "$(chat_body "$CHAT10_MODEL")" "$E10" ;; esac
+    done
+    for t in $SAT_STREAM_TARGETS; do # nginx and direct: the same 50 events as SSE, passed through
+      case $t in direct|nginx) run_sat sat-stream50 "$t" /v1/chat/completions "$(sse_body "$STREAM50_MODEL")" "$E50" ;;
+        *) run_sat sat-stream50 "$t" /api/chat "$(stream_body "$STREAM50_MODEL")" "$E50" ;; esac
+    done
   done
-  log "translated /api/chat at $LAT_RATE/s, run $REP"
-  [ "$MODE" = full ] && run_load chat direct "$MOCK_PORT" /v1/chat/completions "$SSE_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
-    --hlog "$OUT/hlog/chat.direct.r$REP.hlog" "${FLAGS_SMOKE[@]}"
-  run_load chat relay "$RELAY_PORT" /api/chat "$CHAT_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
-    --hlog "$OUT/hlog/chat.relay.r$REP.hlog" "${FLAGS_SMOKE[@]}"
-  log "streamed /api/chat, $STREAM_MODEL at $STREAM_RATE/s, run $REP"
-  [ "$MODE" = full ] && run_load stream direct "$MOCK_PORT" /v1/chat/completions "$(sse_body "$STREAM_MODEL")" "$STREAM_RATE" "$STREAM_DUR" "$STREAM_WARM" \
-    --hlog "$OUT/hlog/stream.direct.r$REP.hlog" "${FLAGS_SMOKE[@]}"
-  run_load stream relay "$RELAY_PORT" /api/chat "$(stream_body "$STREAM_MODEL")" "$STREAM_RATE" "$STREAM_DUR" "$STREAM_WARM" \
-    --hlog "$OUT/hlog/stream.relay.r$REP.hlog" "${FLAGS_SMOKE[@]}"
-  [ "$MODE" = smoke ] && continue
-  for t in $PASS_TARGETS; do
-    log "streamed /v1 pass-through, $STREAM_MODEL at $STREAM_RATE/s, $t, run $REP"
-    run_load v1stream "$t" "$(port_of "$t")" /v1/chat/completions "$(sse_body "$STREAM_MODEL")" "$STREAM_RATE" "$STREAM_DUR" "$STREAM_WARM" \
-      --hlog "$OUT/hlog/v1stream.$t.r$REP.hlog"
-  done
-done
+fi
+# two event loops only run in the saturation section: the rest needs the CPUs as placed above
+if [ -n "${PID[relay-el2]:-}" ]; then stop_relay relay-el2; fi
 
-# ---------------------------------------------------------------- JFR profiles (separate runs, not in the figures)
+# ---------------------------------------------------------------- fixed-rate scenarios, open loop, interleaved
+
+if section latency; then
+  for REP in $(seq 1 "$RUNS"); do
+    for t in $PASS_TARGETS; do
+      [ "$MODE" = smoke ] && [ "$t" = relay-quiet ] && continue
+      log "v1 pass-through at $LAT_RATE/s, $t, run $REP"
+      run_load v1 "$t" /v1/chat/completions "$V1_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
+        --hlog "$OUT/hlog/v1.$t.r$REP.hlog" "${FLAGS_SMOKE[@]}"
+    done
+    log "translated /api/chat at $LAT_RATE/s, run $REP"
+    [ "$MODE" = full ] && run_load chat direct /v1/chat/completions "$SSE_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
+      --hlog "$OUT/hlog/chat.direct.r$REP.hlog"
+    for t in relay relay-quiet; do
+      [ "$MODE" = smoke ] && [ "$t" = relay-quiet ] && continue
+      run_load chat "$t" /api/chat "$CHAT_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
+        --hlog "$OUT/hlog/chat.$t.r$REP.hlog" "${FLAGS_SMOKE[@]}"
+    done
+    log "streamed /api/chat, $STREAM_MODEL at $STREAM_RATE/s, run $REP"
+    [ "$MODE" = full ] && run_load stream direct /v1/chat/completions "$(sse_body "$STREAM_MODEL")" "$STREAM_RATE" "$STREAM_DUR" "$STREAM_WARM" \
+      --hlog "$OUT/hlog/stream.direct.r$REP.hlog"
+    for t in relay relay-quiet; do
+      [ "$MODE" = smoke ] && [ "$t" = relay-quiet ] && continue
+      run_load stream "$t" /api/chat "$(stream_body "$STREAM_MODEL")" "$STREAM_RATE" "$STREAM_DUR" "$STREAM_WARM" \
+        --hlog "$OUT/hlog/stream.$t.r$REP.hlog" "${FLAGS_SMOKE[@]}"
+    done
+    [ "$MODE" = smoke ] && continue
+    for t in $PASS_TARGETS; do
+      log "streamed /v1 pass-through, $STREAM_MODEL at $STREAM_RATE/s, $t, run $REP"
+      run_load v1stream "$t" /v1/chat/completions "$(sse_body "$STREAM_MODEL")" "$STREAM_RATE" "$STREAM_DUR" "$STREAM_WARM" \
+        --hlog "$OUT/hlog/v1stream.$t.r$REP.hlog"
+    done
+  done
+fi
+
+# ---------------------------------------------------------------- JFR profiles at saturation (separate runs, not in the figures)
 
 REP=0
-if [ "$MODE" = full ] && command -v jcmd >/dev/null; then
+if section profile && [ "$MODE" = full ] && command -v jcmd >/dev/null; then
   # JFR's profile settings with Java frames sampled every millisecond instead of every 10 ms
-  jhome=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')
+  jhome=$("$RELAY_JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')
   sed 's|<setting name="period" control="method-sampling-java-interval">[^<]*<|<setting name="period" control="method-sampling-java-interval">1 ms<|' \
     "$jhome/lib/jfr/profile.jfc" >"$ROOT/$OUT/profile-1ms.jfc"
-  for p in v1 chat stream; do
+  for p in sat-v1 sat-chat10 sat-stream50; do
     case $p in
-      v1) path=/v1/chat/completions; body=$V1_BODY; rate=$LAT_RATE ;;
-      chat) path=/api/chat; body=$CHAT_BODY; rate=$LAT_RATE ;;
-      stream) path=/api/chat; body=$(stream_body "$STREAM_MODEL"); rate=$STREAM_RATE ;;
+      sat-v1) path=/v1/chat/completions; body=$V1_BODY; ev=0 ;;
+      sat-chat10) path=/api/chat; body=$(chat_body "$CHAT10_MODEL"); ev=$(events_of "$CHAT10_MODEL") ;;
+      sat-stream50) path=/api/chat; body=$(stream_body "$STREAM50_MODEL"); ev=$(events_of "$STREAM50_MODEL") ;;
     esac
-    log "JFR profile: $p"
-    jcmd "$RELAY_PID" JFR.start name="bench-$p" settings="$ROOT/$OUT/profile-1ms.jfc" filename="$ROOT/$OUT/profile-$p.jfr" >/dev/null
-    run_load "profile-$p" relay "$RELAY_PORT" "$path" "$body" "$rate" 15 3 --quiet
-    jcmd "$RELAY_PID" JFR.stop name="bench-$p" >/dev/null
-    bench hot "$OUT/profile-$p.jfr" --thread relay --top 15 --out "$OUT/profile-$p.md" 2>/dev/null || true
+    log "JFR profile: $p, llm-relay in its default configuration"
+    "${JCMD[relay]}" "${PID[relay]}" JFR.start name="bench-$p" settings="$ROOT/$OUT/profile-1ms.jfc" filename="$ROOT/$OUT/profile-$p.jfr" >/dev/null
+    run_load "profile-$p" relay "$path" "$body" 0 8 2 --closed-connections "$SAT_CONNECTIONS" --events-per-request "$ev" --quiet
+    "${JCMD[relay]}" "${PID[relay]}" JFR.stop name="bench-$p" >/dev/null
+    bench hot "$OUT/profile-$p.jfr" --thread relay --top 15 --by-thread --out "$OUT/profile-$p.md" 2>/dev/null || true
     rm -f "$OUT"/profile-$p.relay.*.json
   done
 fi
 
-# ---------------------------------------------------------------- many concurrent slow streams
+# the load scenarios are over: the memory and start-up sections start their own proxies
+for r in relay relay-quiet relay-j25 relay-el2; do stop_relay "$r"; done
+if [ -n "$NGINX_PID" ]; then stop_pid "$NGINX_PID"; NGINX_PID=""; fi
 
-# on a fresh proxy, sized as the Docker image sizes itself in a 512 MB container
-stop_pid "$RELAY_PID"
-log "restarting llm-relay for the concurrency scenarios: $CONTAINER_JAVA_OPTS"
-start_relay "$CONTAINER_JAVA_OPTS"
+# ---------------------------------------------------------------- many concurrent slow streams, on fresh proxies
 
-for REP in $(seq 1 "$RUNS"); do
-  log "concurrent streams: $(awk -v r="$C1K_RATE" -v s="$C1K_SEND" 'BEGIN {print r * s}') ($C1K_MODEL), run $REP"
-  [ "$MODE" = full ] && run_load c1k direct "$MOCK_PORT" /v1/chat/completions "$(sse_body "$C1K_MODEL")" "$C1K_RATE" "$C1K_SEND" 0 --max-connections 19000 --quiet "${FLAGS_SMOKE[@]}"
-  run_load c1k relay "$RELAY_PORT" /api/chat "$(stream_body "$C1K_MODEL")" "$C1K_RATE" "$C1K_SEND" 0 --max-connections 19000 --sample-heap --quiet "${FLAGS_SMOKE[@]}"
-  if [ "$C10K_N" -gt 0 ]; then
-    send=$(awk -v n="$C10K_N" -v r="$C10K_RATE" 'BEGIN {printf "%.3f", n / r}')
-    log "concurrent streams: $C10K_N ($C10K_MODEL), run $REP"
-    run_load c10k direct "$MOCK_PORT" /v1/chat/completions "$(sse_body "$C10K_MODEL")" "$C10K_RATE" "$send" 0 --max-connections 19000 --quiet --timeout 90
-    run_load c10k relay "$RELAY_PORT" /api/chat "$(stream_body "$C10K_MODEL")" "$C10K_RATE" "$send" 0 --sample-heap --max-connections 19000 --quiet --timeout 90
-  fi
-done
+if section memory; then
+  # c1k and c10k on the flags ./run.sh uses, then c10k on Java 25 and as the Docker image runs in a container
+  MEM_VARIANTS="relay"
+  [ "$MODE" = full ] && [ "$HAVE_J25" = 1 ] && MEM_VARIANTS="$MEM_VARIANTS relay-j25"
+  [ "$MODE" = full ] && MEM_VARIANTS="$MEM_VARIANTS relay-docker"
+  for v in $MEM_VARIANTS; do
+    case $v in
+      relay) start_relay relay "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_PROXY"; mem_runs=$RUNS ;;
+      relay-j25) start_relay relay-j25 "$RELAY_JAVA25" "$RELAY_JAVA25_OPTS" "$PIN_PROXY"; mem_runs=$RUNS ;;
+      relay-docker) start_relay relay-docker "$RELAY_JAVA" "$CONTAINER_JAVA_OPTS" "$PIN_PROXY"; mem_runs=1 ;;
+    esac
+    wait_relay "$v"
+    log "concurrency scenarios on a fresh $v: ${DESC[$v]}"
+    if [ "$WARMUP" = 1 ]; then # as a proxy that has served before: JIT-compiled, its buffers pooled
+      REP=0
+      run_load warmup "$v" /v1/chat/completions "$V1_BODY" 0 3 0 --closed-connections "$SAT_CONNECTIONS" --quiet
+      run_load warmup "$v" /api/chat "$(stream_body "$STREAM50_MODEL")" 0 3 0 --closed-connections "$SAT_CONNECTIONS" --quiet
+      rm -f "$OUT"/warmup.*.json
+    fi
+    for REP in $(seq 1 "$mem_runs"); do
+      if [ "$v" = relay ]; then
+        log "concurrent streams: $(awk -v r="$C1K_RATE" -v s="$C1K_SEND" 'BEGIN {print r * s}') ($C1K_MODEL), run $REP"
+        [ "$MODE" = full ] && [ "$REP" = 1 ] && run_load c1k direct /v1/chat/completions "$(sse_body "$C1K_MODEL")" "$C1K_RATE" "$C1K_SEND" 0 --max-connections 19000 --quiet
+        run_load c1k relay /api/chat "$(stream_body "$C1K_MODEL")" "$C1K_RATE" "$C1K_SEND" 0 --max-connections 19000 --sample-heap --quiet "${FLAGS_SMOKE[@]}"
+      fi
+      if [ "$C10K_N" -gt 0 ]; then
+        send=$(awk -v n="$C10K_N" -v r="$C10K_RATE" 'BEGIN {printf "%.3f", n / r}')
+        if [ "$v" = relay ] && [ "$REP" = 1 ]; then # the mock's own figures, for the added latency: once
+          log "concurrent streams: $C10K_N ($C10K_MODEL), direct"
+          run_load c10k direct /v1/chat/completions "$(sse_body "$C10K_MODEL")" "$C10K_RATE" "$send" 0 --max-connections 19000 --quiet --timeout 90
+        fi
+        log "concurrent streams: $C10K_N ($C10K_MODEL), $v, run $REP"
+        run_load c10k "$v" /api/chat "$(stream_body "$C10K_MODEL")" "$C10K_RATE" "$send" 0 --sample-heap --max-connections 19000 --quiet --timeout 90
+      fi
+    done
+    stop_relay "$v"
+  done
+fi
 
-# ---------------------------------------------------------------- start-up (the proxy on its own)
+# ---------------------------------------------------------------- start-up (the proxy on its own, default configuration)
 
-stop_pid "$RELAY_PID"
-if [ -n "$NGINX_PID" ]; then stop_pid "$NGINX_PID"; fi
-SU_PORT=$(free_port)
-log "start-up time"
-$PIN_LOAD java $LOAD_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench startup --url "http://127.0.0.1:$SU_PORT/" \
-  --runs "$([ "$MODE" = smoke ] && echo 1 || echo 5)" --json "$OUT/startup.json" -- \
-  $PIN_PROXY java $RELAY_JAVA_OPTS -jar "$RELAY_JAR" serve --port "$SU_PORT" \
-  --backend "http://127.0.0.1:$MOCK_PORT/v1" --log-level WARN 2>&1 | sed '/^SLF4J/d' >&2
-stop_pid "$MOCK_PID"
+if section startup; then
+  SU_RUNS=$([ "$MODE" = smoke ] && echo 1 || echo 5)
+  for j in j17 j25; do
+    if [ $j = j17 ]; then jv=$RELAY_JAVA; jo=$RELAY_JAVA17_OPTS; file=startup.json
+    else [ "$HAVE_J25" = 1 ] || continue; jv=$RELAY_JAVA25; jo=$RELAY_JAVA25_OPTS; file=startup-j25.json; fi
+    SU_PORT=$(free_port)
+    log "start-up time, $jv"
+    # shellcheck disable=SC2086
+    $PIN_LOAD java $LOAD_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench startup --url "http://127.0.0.1:$SU_PORT/" \
+      --runs "$SU_RUNS" --json "$OUT/$file" -- \
+      $PIN_PROXY "$jv" $jo -jar "$RELAY_JAR" serve --port "$SU_PORT" \
+      --backend "http://127.0.0.1:$MOCK_PORT/v1" 2>&1 | sed '/^SLF4J/d' >&2
+  done
+fi
+[ -n "${MOCK_PID:-}" ] && stop_pid "$MOCK_PID"
 
 # ---------------------------------------------------------------- report
 
@@ -451,34 +689,53 @@ MACHINE_NOTE="They come from a 2-core VM shared with other tenants: the hypervis
 {
   echo "mode=$MODE"
   echo "runs=$RUNS"
+  echo "sections=$SECTIONS"
   echo "started=$(date -u -d "@$T_START" '+%Y-%m-%d %H:%M UTC')"
   echo "finished=$(date -u -d "@$T_END" '+%Y-%m-%d %H:%M UTC') ($(( (T_END - T_START + 30) / 60 )) min)"
-  echo "full_minutes=30"
+  echo "full_minutes=42"
   echo "loadavg_start=$LOADAVG_START"
   echo "loadavg_end=$(cut -d' ' -f1 /proc/loadavg)"
   echo "machine_note=${BENCH_MACHINE_NOTE:-$MACHINE_NOTE}"
   echo "placement=$PLACEMENT"
-  echo "relay_java_opts=$RELAY_JAVA_OPTS"
+  echo "placement_el2=llm-relay with two event loops (--event-loops 2) runs on both CPUs ($([ -n "$PIN_BOTH" ] && echo "$PIN_BOTH" || echo unpinned)); the load generator and the mock stay on CPU 1, so its second loop shares that core with them"
+  echo "relay_java=$RELAY_JAVA"
+  echo "relay_java25=$RELAY_JAVA25"
+  echo "j25_note=$J25_NOTE"
+  echo "relay_java_opts=$RELAY_JAVA17_OPTS"
+  echo "relay_java25_opts=$RELAY_JAVA25_OPTS"
+  echo "relay_java_opts_source=$RELAY_JAVA_OPTS_SOURCE"
   echo "container_java_opts=$CONTAINER_JAVA_OPTS"
+  echo "drop_counter=$DROP_COUNTER"
   echo "nginx_version=$(command -v nginx >/dev/null && nginx -v 2>&1 | sed 's/.*: //')"
   echo "lat_rate=$LAT_RATE"
   echo "lat_rate_reason=$LAT_RATE_REASON"
   echo "v1_body=$V1_BODY"
   echo "chat_body=$CHAT_BODY"
+  echo "sat_connections=$SAT_CONNECTIONS"
+  echo "sat_duration=$SAT_DUR"
+  echo "sat_warmup=$SAT_WARM"
+  echo "chat10_model=$CHAT10_MODEL"
+  echo "stream50_model=$STREAM50_MODEL"
   echo "stream_model=$STREAM_MODEL"
   echo "stream_delay_ms=$(echo "$STREAM_MODEL" | sed -n 's/.*-d\([0-9]*\).*/\1/p')"
   echo "c1k_model=$C1K_MODEL"
   echo "c10k_model=$C10K_MODEL"
   if [ "$C10K_N" -gt 0 ] && [ "$C10K_N" -lt 10000 ]; then
-    echo "c10k_note=The ~10,000 column ran $C10K_N streams: the open-files limit here is $NOFILE (hard limit, not raisable in this container) and each stream holds two descriptors in the proxy (client and backend); RSS for 10,000 is extrapolated linearly from the growth per stream."
+    if [ "$C10K_N" = "${C10K_STREAMS:-}" ]; then
+      echo "c10k_note=The ~10,000 columns ran $C10K_N streams (C10K_STREAMS, a trial run); RSS for 10,000 is extrapolated linearly from the growth per stream."
+    else
+      echo "c10k_note=The ~10,000 columns ran $C10K_N streams: the open-files limit here is $NOFILE (hard limit, not raisable in this container) and each stream holds two descriptors in the proxy (client and backend); RSS for 10,000 is extrapolated linearly from the growth per stream."
+    fi
   fi
+  echo "sweep_runs=$SWEEP_RUNS"
   echo "sweep_rates=$SWEEP_RATES"
   echo "sweep_warmup=$SWEEP_WARM"
   echo "sweep_duration=$SWEEP_DUR"
   echo "sweep_limit_us=$SWEEP_LIMIT"
   echo "sweep_p50_limit_us=2000"
   echo "steal_pct=$(echo "$TICKS_START $(cpu_ticks)" | awk '{ if ($3 > $1) printf "%.1f", 100 * ($4 - $2) / ($3 - $1); else print "?" }')"
-  echo "warmup_note=The proxy and the mock are warmed up for ${WARMUP_S} s (pass-through, translated and streamed requests, plus 3 s through nginx) before anything is measured."
+  echo "warmup_note=$([ "$WARMUP" = 1 ] && echo "$WARMUP_NOTE" || echo "No warm-up (smoke run).")"
+  for r in "${!DESC[@]}"; do echo "cmd.$r=${DESC[$r]}"; done
   echo "jmh_args=$JMH_ARGS"
   echo "results_dir=$OUT"
 } >"$OUT/meta/config.properties"

@@ -39,16 +39,26 @@ final class HotCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write the summary (Markdown) here instead of standard output.")
     Path out;
 
+    @Option(names = "--by-thread", description = "Also a table of every thread's share of all execution samples "
+            + "(threads grouped by name with digits replaced by N), e.g. the event loops against the log writer.")
+    boolean byThread;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
+        Map<String, Integer> threads = new HashMap<>();
         int samples = 0;
+        int allSamples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
                 continue;
             }
             var t = e.getThread("sampledThread");
+            if (t != null && t.getJavaName() != null) {
+                allSamples++;
+                threads.merge(t.getJavaName().replaceAll("[0-9]+", "N"), 1, Integer::sum);
+            }
             if (t == null || t.getJavaName() == null || !t.getJavaName().contains(thread)) {
                 continue;
             }
@@ -71,6 +81,10 @@ final class HotCommand implements Callable<Integer> {
         b.append("JFR execution samples of threads named *").append(thread).append("*: ").append(samples).append("\n\n");
         table(b, "Top of stack (self)", self, samples);
         table(b, "llm-relay methods on the stack (inclusive)", inclusive, samples);
+        if (byThread) {
+            b.append("JFR execution samples of all threads: ").append(allSamples).append("\n\n");
+            table(b, "Thread (all samples)", threads, allSamples);
+        }
         if (out != null) {
             Files.writeString(out, b.toString());
         } else {

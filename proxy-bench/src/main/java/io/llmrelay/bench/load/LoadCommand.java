@@ -6,6 +6,7 @@ import io.llmrelay.bench.NettyTransport;
 import io.llmrelay.core.json.Json;
 import io.netty.channel.EventLoopGroup;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,13 +25,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench load}: an open-loop HTTP load generator (constant arrival rate, latency from the
- * intended send time, HdrHistogram), with optional CPU/RSS/heap readings of the process under test
+ * {@code bench load}: an HTTP load generator, open loop (constant arrival rate, latency from the
+ * intended send time, HdrHistogram) or closed loop ({@code --closed-connections N}: N connections
+ * each sending its next request when the previous answer ended, i.e. the highest rate the target
+ * carries), with optional CPU/RSS/heap readings of the process under test, a check of its access log
  * and a rate sweep that finds the highest rate before p99 degrades.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Open-loop load: sends at a constant rate whatever the responses do, and measures from each "
-                + "request's intended send time (no coordinated omission)."})
+                + "request's intended send time (no coordinated omission).",
+            "Closed-loop load (--closed-connections N): N connections, each sending its next request as soon as the "
+                + "previous answer ended; reports the rate carried and the CPU per request at that rate."})
 public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--url", required = true, description = "Target URL, e.g. http://127.0.0.1:11434/api/chat")
@@ -47,8 +53,16 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = {"-H", "--header"}, description = "Extra header 'Name: value' (repeatable).")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = "--rate", defaultValue = "100", description = "Requests per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "100", description = "Requests per second (default ${DEFAULT-VALUE}); ignored in a closed loop.")
     double rate;
+
+    @Option(names = "--closed-connections", defaultValue = "0", description = "Closed loop over this many connections instead "
+            + "of a fixed rate: each sends its next request as soon as the previous answer ended (default ${DEFAULT-VALUE}: open loop).")
+    int closedConnections;
+
+    @Option(names = "--events-per-request", defaultValue = "0", description = "Token events in each answer (the mock's profile, "
+            + "mock-...-eE): adds the watched process's CPU per event (default ${DEFAULT-VALUE}: not reported).")
+    int eventsPerRequest;
 
     @Option(names = "--duration", defaultValue = "10", description = "Measured seconds (default ${DEFAULT-VALUE}).")
     double duration;
@@ -82,6 +96,24 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--watch-threads", description = "Also the CPU time of the watched process's threads named with this prefix (llm-relay's event loops: relay-).")
     String watchThreads;
+
+    @Option(names = "--watch-also", paramLabel = "NAME=PID", description = "Another process whose CPU over the window is reported "
+            + "(repeatable), e.g. mock=<pid>; the generator's own CPU is always reported.")
+    List<String> watchAlso = new ArrayList<>();
+
+    @Option(names = "--jcmd", defaultValue = "jcmd", description = "jcmd of the JDK the watched JVM runs on, for --sample-heap (default ${DEFAULT-VALUE}).")
+    String jcmd;
+
+    @Option(names = "--log-file", description = "The watched process's log (its stdout redirected to a file): after the run, "
+            + "count the lines it gained that match --log-match against the requests sent, i.e. access-log lines lost.")
+    Path logFile;
+
+    @Option(names = "--log-match", description = "What an access-log line of this run contains (default: \"path\":\"<URL path>\").")
+    String logMatch;
+
+    @Option(names = "--counter", paramLabel = "SAMPLE", description = "A counter on --metrics-url read as the run starts "
+            + "and after the last (repeatable), e.g. llm_relay_log_lines_dropped_total: its increase is reported.")
+    List<String> counters = new ArrayList<>();
 
     @Option(names = "--metrics-url", description = "llm-relay's /metrics: read its proxy-overhead histogram before and after the measured window.")
     URI metricsUrl;
@@ -119,7 +151,7 @@ public final class LoadCommand implements Callable<Integer> {
                 : body != null ? body.getBytes(StandardCharsets.UTF_8) : new byte[0];
         String m = method != null ? method : payload.length > 0 ? "POST" : "GET";
         Target target = new Target(url, m, payload, headers);
-        ProcWatch watch = watchPid == null ? null : new ProcWatch(watchPid, clockTicks);
+        ProcWatch watch = watchPid == null ? null : new ProcWatch(watchPid, clockTicks, jcmd);
         EventLoopGroup group = NettyTransport.group(1, "load");
         try {
             ObjectNode out;
@@ -177,6 +209,7 @@ public final class LoadCommand implements Callable<Integer> {
             return ok ? 0 : 1;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            target.release();
         }
     }
 
@@ -199,8 +232,10 @@ public final class LoadCommand implements Callable<Integer> {
 
     private ObjectNode runOnce(EventLoopGroup group, Target target, ProcWatch watch, double r, double warmupS,
             double durationS, Path hlogFile) throws Exception {
-        long measuredCount = Math.max(1, (long) Math.floor(r * durationS));
-        OpenLoopRun run = new OpenLoopRun(target, group.next(), (long) (timeout * 1e9), maxConnections);
+        boolean closed = closedConnections > 0;
+        long measuredCount = closed ? 0 : Math.max(1, (long) Math.floor(r * durationS));
+        OpenLoopRun run = new OpenLoopRun(target, group.next(), (long) (timeout * 1e9),
+                closed ? Math.max(maxConnections, closedConnections) : maxConnections);
         Totals totals = new Totals(run);
         HistogramLogWriter log = null;
         PrintStream logStream = null;
@@ -208,30 +243,50 @@ public final class LoadCommand implements Callable<Integer> {
             Files.createDirectories(hlogFile.toAbsolutePath().getParent());
             logStream = new PrintStream(new FileOutputStream(hlogFile.toFile()), false, StandardCharsets.UTF_8);
             log = new HistogramLogWriter(logStream);
-            log.outputComment("llm-relay bench load: " + label + ", " + r + "/s, values in ns");
+            log.outputComment("llm-relay bench load: " + label + ", " + (closed ? closedConnections + " closed-loop connections"
+                    : r + "/s") + ", values in ns");
             log.outputLegend();
         }
+        String route = url.getPath();
+        long logOffset = logFile == null ? -1 : size(logFile);
+        List<ProcWatch> others = new ArrayList<>();
+        List<String> otherNames = new ArrayList<>();
+        otherNames.add("generator");
+        others.add(new ProcWatch(ProcessHandle.current().pid(), clockTicks));
+        for (String w : watchAlso) {
+            int eq = w.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--watch-also must be NAME=PID: " + w);
+            }
+            otherNames.add(w.substring(0, eq));
+            others.add(new ProcWatch(Long.parseLong(w.substring(eq + 1).trim()), clockTicks));
+        }
+
         long start = System.nanoTime() + 50_000_000L; // a moment to schedule the first tick
         long windowStart = start + (long) (warmupS * 1e9);
-        long windowEnd = windowStart + (long) (measuredCount * 1e9 / r);
+        long windowEnd = windowStart + (closed ? (long) (durationS * 1e9) : (long) (measuredCount * 1e9 / r));
         long rssBefore = watch == null ? -1 : watch.rssKb();
-        var finished = run.start(start, r, warmupS, measuredCount, preconnect);
+        var finished = closed ? run.startClosed(start, windowStart, windowEnd, closedConnections)
+                : run.start(start, r, warmupS, measuredCount, preconnect);
         if (log != null) {
             log.setBaseTime(System.currentTimeMillis());
             log.outputBaseTime(log.getBaseTime());
         }
 
         // the measured window: CPU, events and memory of the process under test
-        String route = url.getPath();
-        if (metricsUrl != null) {
-            OverheadScrape.read(metricsUrl, route); // once before the window, so the client is ready
-        }
+        // once as the run starts (the first request is 50 ms away, and a log cannot fall behind by then): the
+        // counters' starting values, and a client that is ready for the readings around the window
+        String metricsBefore = metricsUrl == null ? null : OverheadScrape.fetch(metricsUrl);
         sleepUntil(windowStart, totals, log);
         OverheadScrape metrics0 = metricsUrl == null ? null : OverheadScrape.read(metricsUrl, route);
         long cpu0 = watch == null ? 0 : watch.cpuMicros();
         long threads0 = watch == null || watchThreads == null ? 0 : watch.threadCpuMicros(watchThreads);
+        Map<String, Long> groups0 = watch == null ? Map.of() : watch.threadGroupMicros();
+        long[] others0 = others.stream().mapToLong(ProcWatch::cpuMicros).toArray();
         long[] stat0 = ProcWatch.systemTicks();
         long ev0 = run.onLoop(run::events);
+        long ok0 = run.onLoop(run::okAll);
+        long t0 = System.nanoTime();
         long rssMax = -1;
         while (System.nanoTime() < windowEnd) {
             sleepUntil(Math.min(windowEnd, System.nanoTime() + 1_000_000_000L), totals, log);
@@ -241,12 +296,18 @@ public final class LoadCommand implements Callable<Integer> {
         }
         long cpu1 = watch == null ? 0 : watch.cpuMicros();
         long threads1 = watch == null || watchThreads == null ? 0 : watch.threadCpuMicros(watchThreads);
+        Map<String, Long> groups1 = watch == null ? Map.of() : watch.threadGroupMicros();
+        long[] others1 = others.stream().mapToLong(ProcWatch::cpuMicros).toArray();
+        long ev1 = run.onLoop(run::events);
+        long ok1 = run.onLoop(run::okAll);
+        long t1 = System.nanoTime();
         OverheadScrape metrics1 = metricsUrl == null ? null : OverheadScrape.read(metricsUrl, route);
         long[] stat1 = ProcWatch.systemTicks();
-        long ev1 = run.onLoop(run::events);
-        double windowS = (windowEnd - windowStart) / 1e9;
+        // open loop: the window is the requests due in it; closed loop: the time between the two readings
+        double windowS = closed ? (t1 - t0) / 1e9 : (windowEnd - windowStart) / 1e9;
         long rssAtPeak = watch == null ? -1 : watch.rssKb();
         int inFlightAtPeak = run.onLoop(run::maxOpen);
+        int loops = watch == null || watchThreads == null ? -1 : watch.threadCount(watchThreads);
         long[] heap = null;
         long[] live = null;
         if (watch != null && sampleHeap) {
@@ -270,16 +331,22 @@ public final class LoadCommand implements Callable<Integer> {
             logStream.close();
         }
         run.close();
+        long[] c = run.onLoop(() -> new long[] {run.completed, run.errors, run.timeouts, run.connectErrors,
+            run.httpErrors, run.closedEarly, run.connectionsOpened, run.measuredEvents, run.bodyBytes, run.sentAll});
 
         ObjectNode o = Json.NODES.objectNode();
         o.put("label", label);
         o.put("url", url.toString());
-        o.put("rate", r);
+        o.put("mode", closed ? "closed" : "open");
+        if (closed) {
+            o.put("connections", closedConnections);
+        }
+        // the rate: as sent (open loop) or as carried, answers ended per second of the window (closed loop)
+        double carried = (ok1 - ok0) / windowS;
+        o.put("rate", closed ? carried : r);
         o.put("warmup_s", warmupS);
         o.put("duration_s", durationS);
-        long[] c = run.onLoop(() -> new long[] {run.completed, run.errors, run.timeouts, run.connectErrors,
-            run.httpErrors, run.closedEarly, run.connectionsOpened, run.measuredEvents, run.bodyBytes});
-        o.put("measured_requests", measuredCount);
+        o.put("measured_requests", closed ? c[0] + c[1] : measuredCount);
         o.put("completed", c[0]);
         o.put("errors", c[1]);
         o.put("timeouts", c[2]);
@@ -290,6 +357,13 @@ public final class LoadCommand implements Callable<Integer> {
         o.put("max_open_connections", inFlightAtPeak);
         o.put("stream_events", c[7]);
         o.put("events_per_s", (ev1 - ev0) / windowS);
+        o.put("window_s", windowS);
+        o.put("window_answers", ok1 - ok0);
+        o.put("carried_rate", carried);
+        o.put("requests_sent_all", c[9]);
+        if (eventsPerRequest > 0) {
+            o.put("events_per_request", eventsPerRequest);
+        }
         o.put("drained", finished.isDone());
         if (stat0 != null && stat1 != null && stat1[0] > stat0[0]) {
             // the machine over the window: busy share of all CPUs, and time the hypervisor took away
@@ -306,19 +380,34 @@ public final class LoadCommand implements Callable<Integer> {
             m.put("p50_us", metrics1.quantileMicrosSince(metrics0, 0.5));
             m.put("p99_us", metrics1.quantileMicrosSince(metrics0, 0.99));
         }
+        // requests counted per second of the window: those due in it (open) or those answered in it (closed)
+        double perWindow = closed ? Math.max(1, ok1 - ok0) : r * windowS;
         if (watch != null) {
             ObjectNode p = o.putObject("proc");
             p.put("pid", watchPid);
             long cpu = cpu1 - cpu0;
             p.put("cpu_us", cpu);
             p.put("cpu_share", cpu / (windowS * 1e6));
-            p.put("cpu_us_per_request", cpu / (r * windowS));
+            p.put("cpu_us_per_request", cpu / perWindow);
             if (ev1 > ev0) {
                 p.put("cpu_us_per_event", (double) cpu / (ev1 - ev0));
             }
+            if (eventsPerRequest > 0) {
+                p.put("cpu_us_per_answer_event", cpu / perWindow / eventsPerRequest);
+            }
             if (watchThreads != null && threads0 >= 0 && threads1 >= 0) {
                 p.put("threads", watchThreads);
-                p.put("threads_cpu_us_per_request", (threads1 - threads0) / (r * windowS));
+                p.put("threads_count", loops);
+                p.put("threads_cpu_us_per_request", (threads1 - threads0) / perWindow);
+            }
+            if (!groups1.isEmpty()) {
+                ObjectNode g = p.putObject("thread_groups_cpu_us_per_request");
+                groups1.forEach((name, us) -> {
+                    double d = (us - groups0.getOrDefault(name, 0L)) / perWindow;
+                    if (d > 0) {
+                        g.put(name, d);
+                    }
+                });
             }
             p.put("rss_before_kb", rssBefore);
             p.put("rss_max_kb", rssMax);
@@ -331,20 +420,173 @@ public final class LoadCommand implements Callable<Integer> {
                 p.put("heap_live_kb", live[0]);
             }
         }
+        ObjectNode also = o.putObject("others");
+        for (int i = 0; i < others.size(); i++) {
+            ObjectNode x = also.putObject(otherNames.get(i));
+            long cpu = others1[i] - others0[i];
+            x.put("pid", others.get(i).pid());
+            x.put("cpu_share", cpu / (windowS * 1e6));
+            x.put("cpu_us_per_request", cpu / perWindow);
+        }
+        if (logFile != null) {
+            long sent = c[9];
+            long lines = awaitLogLines(logFile, logOffset, logMatch != null ? logMatch : "\"path\":\"" + route + "\"", sent);
+            ObjectNode l = o.putObject("log_lines");
+            l.put("expected", sent);
+            l.put("written", lines);
+            l.put("missing", Math.max(0, sent - lines));
+        }
+        if (metricsBefore != null && !counters.isEmpty()) {
+            String metricsAfter = OverheadScrape.fetch(metricsUrl);
+            ObjectNode k = o.putObject("counters");
+            for (String name : counters) {
+                double before = OverheadScrape.sum(metricsBefore, name);
+                double after = metricsAfter == null ? Double.NaN : OverheadScrape.sum(metricsAfter, name);
+                if (Double.isNaN(before) || Double.isNaN(after)) {
+                    k.putNull(name); // not exported by this build
+                } else {
+                    k.put(name, after - before);
+                }
+            }
+        }
         print(o);
         return o;
     }
 
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Lines containing {@code match} that {@code file} gained after {@code offset}, counted once they
+     * stop growing (an asynchronous log writes a moment after the answer): when {@code expected} are
+     * there, or nothing new came for half a second, or after ten seconds. Read incrementally: each
+     * complete line once.
+     */
+    private static long awaitLogLines(Path file, long offset, String match, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        LineCounter counter = new LineCounter(file, offset, match);
+        long stableSince = System.nanoTime();
+        while (true) {
+            if (counter.advance()) {
+                stableSince = System.nanoTime();
+            }
+            if (counter.lines >= expected || System.nanoTime() - stableSince > 500_000_000L || System.nanoTime() > deadline) {
+                return counter.lines;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Counts the complete lines of a growing file that contain an ASCII string, from an offset on. */
+    static final class LineCounter {
+        private final Path file;
+        private final byte[] needle;
+        private long position;
+        long lines;
+
+        LineCounter(Path file, long offset, String match) {
+            this.file = file;
+            this.needle = match.getBytes(StandardCharsets.ISO_8859_1);
+            this.position = Math.max(0, offset);
+        }
+
+        /** Reads what was appended since the last call; true when anything was. */
+        boolean advance() {
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size < position) {
+                    position = 0; // truncated since: count from its start
+                }
+                if (size == position) {
+                    return false;
+                }
+                ch.position(position);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+                byte[] carry = new byte[0]; // a line cut by the end of a read
+                long consumed = position;
+                while (ch.read(buf) > 0) {
+                    buf.flip();
+                    byte[] chunk = new byte[carry.length + buf.remaining()];
+                    System.arraycopy(carry, 0, chunk, 0, carry.length);
+                    buf.get(chunk, carry.length, chunk.length - carry.length);
+                    buf.clear();
+                    int lineStart = 0;
+                    for (int i = 0; i < chunk.length; i++) {
+                        if (chunk[i] == '\n') {
+                            if (contains(chunk, lineStart, i)) {
+                                lines++;
+                            }
+                            consumed += i + 1 - lineStart;
+                            lineStart = i + 1;
+                        }
+                    }
+                    carry = java.util.Arrays.copyOfRange(chunk, lineStart, chunk.length);
+                }
+                position = consumed; // an incomplete last line is read again next time
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private boolean contains(byte[] b, int from, int to) {
+            outer:
+            for (int i = from, last = to - needle.length; i <= last; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (b[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        }
+    }
+
     private void print(ObjectNode o) {
-        System.out.printf("%s: %.0f/s for %.1fs (+%.1fs warm-up): %d sent, %d ok, %d errors (%d timeouts, %d connect, "
+        boolean closed = "closed".equals(o.path("mode").asText());
+        System.out.printf("%s: %s for %.1fs (+%.1fs warm-up): %d sent, %d ok, %d errors (%d timeouts, %d connect, "
                         + "%d http, %d closed), %d connections%n",
-                o.path("label").asText(), o.path("rate").asDouble(), o.path("duration_s").asDouble(),
+                o.path("label").asText(), closed
+                        ? String.format("closed loop over %d connections, %.0f/s carried", o.path("connections").asInt(),
+                                o.path("carried_rate").asDouble())
+                        : String.format("%.0f/s", o.path("rate").asDouble()),
+                o.path("duration_s").asDouble(),
                 o.path("warmup_s").asDouble(), o.path("measured_requests").asLong(), o.path("completed").asLong(),
                 o.path("errors").asLong(), o.path("timeouts").asLong(), o.path("connect_errors").asLong(),
                 o.path("http_errors").asLong(), o.path("closed_early").asLong(), o.path("connections_opened").asLong());
+        StringBuilder brief = new StringBuilder();
+        if (o.has("proc")) {
+            var p = o.path("proc");
+            brief.append(String.format("  process: %.1f us CPU/request", p.path("cpu_us_per_request").asDouble()));
+            if (p.has("cpu_us_per_answer_event")) {
+                brief.append(String.format(" (%.2f us per token event)", p.path("cpu_us_per_answer_event").asDouble()));
+            }
+            brief.append(String.format(", %.0f%% of a core", 100 * p.path("cpu_share").asDouble()));
+            if (p.path("threads_count").asInt() > 0) {
+                brief.append(", ").append(p.path("threads_count").asInt()).append(" event loops");
+            }
+        }
+        if (o.has("log_lines")) {
+            brief.append(String.format("; access-log lines %d of %d", o.path("log_lines").path("written").asLong(),
+                    o.path("log_lines").path("expected").asLong()));
+        }
+        o.path("counters").properties().forEach(e -> brief.append("; ").append(e.getKey()).append(" +")
+                .append(e.getValue().isNull() ? "(not exported)" : String.format("%.0f", e.getValue().asDouble())));
+        if (brief.length() > 0) {
+            System.out.println(brief);
+        }
         if (quiet) {
             return;
         }
+        o.path("others").properties().forEach(e -> System.out.printf("  %s (pid %d): %.1f us CPU/request, %.0f%% of a core%n",
+                e.getKey(), e.getValue().path("pid").asLong(), e.getValue().path("cpu_us_per_request").asDouble(),
+                100 * e.getValue().path("cpu_share").asDouble()));
         System.out.printf("  %-12s %9s %9s %9s %9s %9s %9s  (us)%n", "", "p50", "p90", "p99", "p99.9", "max", "count");
         o.path("latency_us").properties().forEach(e -> {
             var h = e.getValue();

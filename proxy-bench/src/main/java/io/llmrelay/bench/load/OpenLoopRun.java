@@ -25,12 +25,19 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Recorder;
 
 /**
- * One open-loop run: request {@code i} is due at {@code t0 + i / rate}, whatever happened to the
- * requests before it. A due request goes out on an idle keep-alive connection, or on a new one when
- * all are busy; a response is never waited for before the next send. Every latency is measured
- * from the request's <em>intended</em> send time (so a stall anywhere, the generator's included,
- * shows in the percentiles instead of being omitted) and recorded into HdrHistogram
- * {@link Recorder}s, which the main thread drains for logs and totals.
+ * One load run, open loop or closed loop.
+ *
+ * <p><b>Open loop</b> ({@link #start}): request {@code i} is due at {@code t0 + i / rate}, whatever
+ * happened to the requests before it. A due request goes out on an idle keep-alive connection, or on
+ * a new one when all are busy; a response is never waited for before the next send. Every latency is
+ * measured from the request's <em>intended</em> send time (so a stall anywhere, the generator's
+ * included, shows in the percentiles instead of being omitted).
+ *
+ * <p><b>Closed loop</b> ({@link #startClosed}): a fixed number of connections, each sending its next
+ * request as soon as the previous answer has ended (as {@code wrk -c N} does): the rate is whatever
+ * the target carries, which is what a saturation test wants; latency is then from the actual send.
+ *
+ * <p>Latencies go into HdrHistogram {@link Recorder}s, which the main thread drains for logs and totals.
  *
  * <p>All connection state is confined to one event loop: plain fields, no locks. Each response
  * message is released as soon as it has been looked at.
@@ -68,6 +75,10 @@ final class OpenLoopRun {
     private long outstanding;
     private boolean sendingDone;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    // closed loop
+    private boolean closedLoop;
+    private long closedWindowStart;
+    private long closedEnd;
 
     // ---- counters of measured requests (written on the loop, read after the run or via the loop)
     long completed;
@@ -80,6 +91,10 @@ final class OpenLoopRun {
     long events;          // stream lines received (measured and not): for rates over a window
     long measuredEvents;  // stream lines of measured requests
     long bodyBytes;
+    // ---- counters of every request, warm-up included (for window differences and log-line checks)
+    long sentAll;         // requests written to a connection (every one of them reached the target)
+    long okAll;           // complete answers with a status below 400
+    long failedAll;       // http errors, timeouts, connections closed mid-answer, failed connects
 
     OpenLoopRun(Target target, EventLoop loop, long timeoutNanos, int maxConnections) {
         this.target = target;
@@ -143,6 +158,50 @@ final class OpenLoopRun {
         return t0 + (long) (rampNanos + (i - warmupCount) * 1e9 / rate);
     }
 
+    /**
+     * Starts a closed loop at {@code startNanos}: {@code connections} connections, each sending its
+     * next request as soon as the previous answer has ended, until {@code endNanos}. Requests sent from
+     * {@code windowStartNanos} on are the measured ones. The future completes when the last answer
+     * after {@code endNanos} has ended (or failed, or timed out).
+     */
+    CompletableFuture<Void> startClosed(long startNanos, long windowStartNanos, long endNanos, int connections) {
+        loop.execute(() -> {
+            closedLoop = true;
+            closedWindowStart = windowStartNanos;
+            closedEnd = endNanos;
+            loop.schedule(() -> {
+                for (int i = 0; i < connections; i++) {
+                    closedNext(null);
+                }
+            }, Math.max(0, startNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            loop.schedule(() -> {
+                sendingDone = true;
+                checkFinished();
+            }, Math.max(0, endNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        });
+        return finished;
+    }
+
+    /** Closed loop: the next request, on {@code c} or (null) on a new connection; none once the time is up. */
+    private void closedNext(Conn c) {
+        long now = System.nanoTime();
+        if (sendingDone || now >= closedEnd) {
+            if (c != null) {
+                idle.addLast(c);
+            }
+            return;
+        }
+        outstanding++;
+        boolean measured = now >= closedWindowStart;
+        if (c != null) {
+            c.start(now, measured);
+        } else if (open < maxConnections) {
+            connect(now, measured);
+        } else {
+            outstanding--;
+        }
+    }
+
     /** Opens an idle connection ahead of the first requests. */
     private void preconnect() {
         open++;
@@ -168,6 +227,10 @@ final class OpenLoopRun {
 
     long events() {
         return events;
+    }
+
+    long okAll() {
+        return okAll;
     }
 
     int maxOpen() {
@@ -224,17 +287,25 @@ final class OpenLoopRun {
                 done.channel().pipeline().get(Conn.class).start(intended, measured);
             } else {
                 open--;
+                failedAll++;
                 if (measured) {
                     connectErrors++;
                     errors++;
                 }
                 requestDone();
+                if (closedLoop) { // the loop keeps its connection count; a refused connect is retried shortly
+                    loop.schedule(() -> closedNext(null), 10, TimeUnit.MILLISECONDS);
+                }
             }
         });
     }
 
-    /** A connection is free again: serve the backlog first. */
+    /** A connection is free again: serve the backlog first (closed loop: its next request). */
     private void free(Conn c) {
+        if (closedLoop) {
+            closedNext(c);
+            return;
+        }
         long[] waiting = backlog.poll();
         if (waiting != null) {
             c.start(waiting[0], waiting[1] == 1);
@@ -290,6 +361,7 @@ final class OpenLoopRun {
             if (measured) {
                 sendLag.recordValue(Math.max(0, now - intendedAt));
             }
+            sentAll++;
             channel.writeAndFlush(target.request(), channel.voidPromise());
             long deadline = intendedAt + timeoutNanos - now;
             timeout = loop.schedule(this::timedOut, Math.max(1, deadline), TimeUnit.NANOSECONDS);
@@ -298,6 +370,7 @@ final class OpenLoopRun {
         private void timedOut() {
             timeout = null;
             if (active) {
+                failedAll++;
                 if (measured) {
                     timeouts++;
                     errors++;
@@ -351,17 +424,21 @@ final class OpenLoopRun {
                     }
                     if (msg instanceof LastHttpContent) {
                         if (failed) {
+                            failedAll++;
                             if (measured) {
                                 httpErrors++;
                                 errors++;
                             }
-                        } else if (measured) {
-                            completed++;
-                            headers.recordValue(headersAt - intended);
-                            firstByte.recordValue((firstByteAt == 0 ? now : firstByteAt) - intended);
-                            total.recordValue(now - intended);
-                            if (firstTokenAt != 0) {
-                                firstToken.recordValue(firstTokenAt - intended);
+                        } else {
+                            okAll++;
+                            if (measured) {
+                                completed++;
+                                headers.recordValue(headersAt - intended);
+                                firstByte.recordValue((firstByteAt == 0 ? now : firstByteAt) - intended);
+                                total.recordValue(now - intended);
+                                if (firstTokenAt != 0) {
+                                    firstToken.recordValue(firstTokenAt - intended);
+                                }
                             }
                         }
                         finish(true);
@@ -411,6 +488,7 @@ final class OpenLoopRun {
         public void channelInactive(ChannelHandlerContext ctx) {
             open--;
             if (active) {
+                failedAll++;
                 if (measured) {
                     closedEarly++;
                     errors++;
@@ -418,6 +496,11 @@ final class OpenLoopRun {
                 finish(false);
             } else {
                 idle.remove(this);
+            }
+            if (closedLoop) { // keep the loop's connection count: a new connection takes this one's place
+                closedNext(null);
+                ctx.fireChannelInactive();
+                return;
             }
             long[] waiting = backlog.poll();
             if (waiting != null) {

@@ -33,16 +33,49 @@ final class OverheadScrape {
 
     /** Reads the histogram of {@code route}; null when /metrics cannot be read. */
     static OverheadScrape read(URI metrics, String route) {
+        String text = fetch(metrics);
+        return text == null ? null : parse(text, route);
+    }
+
+    /** The exposition text of {@code /metrics}, or null when it cannot be read. */
+    static String fetch(URI metrics) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? parse(r.body(), route) : null;
+            return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /**
+     * The sum of every sample named exactly {@code sample} (any labels), e.g. a counter such as
+     * {@code llm_relay_log_lines_dropped_total}; NaN when the exposition has no such sample.
+     */
+    static double sum(String text, String sample) {
+        double total = 0;
+        boolean any = false;
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(sample) || line.length() <= sample.length()) {
+                continue;
+            }
+            char next = line.charAt(sample.length());
+            if (next != '{' && next != ' ') {
+                continue; // a longer name sharing the prefix
+            }
+            int valueAt = next == '{' ? line.lastIndexOf('}') + 1 : sample.length();
+            String[] parts = line.substring(valueAt).trim().split("\\s+");
+            try {
+                total += Double.parseDouble(parts[0]);
+                any = true;
+            } catch (NumberFormatException e) {
+                // not a sample line
+            }
+        }
+        return any ? total : Double.NaN;
     }
 
     static OverheadScrape parse(String text, String route) {

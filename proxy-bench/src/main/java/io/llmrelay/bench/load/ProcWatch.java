@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,10 +22,21 @@ final class ProcWatch {
 
     private final long pid;
     private final long clockTicks;
+    private final String jcmd;
 
     ProcWatch(long pid, long clockTicks) {
+        this(pid, clockTicks, "jcmd");
+    }
+
+    /** {@code jcmd}: the tool of the JDK the watched JVM runs on (a Java 25 JVM is best read with Java 25's). */
+    ProcWatch(long pid, long clockTicks, String jcmd) {
         this.pid = pid;
         this.clockTicks = clockTicks;
+        this.jcmd = jcmd;
+    }
+
+    long pid() {
+        return pid;
     }
 
     private List<Long> pids() {
@@ -71,6 +84,49 @@ final class ProcWatch {
             return -1;
         }
         return nanos / 1_000;
+    }
+
+    /**
+     * CPU time so far of each group of the process's threads, in microseconds from {@code schedstat}:
+     * threads are grouped by name with digits replaced by {@code N} ({@code relay-N-N} for llm-relay's
+     * event loops, {@code log-writer}, {@code GC Thread#N}, {@code C2 CompilerThre}, ...). Names are
+     * the kernel's {@code comm}, cut at 15 characters.
+     */
+    Map<String, Long> threadGroupMicros() {
+        Map<String, Long> groups = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "N");
+                    long nanos = Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split("\\s+")[0]);
+                    groups.merge(name, nanos / 1_000, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended: its time is lost either way
+                }
+            }
+        } catch (IOException e) {
+            return groups;
+        }
+        return groups;
+    }
+
+    /** How many of the process's threads are named with {@code prefix} (llm-relay's event loops: relay-). */
+    int threadCount(String prefix) {
+        int n = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith(prefix)) {
+                        n++;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return n;
     }
 
     /** VmRSS in kB, summed over the process tree; -1 when unreadable. */
@@ -140,7 +196,7 @@ final class ProcWatch {
 
     private String jcmd(String command) {
         try {
-            Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return null;

@@ -51,6 +51,11 @@ final class Target {
         this.headers = h;
     }
 
+    /** Frees the prebuilt body once no request of the run can be sent any more. */
+    void release() {
+        body.unwrap().release();
+    }
+
     /** A new request message sharing the prebuilt headers and body bytes (the encoder only reads them). */
     FullHttpRequest request() {
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, body.duplicate(), headers,

@@ -53,6 +53,13 @@ final class MockProfile {
                 + "\"},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" + usage(events) + "}");
     }
 
+    /** Frees the precomputed answers (unreleasable while the mock serves them); for a mock that is shutting down. */
+    void release() {
+        for (ByteBuf b : new ByteBuf[] {roleEvent, tokenEvent, tailWithUsage, tailWithoutUsage, completion}) {
+            b.unwrap().release();
+        }
+    }
+
     /** Generation time of a whole answer (what a non-streamed answer waits before it is sent). */
     long totalNanos() {
         return ttftNanos + Math.max(0, events - 1) * delayNanos;

@@ -123,5 +123,7 @@ public final class MockServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        defaults.release();
+        profiles.values().forEach(MockProfile::release);
     }
 }

@@ -32,6 +32,19 @@ class OverheadScrapeTest {
     }
 
     @Test
+    void aCounterIsSummedOverItsLabelsAndMissingWhenNotExported() {
+        String text = "# TYPE llm_relay_log_lines_dropped_total counter\n"
+                + "llm_relay_log_lines_dropped_total 3\n"
+                + "llm_relay_log_lines_dropped_total_other 100\n"
+                + "llm_relay_requests_total{route=\"/api/chat\",status=\"200\"} 5\n"
+                + "llm_relay_requests_total{route=\"/v1/chat/completions\",status=\"200\"} 7\n";
+
+        assertThat(OverheadScrape.sum(text, "llm_relay_log_lines_dropped_total")).isEqualTo(3);
+        assertThat(OverheadScrape.sum(text, "llm_relay_requests_total")).isEqualTo(12);
+        assertThat(OverheadScrape.sum(text, "llm_relay_not_there_total")).isNaN();
+    }
+
+    @Test
     void aRouteWithoutRequestsReadsAsNothing() {
         metrics.overhead.recordNanos("/api/chat2", 40_000);
         OverheadScrape s = OverheadScrape.parse(metrics.scrape(), "/api/chat");
