@@ -252,37 +252,18 @@ public final class ReportCommand implements Callable<Integer> {
      * over every run of a proxy logging at INFO (sweep steps included).
      */
     private long[] logLoss() {
-        long expected = 0;
-        long missing = 0;
-        long dropped = -1;
-        String counter = cfg("drop_counter", "llm_relay_log_lines_dropped_total");
+        List<JsonNode> roots = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
-                String n = p.getFileName().toString();
-                String[] parts = n.split("\\.");
-                if (parts.length < 4 || !parts[1].startsWith("relay") || parts[1].equals(QUIET)) {
-                    continue;
-                }
-                JsonNode root = Json.MAPPER.readTree(p.toFile());
-                List<JsonNode> steps = new ArrayList<>();
-                if (root.has("steps")) {
-                    root.path("steps").forEach(steps::add);
-                } else {
-                    steps.add(root);
-                }
-                for (JsonNode r : steps) {
-                    expected += r.path("log_lines").path("expected").asLong();
-                    missing += r.path("log_lines").path("missing").asLong();
-                    JsonNode c = r.path("counters").path(counter);
-                    if (c.isNumber()) {
-                        dropped = Math.max(0, dropped) + c.asLong();
-                    }
+                String[] parts = p.getFileName().toString().split("\\.");
+                if (parts.length >= 4 && parts[1].startsWith("relay") && !parts[1].equals(QUIET)) {
+                    roots.add(Json.MAPPER.readTree(p.toFile()));
                 }
             }
         } catch (IOException e) {
-            return new long[] {expected, missing, dropped};
+            // count what could be read
         }
-        return new long[] {expected, missing, dropped};
+        return logLines(roots);
     }
 
     private double startupMedian(String file) {

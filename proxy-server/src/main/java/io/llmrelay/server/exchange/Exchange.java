@@ -97,6 +97,13 @@ public final class Exchange {
     private boolean streaming;
     private long lastFlush;
     private boolean writtenSinceFlush;
+    /**
+     * Body written since the last flush, sent as one HTTP chunk when the read burst ends: a burst of
+     * 50 events then costs one pass through the encoder and one chunk header, not 50. Either one
+     * piece as it was given, or a buffer of ours the pieces were copied into ({@link #unsentOwned}).
+     */
+    private ByteBuf unsent;
+    private boolean unsentOwned;
     private int status;
     private long bytesOut;
     private Outcome outcome = Outcome.OK;
@@ -447,7 +454,10 @@ public final class Exchange {
         }
     }
 
-    /** Writes one piece of the body (owned by the write). Flushing is separate, once per read burst. */
+    /**
+     * Writes one piece of the body (owned by the write). It goes out with the rest of the read burst
+     * at the next {@link #flushAndCheckWritable()} or {@link #end()}.
+     */
     public void write(ByteBuf piece) {
         if (done) {
             piece.release();
@@ -458,7 +468,37 @@ public final class Exchange {
         }
         bytesOut += piece.readableBytes();
         writtenSinceFlush = true;
-        ctx.write(new DefaultHttpContent(piece), ctx.voidPromise());
+        if (unsent == null) {
+            unsent = piece;
+            return;
+        }
+        append(piece);
+    }
+
+    /**
+     * Adds {@code piece} (released) to the unsent body. Only a buffer this exchange allocated is ever
+     * written into: a piece may be a slice of the backend's buffer.
+     */
+    private void append(ByteBuf piece) {
+        int n = piece.readableBytes();
+        if (!unsentOwned || unsent.maxFastWritableBytes() < n) {
+            ByteBuf batch = ctx.alloc().directBuffer(Math.max(4096, 2 * (unsent.readableBytes() + n)));
+            batch.writeBytes(unsent);
+            unsent.release();
+            unsent = batch;
+            unsentOwned = true;
+        }
+        unsent.writeBytes(piece);
+        piece.release();
+    }
+
+    private void sendUnsent() {
+        ByteBuf body = unsent;
+        if (body != null) {
+            unsent = null;
+            unsentOwned = false;
+            ctx.write(new DefaultHttpContent(body), ctx.voidPromise());
+        }
     }
 
     /** Flushes, and says whether the client can take more now. If not, a stall timer starts. */
@@ -466,6 +506,7 @@ public final class Exchange {
         if (done) {
             return false;
         }
+        sendUnsent();
         ctx.flush();
         if (streaming && writtenSinceFlush) {
             long now = relay.clocks().nanoTime();
@@ -493,6 +534,7 @@ public final class Exchange {
         if (!headWritten) {
             writeHead();
         }
+        sendUnsent();
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         complete();
     }
@@ -580,6 +622,10 @@ public final class Exchange {
         onWritable = null;
         if (pendingHead != null) {
             pendingHead = null;
+        }
+        if (unsent != null) { // the answer was abandoned before its burst was sent
+            unsent.release();
+            unsent = null;
         }
         endNanos = relay.clocks().nanoTime();
         if (sectionDepth > 0) {

@@ -144,4 +144,37 @@ class ExchangeHandlerTest {
         response.release();
         assertThat(ch.finishAndReleaseAll()).isFalse();
     }
+
+    @Test
+    void aReadBurstOfPiecesGoesOutAsOneChunkAndAbandonedPiecesAreReleased() {
+        List<Exchange> held = new ArrayList<>();
+        Map<Route, Endpoint> table = new EnumMap<>(Route.class);
+        for (Route r : Route.values()) {
+            table.put(r, held::add);
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, new Dispatcher(table)));
+        ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat"));
+        Exchange ex = held.get(0);
+        ex.startResponse(200, "application/x-ndjson", null, false);
+        // a piece that is a slice of someone else's buffer must be copied, never written into
+        io.netty.buffer.ByteBuf backend = ByteBufUtil.writeAscii(ch.alloc(), "xx{\"a\":1}\nyy");
+        ex.write(backend.retainedSlice(2, 8));
+        ex.write(ByteBufUtil.writeAscii(ch.alloc(), "{\"b\":2}\n"));
+        ex.write(ByteBufUtil.writeAscii(ch.alloc(), "{\"c\":3}\n"));
+        assertThat(ex.flushAndCheckWritable()).isTrue();
+        io.netty.handler.codec.http.HttpResponse head = ch.readOutbound();
+        assertThat(head.status().code()).isEqualTo(200);
+        io.netty.handler.codec.http.HttpContent chunk = ch.readOutbound();
+        assertThat(chunk.content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n");
+        assertThat((Object) ch.readOutbound()).isNull();
+        chunk.release();
+        assertThat(backend.toString(StandardCharsets.UTF_8)).isEqualTo("xx{\"a\":1}\nyy");
+        backend.release();
+
+        io.netty.buffer.ByteBuf unsent = ByteBufUtil.writeAscii(ch.alloc(), "{\"d\":4}\n");
+        ex.write(unsent);
+        ch.close(); // the client leaves before the burst was flushed
+        assertThat(unsent.refCnt()).isZero();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
 }
