@@ -63,7 +63,9 @@ final class OllamaInferenceEndpoints {
                         OllamaAnswers.load(request, relay.clocks(), ex.alloc()));
                 return;
             }
-            RequiredCapabilities.check(request, model);
+            if (listed != null) { // a backend without a list is not second-guessed from a model's name
+                RequiredCapabilities.check(request, model);
+            }
             BackendFlavor flavor = backend.flavor();
             if (request.suffix() != null) {
                 requireInsertSupport(flavor, model, request);

@@ -155,6 +155,18 @@ class CatalogueTest {
     }
 
     @Test
+    void aBackendThatGivesNoListJudgesNamesAndCapabilitiesItself() throws Exception {
+        backend.listStatus(401); // its list needs the client's own key
+        backend.enqueueSse(sse(contentChunk("Hi"), finishChunk("stop"), usageChunk(5, 1)), 1000);
+        try (RelayHarness relay = RelayHarness.start(backend.baseUrl());
+                Response r = relay.post("/api/chat", String.format(CHAT, "any-model", ",\"think\":true"))) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        JsonNode sent = Ndjson.json(backend.takeRequest().getBody().utf8());
+        assertThat(sent.get("model").asText()).isEqualTo("any-model");
+    }
+
+    @Test
     void modificationTimesStayPutAcrossRefreshes() throws Exception {
         try (RelayHarness relay = detecting()) {
             String first = modifiedAt(relay);
