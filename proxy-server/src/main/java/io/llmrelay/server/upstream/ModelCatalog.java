@@ -135,23 +135,22 @@ public final class ModelCatalog {
     }
 
     /**
-     * For requests: calls {@code then} with the snapshot at hand, at once, and refreshes it in the
-     * background when it is older than the refresh period; waits only while no list was ever read.
+     * For requests: calls {@code then} at once with what is known (the snapshot at hand, or the
+     * answer of a backend that gives no list), and reads the list first only while nothing is known.
+     * Keeping it fresh is the health checks' work ({@link BackendHealth}), not the requests'.
      * Runs {@code then} on {@code loop}.
      */
     public void whenKnown(EventLoop loop, BiConsumer<Snapshot, UpstreamFailure> then) {
         Snapshot s = snapshot;
-        if (s == null) {
-            get(loop, Duration.ZERO, then);
+        UpstreamFailure failure = lastFailure;
+        if (s != null || failure != null && failure.noList()) {
+            then.accept(s, s != null ? null : failure);
             return;
         }
-        if (clocks.nanoTime() - s.fetchedNanos() > relay.modelsRefresh().toNanos()) {
-            refresh(loop);
-        }
-        then.accept(s, null);
+        get(loop, Duration.ZERO, then);
     }
 
-    /** Reads the list again unless a read is already running; for the health checker and stale snapshots. */
+    /** Reads the list again unless a read is already running; for the health checks. */
     public void refresh(EventLoop loop) {
         Promise<Snapshot> mine = loop.newPromise();
         if (inFlight.compareAndSet(null, mine)) {

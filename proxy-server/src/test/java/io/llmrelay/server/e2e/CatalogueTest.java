@@ -158,12 +158,20 @@ class CatalogueTest {
     void aBackendThatGivesNoListJudgesNamesAndCapabilitiesItself() throws Exception {
         backend.listStatus(401); // its list needs the client's own key
         backend.enqueueSse(sse(contentChunk("Hi"), finishChunk("stop"), usageChunk(5, 1)), 1000);
-        try (RelayHarness relay = RelayHarness.start(backend.baseUrl());
-                Response r = relay.post("/api/chat", String.format(CHAT, "any-model", ",\"think\":true"))) {
-            assertThat(r.code()).isEqualTo(200);
+        backend.enqueueSse(sse(contentChunk("Hi"), finishChunk("stop"), usageChunk(5, 1)), 1000);
+        try (RelayHarness relay = RelayHarness.start(backend.baseUrl()).awaitReady()) {
+            int reads = backend.listReads();
+            for (int i = 0; i < 2; i++) {
+                try (Response r = relay.post("/api/chat", String.format(CHAT, "any-model", ",\"think\":true"))) {
+                    assertThat(r.code()).isEqualTo(200);
+                }
+            }
+            assertThat(backend.listReads()).as("no list read per request").isEqualTo(reads);
         }
-        JsonNode sent = Ndjson.json(backend.takeRequest().getBody().utf8());
-        assertThat(sent.get("model").asText()).isEqualTo("any-model");
+        for (int i = 0; i < 2; i++) {
+            JsonNode sent = Ndjson.json(backend.takeRequest().getBody().utf8());
+            assertThat(sent.get("model").asText()).isEqualTo("any-model");
+        }
     }
 
     @Test
