@@ -386,14 +386,7 @@ public final class ReportCommand implements Callable<Integer> {
         line("µs of CPU per request of each group of the proxy's threads over the measured window (`/proc/<pid>/task/*/schedstat`, "
                 + "medians of the runs). The *log writer* is the thread that formats and writes the access log.");
         line("");
-        StringBuilder head = new StringBuilder("| Threads |");
-        StringBuilder sep = new StringBuilder("|---|");
-        for (String[] c : present) {
-            head.append(' ').append(c[2]).append(" |");
-            sep.append("---:|");
-        }
-        line(head.toString());
-        line(sep.toString());
+        columnsHead("Threads", present);
         for (String cat : new String[] {"event loops", "log writer", "GC and safepoints", "JIT compilers", "other"}) {
             StringBuilder b = new StringBuilder("| " + cat + " |");
             for (String[] c : present) {
@@ -940,14 +933,7 @@ public final class ReportCommand implements Callable<Integer> {
                 cols.add(c);
             }
         }
-        StringBuilder head = new StringBuilder("| |");
-        StringBuilder sep = new StringBuilder("|---|");
-        for (String[] c : cols) {
-            head.append(' ').append(c[2]).append(" |");
-            sep.append("---:|");
-        }
-        line(head.toString());
-        line(sep.toString());
+        columnsHead("", cols);
         cRow("runs", cols, false, r -> 1, true, true);
         cRow("streams requested (rate × window)", cols, false, r -> r.path("measured_requests").asDouble() + r.path("rate").asDouble() * r.path("warmup_s").asDouble(), true, false);
         cRow("connections open at once, llm-relay run (max)", cols, false, r -> r.path("max_open_connections").asDouble(), true, false);
@@ -1405,6 +1391,18 @@ public final class ReportCommand implements Callable<Integer> {
 
     private String cfg(String key, String def) {
         return config.getProperty(key, def);
+    }
+
+    /** A table's head: a row-label column, then one right-aligned column per {@code c[2]}. */
+    private void columnsHead(String label, List<String[]> columns) {
+        StringBuilder head = new StringBuilder(label.isEmpty() ? "| |" : "| " + label + " |");
+        StringBuilder sep = new StringBuilder("|---|");
+        for (String[] c : columns) {
+            head.append(' ').append(c[2]).append(" |");
+            sep.append("---:|");
+        }
+        line(head.toString());
+        line(sep.toString());
     }
 
     private void line(String s) {

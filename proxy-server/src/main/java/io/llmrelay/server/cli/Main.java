@@ -1,5 +1,6 @@
 package io.llmrelay.server.cli;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /** {@code java -jar llm-relay.jar <command>}. */
@@ -13,19 +14,12 @@ public final class Main {
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
+        // serve, the command that matters for start-up time, is parsed alone: picocli reads the
+        // annotations of every command it is given, and its classes cannot be class-data shared
+        boolean serve = args.length > 0 && args[0].equals("serve");
+        CommandLine cli = serve ? new CommandLine(new ServeCommand()).setCommandName("llm-relay serve")
+                : new CommandLine(new RelayCommand());
         // serve and mock-backend return only once their servers have stopped
-        System.exit(commandLine(args).execute(args.length > 0 && args[0].equals("serve")
-                ? java.util.Arrays.copyOfRange(args, 1, args.length) : args));
-    }
-
-    /**
-     * {@code serve}, the command that matters for start-up time, alone: picocli reads the
-     * annotations of every command it is given, and its classes cannot be class-data shared.
-     */
-    private static CommandLine commandLine(String[] args) {
-        if (args.length > 0 && args[0].equals("serve")) {
-            return new CommandLine(new ServeCommand()).setCommandName("llm-relay serve");
-        }
-        return new CommandLine(new RelayCommand());
+        System.exit(cli.execute(serve ? Arrays.copyOfRange(args, 1, args.length) : args));
     }
 }

@@ -170,12 +170,7 @@ final class ServeCommand implements Callable<Integer> {
             log.error("warm-up failed: {}", e.toString());
             status = 1;
         }
-        server.close(Duration.ofSeconds(2));
-        if (demo != null) {
-            demo.close();
-        }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        LogSetup.flush();
+        stop(log, server, demo, group, Duration.ofSeconds(2));
         return status;
     }
 
@@ -184,16 +179,21 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Shutting down: finishing running requests");
-            server.close(Duration.ofSeconds(10));
-            if (demo != null) {
-                demo.close();
-            }
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            log.info("Stopped");
-            LogSetup.flush();
+            stop(log, server, demo, group, Duration.ofSeconds(10));
             stopped.countDown();
         }, "llm-relay-shutdown"));
         stopped.await();
+    }
+
+    /** Drains the proxy, then stops the demo backend, the event loops and the log writer. */
+    private static void stop(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group, Duration drain) {
+        server.close(drain);
+        if (demo != null) {
+            demo.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        log.info("Stopped");
+        LogSetup.flush();
     }
 
     private ServeSettings.Flags flags() {
