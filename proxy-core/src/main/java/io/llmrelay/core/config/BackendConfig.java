@@ -16,9 +16,16 @@ import java.util.Locale;
  * @param trustedCertificates a PEM file of the certificates (CAs) to trust for this HTTPS backend
  *     instead of the system's; null for the system trust store
  * @param detectFlavor true when the type was not given: the server's model list and headers decide it
+ * @param options its place in the fleet (priority, weight, cap, extra headers, model list and filters)
  */
 public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey, Path trustedCertificates,
-        boolean detectFlavor) {
+        boolean detectFlavor, BackendOptions options) {
+
+    /** A backend with the fleet defaults. */
+    public BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey, Path trustedCertificates,
+            boolean detectFlavor) {
+        this(name, baseUrl, flavor, apiKey, trustedCertificates, detectFlavor, BackendOptions.defaults());
+    }
 
     /** A backend of a known type, trusted through the system's certificate store. */
     public BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secret apiKey) {
@@ -31,6 +38,10 @@ public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secr
     }
 
     public BackendConfig {
+        java.util.Objects.requireNonNull(options, "options");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a backend needs a name");
+        }
         String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("backend URL must start with http:// or https://: " + baseUrl);

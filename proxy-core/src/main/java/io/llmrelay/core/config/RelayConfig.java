@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param healthInterval how often each backend is probed (readiness follows it)
  * @param modelOverrides capabilities and context lengths set by the operator, applied in order
  * @param cors the browser origins allowed to call the proxy
+ * @param routing how a request picks among the backends that serve its model
+ * @param models the fleet catalogue's aliases, filters and name mapping
  */
 public record RelayConfig(
         String host,
@@ -29,7 +31,17 @@ public record RelayConfig(
         Duration modelsRefresh,
         Duration healthInterval,
         List<ModelOverride> modelOverrides,
-        CorsPolicy cors) {
+        CorsPolicy cors,
+        RoutingConfig routing,
+        ModelsConfig models) {
+
+    /** One backend or a few, with the default routing and no catalogue rules. */
+    public RelayConfig(String host, int port, List<BackendConfig> backends, int maxRequestBytes, int maxEventBytes,
+            int eventLoops, Timeouts timeouts, Duration modelsRefresh, Duration healthInterval,
+            List<ModelOverride> modelOverrides, CorsPolicy cors) {
+        this(host, port, backends, maxRequestBytes, maxEventBytes, eventLoops, timeouts, modelsRefresh,
+                healthInterval, modelOverrides, cors, RoutingConfig.defaults(), ModelsConfig.none());
+    }
 
     /**
      * @param connect opening a backend connection
@@ -60,6 +72,14 @@ public record RelayConfig(
         backends = List.copyOf(backends);
         modelOverrides = List.copyOf(modelOverrides);
         Objects.requireNonNull(cors, "cors");
+        Objects.requireNonNull(routing, "routing");
+        Objects.requireNonNull(models, "models");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (BackendConfig b : backends) {
+            if (!names.add(b.name())) {
+                throw new IllegalArgumentException("two backends are named '" + b.name() + "'; names must be unique");
+            }
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
         }

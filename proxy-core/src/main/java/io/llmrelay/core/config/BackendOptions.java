@@ -1,0 +1,38 @@
+package io.llmrelay.core.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A backend's place in the fleet: the keys of a {@code backends:} entry beside its address.
+ *
+ * @param priority higher first under the {@code priority} strategy (default 100)
+ * @param weight the backend's share under {@code weighted} (default 1, at least 1)
+ * @param maxConcurrency requests in flight at most; 0 = no cap
+ * @param headers extra request headers sent on every request to this backend
+ * @param models a static model list; empty = discover from the backend
+ * @param include globs over this backend's models; {@code "!glob"} excludes; empty keeps all
+ */
+public record BackendOptions(int priority, int weight, int maxConcurrency, Map<String, String> headers,
+        List<String> models, List<String> include) {
+
+    public static final int DEFAULT_PRIORITY = 100;
+
+    public BackendOptions {
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight must be at least 1: " + weight);
+        }
+        if (maxConcurrency < 0) {
+            throw new IllegalArgumentException("max_concurrency must be 0 (no cap) or positive: " + maxConcurrency);
+        }
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        models = List.copyOf(models);
+        include = List.copyOf(include);
+    }
+
+    public static BackendOptions defaults() {
+        return new BackendOptions(DEFAULT_PRIORITY, 1, 0, Map.of(), List.of(), List.of());
+    }
+}
