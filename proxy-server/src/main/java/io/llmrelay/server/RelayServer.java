@@ -1,14 +1,22 @@
 package io.llmrelay.server;
 
+import io.llmrelay.server.runtime.Transport;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.server.endpoint.Endpoints;
-import io.llmrelay.server.exchange.LoopAccount;
+import io.llmrelay.server.endpoint.Relay;
+import io.llmrelay.server.exchange.Dispatcher;
+import io.llmrelay.server.exchange.ExchangeContext;
+import io.llmrelay.server.exchange.ExchangeHandler;
+import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
+import io.llmrelay.server.upstream.Origin;
+import io.llmrelay.core.metrics.RelayMetrics;
+import io.llmrelay.server.runtime.LoopAccount;
 import io.llmrelay.server.exchange.ShutdownEvent;
 import io.llmrelay.server.http.ServerInitializer;
 import io.llmrelay.server.log.BatchingStdoutAppender;
-import io.llmrelay.server.upstream.Backend;
 import io.llmrelay.server.upstream.BackendPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -57,22 +65,25 @@ public final class RelayServer implements AutoCloseable {
                 .socketChannelType(transport.socketChannel));
         List<Backend> backends = new ArrayList<>();
         for (BackendConfig b : config.backends()) {
-            backends.add(new Backend(b, config, group, transport, resolver, Clocks.SYSTEM));
+            Origin origin = new Origin(b, config, group, transport, resolver, Clocks.SYSTEM);
+            backends.add(new Backend(origin, config, group.next(), Clocks.SYSTEM));
         }
-        this.relay = new Relay(config, backends, Clocks.SYSTEM);
+        ExchangeContext context = new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics());
+        this.relay = new Relay(context, new Fleet(backends));
         relay.metrics().eventLoopCpu(LoopAccount::allLoopsCpuNanos);
         relay.metrics().logLinesDropped(BatchingStdoutAppender::dropped);
         relay.metrics().addConnectionGauges(sink -> {
-            for (Backend backend : relay.backends()) {
+            for (Backend backend : relay.fleet().backends()) {
                 long idle = 0;
                 long active = 0;
-                for (BackendPool pool : backend.pools()) {
+                for (BackendPool pool : backend.origin().pools()) {
                     idle += pool.idleConnections();
                     active += pool.activeConnections();
                 }
                 sink.connections(backend.name(), idle, active);
             }
         });
+        Dispatcher dispatcher = Endpoints.dispatcher(relay);
         this.serverChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel)
@@ -83,11 +94,11 @@ public final class RelayServer implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // small enough that "not writable" means a slow client, large enough for a burst of events
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ServerInitializer(relay, Endpoints.dispatcher(), clients))
+                .childHandler(new ServerInitializer(config, Clocks.SYSTEM, () -> new ExchangeHandler(context, dispatcher), clients))
                 .bind(config.host(), config.port())
                 .sync()
                 .channel();
-        startHealthChecks();
+        relay.fleet().startHealthChecks();
     }
 
     /** Starts a proxy with its own event loops. */
@@ -125,27 +136,16 @@ public final class RelayServer implements AutoCloseable {
         return group;
     }
 
-    /** Probes every backend now and then every health interval; the probes keep the catalogues fresh too. */
-    private void startHealthChecks() {
-        for (Backend backend : relay.backends()) {
-            backend.health().start();
-        }
-    }
-
     /** Graceful stop: no new connections, running answers get {@code drain} to finish. */
     public void close(Duration drain) {
-        for (Backend backend : relay.backends()) {
-            backend.health().stop();
-        }
+        relay.fleet().stopHealthChecks();
         serverChannel.close().syncUninterruptibly();
         clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownEvent.INSTANCE));
         if (!clients.newCloseFuture().awaitUninterruptibly(drain.toMillis())) {
             LOG.warn("closing {} connections that did not finish within {} s", clients.size(), drain.toSeconds());
             clients.close().awaitUninterruptibly(1000);
         }
-        for (Backend backend : relay.backends()) {
-            backend.closeIdle();
-        }
+        relay.fleet().closeIdle();
         resolver.close();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

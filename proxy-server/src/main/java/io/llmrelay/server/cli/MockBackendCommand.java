@@ -1,6 +1,6 @@
 package io.llmrelay.server.cli;
 
-import io.llmrelay.server.Transport;
+import io.llmrelay.server.runtime.Transport;
 import io.llmrelay.server.demo.DemoBackend;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;

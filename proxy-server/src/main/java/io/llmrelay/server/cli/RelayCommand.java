@@ -1,6 +1,6 @@
 package io.llmrelay.server.cli;
 
-import io.llmrelay.server.RelayVersion;
+import io.llmrelay.server.runtime.RelayVersion;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

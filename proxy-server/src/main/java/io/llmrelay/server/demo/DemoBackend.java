@@ -1,6 +1,6 @@
 package io.llmrelay.server.demo;
 
-import io.llmrelay.server.Transport;
+import io.llmrelay.server.runtime.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.core.metrics.PrometheusText;
 import io.llmrelay.core.translate.ContentTypes;
-import io.llmrelay.server.RelayVersion;
+import io.llmrelay.server.runtime.RelayVersion;
 import io.llmrelay.server.exchange.Exchange;
-import io.llmrelay.server.upstream.Backend;
-import io.llmrelay.server.upstream.ModelCatalog;
+import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.ModelCatalog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
@@ -16,20 +16,24 @@ import java.io.UncheckedIOException;
 /** The answers that need nothing but the proxy itself. */
 final class AdminEndpoints {
 
-    private AdminEndpoints() {}
+    private final Relay relay;
+
+    AdminEndpoints(Relay relay) {
+        this.relay = relay;
+    }
 
     /** {@code GET|HEAD /}: how tools detect an Ollama server. */
-    static void root(Exchange ex) {
+    void root(Exchange ex) {
         ex.respond(200, ContentTypes.TEXT, ByteBufUtil.writeAscii(ex.alloc(), "Ollama is running"));
     }
 
     /** {@code /api/version}: an Ollama version recent enough for every client gate. */
-    static void version(Exchange ex) {
+    void version(Exchange ex) {
         ex.respondJson(ByteBufUtil.writeAscii(ex.alloc(), "{\"version\":\"" + RelayVersion.OLLAMA_COMPATIBLE + "\"}"));
     }
 
     /** {@code /health}: the process is up and serving. */
-    static void health(Exchange ex) {
+    void health(Exchange ex) {
         ex.respondJson(ByteBufUtil.writeAscii(ex.alloc(), "{\"status\":\"ok\"}"));
     }
 
@@ -37,13 +41,13 @@ final class AdminEndpoints {
      * {@code /health/ready}: 200 when at least one backend can serve (it answers its health probes and
      * its model list was read), else 503. Reads the state the health checks keep; never calls a backend.
      */
-    static void ready(Exchange ex) {
+    void ready(Exchange ex) {
         boolean anyReady = false;
         ByteBuf out = ex.alloc().buffer(256);
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
             g.writeArrayFieldStart("backends");
-            for (Backend backend : ex.relay().backends()) {
+            for (Backend backend : relay.fleet().backends()) {
                 ModelCatalog catalog = backend.catalog();
                 ModelCatalog.Snapshot snapshot = catalog.current();
                 boolean ready = backend.ready();
@@ -74,7 +78,7 @@ final class AdminEndpoints {
     }
 
     /** {@code /metrics}: Prometheus text format. */
-    static void metrics(Exchange ex) {
-        ex.respond(200, PrometheusText.CONTENT_TYPE, ByteBufUtil.writeUtf8(ex.alloc(), ex.relay().metrics().scrape()));
+    void metrics(Exchange ex) {
+        ex.respond(200, PrometheusText.CONTENT_TYPE, ByteBufUtil.writeUtf8(ex.alloc(), relay.metrics().scrape()));
     }
 }

@@ -11,31 +11,35 @@ public final class Endpoints {
 
     private Endpoints() {}
 
-    public static Dispatcher dispatcher() {
+    public static Dispatcher dispatcher(Relay relay) {
+        AdminEndpoints admin = new AdminEndpoints(relay);
+        OllamaModelEndpoints models = new OllamaModelEndpoints(relay);
+        OllamaInferenceEndpoints inference = new OllamaInferenceEndpoints(relay);
+        OpenAiPassThrough openAi = new OpenAiPassThrough(relay);
         Map<Route, Endpoint> table = new EnumMap<>(Route.class);
-        table.put(Route.ROOT, AdminEndpoints::root);
-        table.put(Route.VERSION, AdminEndpoints::version);
-        table.put(Route.HEALTH, AdminEndpoints::health);
-        table.put(Route.READY, AdminEndpoints::ready);
-        table.put(Route.METRICS, AdminEndpoints::metrics);
-        table.put(Route.TAGS, OllamaModelEndpoints::tags);
-        table.put(Route.SHOW, OllamaModelEndpoints::show);
-        table.put(Route.PS, OllamaModelEndpoints::ps);
-        table.put(Route.PULL, OllamaModelEndpoints::pull);
-        table.put(Route.PUSH, OllamaModelEndpoints::unsupported);
-        table.put(Route.CREATE, OllamaModelEndpoints::unsupported);
-        table.put(Route.COPY, OllamaModelEndpoints::unsupported);
-        table.put(Route.DELETE, OllamaModelEndpoints::unsupported);
-        table.put(Route.BLOBS, OllamaModelEndpoints::unsupported);
-        table.put(Route.CHAT, OllamaInferenceEndpoints::chat);
-        table.put(Route.GENERATE, OllamaInferenceEndpoints::generate);
-        table.put(Route.EMBED, OllamaInferenceEndpoints::embed);
-        table.put(Route.EMBEDDINGS, OllamaInferenceEndpoints::legacyEmbeddings);
-        table.put(Route.OPENAI_CHAT, OpenAiPassThrough::forward);
-        table.put(Route.OPENAI_COMPLETIONS, OpenAiPassThrough::forward);
-        table.put(Route.OPENAI_EMBEDDINGS, OpenAiPassThrough::forward);
-        table.put(Route.OPENAI_MODELS, OpenAiPassThrough::listModels);
-        table.put(Route.OPENAI_MODEL, OpenAiPassThrough::model);
+        table.put(Route.ROOT, admin::root);
+        table.put(Route.VERSION, admin::version);
+        table.put(Route.HEALTH, admin::health);
+        table.put(Route.READY, admin::ready);
+        table.put(Route.METRICS, admin::metrics);
+        table.put(Route.TAGS, models::tags);
+        table.put(Route.SHOW, models::show);
+        table.put(Route.PS, models::ps);
+        table.put(Route.PULL, models::pull);
+        table.put(Route.PUSH, models::unsupported);
+        table.put(Route.CREATE, models::unsupported);
+        table.put(Route.COPY, models::unsupported);
+        table.put(Route.DELETE, models::unsupported);
+        table.put(Route.BLOBS, models::unsupported);
+        table.put(Route.CHAT, inference::chat);
+        table.put(Route.GENERATE, inference::generate);
+        table.put(Route.EMBED, inference::embed);
+        table.put(Route.EMBEDDINGS, inference::legacyEmbeddings);
+        table.put(Route.OPENAI_CHAT, openAi::forward);
+        table.put(Route.OPENAI_COMPLETIONS, openAi::forward);
+        table.put(Route.OPENAI_EMBEDDINGS, openAi::forward);
+        table.put(Route.OPENAI_MODELS, openAi::listModels);
+        table.put(Route.OPENAI_MODEL, openAi::model);
         return new Dispatcher(table);
     }
 }

@@ -3,7 +3,7 @@ package io.llmrelay.server.endpoint;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.server.exchange.Exchange;
-import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.fleet.Backend;
 
 /**
  * Finds the model a request names in its backend's catalogue before anything is sent: a name the
@@ -17,17 +17,21 @@ final class ModelLookup {
         void run(Backend backend, ModelInfo model);
     }
 
-    private ModelLookup() {}
+    private final Relay relay;
+
+    ModelLookup(Relay relay) {
+        this.relay = relay;
+    }
 
     /** Runs {@code found} (on the exchange's loop, as part of it), or fails the exchange. */
-    static void find(Exchange ex, String requested, Found found) {
+    void find(Exchange ex, String requested, Found found) {
         find(ex, requested, "", found);
     }
 
     /** As {@link #find(Exchange, String, Found)}, with {@code notFoundHint} added to the 404's message. */
-    static void find(Exchange ex, String requested, String notFoundHint, Found found) {
+    void find(Exchange ex, String requested, String notFoundHint, Found found) {
         ex.model(requested);
-        Backend backend = ex.relay().backendFor(requested);
+        Backend backend = relay.fleet().backendFor(requested);
         ex.backendName(backend.name());
         backend.catalog().whenKnown(ex.loop(), (snapshot, failure) -> ex.resume(() -> {
             if (snapshot != null) {
@@ -45,8 +49,8 @@ final class ModelLookup {
     }
 
     /** The model as the request path should describe it when the backend has no list: guessed from its name. */
-    static ModelInfo orGuess(Exchange ex, Backend backend, ModelInfo model, String requested) {
+    ModelInfo orGuess(Exchange ex, Backend backend, ModelInfo model, String requested) {
         return model != null ? model
-                : ex.relay().config().describe(ModelInfo.unlisted(backend.catalog().resolve(requested)));
+                : relay.config().describe(ModelInfo.unlisted(backend.catalog().resolve(requested)));
     }
 }

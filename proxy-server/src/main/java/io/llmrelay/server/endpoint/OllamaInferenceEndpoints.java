@@ -15,10 +15,9 @@ import io.llmrelay.core.translate.OllamaAnswers;
 import io.llmrelay.core.translate.OllamaRequests;
 import io.llmrelay.core.translate.OpenAiRequestWriter;
 import io.llmrelay.core.translate.RequiredCapabilities;
-import io.llmrelay.server.Relay;
 import io.llmrelay.server.exchange.Exchange;
-import io.llmrelay.server.exchange.UpstreamRelay;
-import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.proxy.Attempt;
+import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.llmrelay.server.upstream.UpstreamRequests;
 import io.netty.buffer.ByteBuf;
@@ -35,28 +34,33 @@ import java.util.function.Consumer;
  */
 final class OllamaInferenceEndpoints {
 
-    private OllamaInferenceEndpoints() {}
+    private final Relay relay;
+    private final ModelLookup lookup;
 
-    static void chat(Exchange ex) {
+    OllamaInferenceEndpoints(Relay relay) {
+        this.relay = relay;
+        this.lookup = new ModelLookup(relay);
+    }
+
+    void chat(Exchange ex) {
         infer(ex, OllamaRequests.chat(RequestBodies.json(ex.request().content())));
     }
 
-    static void generate(Exchange ex) {
+    void generate(Exchange ex) {
         infer(ex, OllamaRequests.generate(RequestBodies.json(ex.request().content())));
     }
 
-    static void embed(Exchange ex) {
+    void embed(Exchange ex) {
         embed(ex, OllamaRequests.embed(RequestBodies.json(ex.request().content())));
     }
 
-    static void legacyEmbeddings(Exchange ex) {
+    void legacyEmbeddings(Exchange ex) {
         embed(ex, OllamaRequests.legacyEmbeddings(RequestBodies.json(ex.request().content())));
     }
 
-    private static void infer(Exchange ex, InferenceRequest request) {
-        ModelLookup.find(ex, request.model(), (backend, listed) -> {
-            Relay relay = ex.relay();
-            ModelInfo model = ModelLookup.orGuess(ex, backend, listed, request.model());
+    private void infer(Exchange ex, InferenceRequest request) {
+        lookup.find(ex, request.model(), (backend, listed) -> {
+            ModelInfo model = lookup.orGuess(ex, backend, listed, request.model());
             if (request.loadOnly()) {
                 remember(ex, backend, model, request.keepAlive());
                 ex.respond(200, request.stream() ? ContentTypes.NDJSON : ContentTypes.JSON,
@@ -77,9 +81,9 @@ final class OllamaInferenceEndpoints {
         });
     }
 
-    private static void embed(Exchange ex, EmbedRequest request) {
-        ModelLookup.find(ex, request.model(), (backend, listed) -> {
-            ModelInfo model = ModelLookup.orGuess(ex, backend, listed, request.model());
+    private void embed(Exchange ex, EmbedRequest request) {
+        lookup.find(ex, request.model(), (backend, listed) -> {
+            ModelInfo model = lookup.orGuess(ex, backend, listed, request.model());
             if (request.inputs().isEmpty()) {
                 remember(ex, backend, model, request.keepAlive());
                 String empty = request.legacy() ? "{\"embedding\":[]}"
@@ -90,15 +94,15 @@ final class OllamaInferenceEndpoints {
             ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, model.id(), out));
             forward(ex, backend, model, request.keepAlive(),
                     UpstreamRequests.json(backend.config(), "/embeddings", body, ex.requestId(), false),
-                    new EmbeddingsTranslator(request, ex.times(), ex.relay().clocks()));
+                    new EmbeddingsTranslator(request, ex.times(), relay.clocks()));
         });
     }
 
     /** Sends the translated request; a successful answer counts the model as loaded. */
-    private static void forward(Exchange ex, Backend backend, ModelInfo model, Duration keepAlive,
+    private void forward(Exchange ex, Backend backend, ModelInfo model, Duration keepAlive,
             UpstreamRequest request, BodyTranslator translator) {
         ex.onSuccess(() -> remember(ex, backend, model, keepAlive));
-        UpstreamRelay.start(ex, backend, request, translator);
+        Attempt.start(ex, backend, request, translator);
     }
 
     /**
@@ -106,7 +110,7 @@ final class OllamaInferenceEndpoints {
      * llama.cpp do not offer with a suffix: refuse clearly there, as Ollama does for a model without
      * the {@code insert} capability, unless the operator granted it (--model-capabilities).
      */
-    private static void requireInsertSupport(BackendFlavor flavor, ModelInfo model, InferenceRequest request) {
+    private void requireInsertSupport(BackendFlavor flavor, ModelInfo model, InferenceRequest request) {
         if (flavor.mayTakeSuffix() || model.has(Capability.INSERT)) {
             return;
         }
@@ -116,11 +120,11 @@ final class OllamaInferenceEndpoints {
     }
 
     /** Counts the model as loaded for its keep-alive (for {@code /api/ps}); 0 unloads it. */
-    private static void remember(Exchange ex, Backend backend, ModelInfo model, Duration keepAlive) {
-        ex.relay().loadedModels().touch(backend.name(), model, keepAlive, ex.relay().clocks().wall().instant());
+    private void remember(Exchange ex, Backend backend, ModelInfo model, Duration keepAlive) {
+        relay.loadedModels().touch(backend.name(), model, keepAlive, relay.clocks().wall().instant());
     }
 
-    private static ByteBuf writeBody(Exchange ex, Consumer<ByteBuf> writer) {
+    private ByteBuf writeBody(Exchange ex, Consumer<ByteBuf> writer) {
         ByteBuf body = ex.alloc().buffer(ex.request().content().readableBytes() + 256);
         try {
             writer.accept(body);

@@ -8,9 +8,8 @@ import io.llmrelay.core.route.LoadedModels;
 import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.core.translate.OllamaModels;
 import io.llmrelay.core.translate.OllamaRequests;
-import io.llmrelay.server.Relay;
 import io.llmrelay.server.exchange.Exchange;
-import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.fleet.Backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.time.Duration;
@@ -30,12 +29,17 @@ final class OllamaModelEndpoints {
     /** Listing is what clients call to discover models: read it fresh, but let a burst share one read. */
     private static final Duration LIST_MAX_AGE = Duration.ofSeconds(2);
 
-    private OllamaModelEndpoints() {}
+    private final Relay relay;
+    private final ModelLookup lookup;
+
+    OllamaModelEndpoints(Relay relay) {
+        this.relay = relay;
+        this.lookup = new ModelLookup(relay);
+    }
 
     /** {@code /api/tags}. */
-    static void tags(Exchange ex) {
-        Relay relay = ex.relay();
-        Backend backend = relay.backendFor(null);
+    void tags(Exchange ex) {
+        Backend backend = relay.fleet().backendFor(null);
         ex.backendName(backend.name());
         backend.catalog().get(ex.loop(), LIST_MAX_AGE, (snapshot, failure) -> ex.resume(() -> {
             if (failure != null) {
@@ -53,20 +57,19 @@ final class OllamaModelEndpoints {
     }
 
     /** {@code /api/show}: details, {@code model_info} with the context length, capabilities. */
-    static void show(Exchange ex) {
+    void show(Exchange ex) {
         String model = OllamaRequests.model(RequestBodies.json(ex.request().content()));
-        ModelLookup.find(ex, model, (backend, listed) -> {
-            ModelInfo info = ModelLookup.orGuess(ex, backend, listed, model);
+        lookup.find(ex, model, (backend, listed) -> {
+            ModelInfo info = lookup.orGuess(ex, backend, listed, model);
             ByteBuf out = ex.alloc().buffer(1024);
-            OllamaModels.show(new OllamaModels.Listed(info, ex.relay().startedAt()), backend.name(),
-                    offset(ex.relay()), out);
+            OllamaModels.show(new OllamaModels.Listed(info, relay.startedAt()), backend.name(),
+                    offset(relay), out);
             ex.respondJson(out);
         });
     }
 
     /** {@code /api/ps}: the models clients used within their keep-alive. */
-    static void ps(Exchange ex) {
-        Relay relay = ex.relay();
+    void ps(Exchange ex) {
         List<OllamaModels.Loaded> loaded = new ArrayList<>();
         for (LoadedModels.Entry e : relay.loadedModels().current(relay.clocks().wall().instant())) {
             loaded.add(new OllamaModels.Loaded(e.model(), e.expiresAt()));
@@ -80,13 +83,13 @@ final class OllamaModelEndpoints {
      * {@code /api/pull}: a model the backend already serves is "pulled" at once (the stream ends
      * with {@code status: success}, as ollama-js requires); anything else cannot be downloaded.
      */
-    static void pull(Exchange ex) {
+    void pull(Exchange ex) {
         JsonNode body = RequestBodies.json(ex.request().content());
         OllamaRequests.requireObject(body);
         String model = OllamaRequests.model(body);
         boolean stream = !body.path("stream").isBoolean() || body.path("stream").booleanValue();
         String hint = ": llm-relay cannot download models, it serves the models its backends list";
-        ModelLookup.find(ex, model, hint, (backend, info) -> {
+        lookup.find(ex, model, hint, (backend, info) -> {
             String success = "{\"status\":\"success\"}";
             if (stream) {
                 ex.respond(200, ContentTypes.NDJSON, ByteBufUtil.writeAscii(ex.alloc(), success + "\n"));
@@ -97,7 +100,7 @@ final class OllamaModelEndpoints {
     }
 
     /** push, create, copy, delete, blobs: the proxy serves its backends' models and manages none. */
-    static void unsupported(Exchange ex) {
+    void unsupported(Exchange ex) {
         throw new RelayException(501, ex.method() + " " + ex.path() + " is not supported: llm-relay serves the models"
                 + " of its backends and cannot create, copy, delete or upload models");
     }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.server.exchange.Exchange;
-import io.llmrelay.server.exchange.UpstreamRelay;
-import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.proxy.Attempt;
+import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.upstream.UpstreamRequests;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -25,27 +25,33 @@ final class OpenAiPassThrough {
     private static final String PREFIX = "/v1";
     private static final String MODEL_PREFIX = "/v1/models/";
 
-    private OpenAiPassThrough() {}
+    private final Relay relay;
+    private final ModelLookup lookup;
+
+    OpenAiPassThrough(Relay relay) {
+        this.relay = relay;
+        this.lookup = new ModelLookup(relay);
+    }
 
     /** An inference request: checked against the catalogue, then forwarded untouched. */
-    static void forward(Exchange ex) {
+    void forward(Exchange ex) {
         String model = RequestBodies.openAiModel(ex.request().content());
         if (model == null) {
-            send(ex, ex.relay().backendFor(null)); // no model to check: the backend's own 400 says what is missing
+            send(ex, relay.fleet().backendFor(null)); // no model to check: the backend's own 400 says what is missing
             return;
         }
-        ModelLookup.find(ex, model, (backend, listed) -> send(ex, backend));
+        lookup.find(ex, model, (backend, listed) -> send(ex, backend));
     }
 
     /** {@code /v1/models}: the backend's own list, as it words it. */
-    static void listModels(Exchange ex) {
-        send(ex, ex.relay().backendFor(null));
+    void listModels(Exchange ex) {
+        send(ex, relay.fleet().backendFor(null));
     }
 
     /** {@code /v1/models/{id}}: OpenAI's model object for a listed model, 404 for any other. */
-    static void model(Exchange ex) {
+    void model(Exchange ex) {
         String id = QueryStringDecoder.decodeComponent(ex.path().substring(MODEL_PREFIX.length()));
-        ModelLookup.find(ex, id, (backend, listed) -> {
+        lookup.find(ex, id, (backend, listed) -> {
             if (listed == null) {
                 send(ex, backend); // a backend without a list answers for itself
                 return;
@@ -54,7 +60,7 @@ final class OpenAiPassThrough {
         });
     }
 
-    private static ByteBuf modelObject(Exchange ex, ModelInfo model) {
+    private ByteBuf modelObject(Exchange ex, ModelInfo model) {
         ByteBuf out = ex.alloc().buffer(128);
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
@@ -70,11 +76,11 @@ final class OpenAiPassThrough {
         return out;
     }
 
-    private static void send(Exchange ex, Backend backend) {
+    private void send(Exchange ex, Backend backend) {
         ex.backendName(backend.name());
         FullHttpRequest request = ex.request();
         String relative = request.uri().substring(PREFIX.length()); // "/chat/completions?..." under the base URL
-        UpstreamRelay.start(ex, backend,
+        Attempt.start(ex, backend,
                 UpstreamRequests.passThrough(backend.config(), request, relative, ex.requestId()), null);
     }
 }

@@ -25,7 +25,7 @@ final class CorsGate {
         if (origin == null) {
             return false;
         }
-        CorsPolicy cors = exchange.relay().config().cors();
+        CorsPolicy cors = exchange.context().config().cors();
         exchange.responseHeader(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
         if (!cors.allowsOrigin(origin)) {
             exchange.fail(403, "origin " + origin + " is not allowed; add it with OLLAMA_ORIGINS or --origins",

@@ -1,15 +1,15 @@
 package io.llmrelay.server.exchange;
 
+import io.llmrelay.server.runtime.LoopAccount;
 import io.netty.buffer.Unpooled;
-import io.llmrelay.server.http.Headers;
+import io.llmrelay.server.runtime.Headers;
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.ContentTypes;
-import io.llmrelay.server.ReadClock;
-import io.llmrelay.server.Relay;
+import io.llmrelay.server.runtime.ReadClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -67,13 +67,13 @@ public final class Exchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
-    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    public static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     static final AsciiString X_RELAY_OVERHEAD_US = AsciiString.cached("x-relay-overhead-us");
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
     private final ExchangeHandler owner;
-    private final Relay relay;
+    private final ExchangeContext context;
     private final String requestId;
     private final String path;
     private final ClientApi api;
@@ -118,32 +118,32 @@ public final class Exchange {
     private ScheduledFuture<?> stallTimer;
     private HttpHeaders extraHeaders;
 
-    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, ExchangeHandler owner, Relay relay, String requestId,
+    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, ExchangeHandler owner, ExchangeContext context, String requestId,
             String path, ClientApi api, long startNanos) {
         this.ctx = ctx;
         this.request = request;
         this.owner = owner;
-        this.relay = relay;
+        this.context = context;
         this.requestId = requestId;
         this.path = path;
         this.api = api;
         this.times = new ExchangeTimes(startNanos);
-        relay.metrics().requestStarted();
+        context.metrics().requestStarted();
     }
 
     // ---- overhead sections
 
     /** Work for this exchange starts on the event loop (sections may nest). */
     public void enter() {
-        enterAt(relay.clocks().nanoTime());
+        enterAt(context.clocks().nanoTime());
     }
 
     /**
      * Work a read on a channel started (the client's or the backend's): the section begins when that
      * read did, so the socket read and the HTTP decoding count as overhead too.
      */
-    void enterFromRead(ReadClock clock) {
-        long now = relay.clocks().nanoTime();
+    public void enterFromRead(ReadClock clock) {
+        long now = context.clocks().nanoTime();
         enterAt(sectionDepth > 0 ? now : clock.claim(now));
     }
 
@@ -161,7 +161,7 @@ public final class Exchange {
     }
 
     private void closeSection() {
-        long nanos = relay.clocks().nanoTime() - sectionStart;
+        long nanos = context.clocks().nanoTime() - sectionStart;
         overheadNanos += nanos;
         account.served(line, nanos);
     }
@@ -186,7 +186,7 @@ public final class Exchange {
 
     /** Overhead so far: the sections, the one in progress included, and the loop's charges. */
     public long overheadNanos() {
-        long sections = sectionDepth > 0 ? overheadNanos + relay.clocks().nanoTime() - sectionStart : overheadNanos;
+        long sections = sectionDepth > 0 ? overheadNanos + context.clocks().nanoTime() - sectionStart : overheadNanos;
         return sections + line.charged();
     }
 
@@ -210,8 +210,8 @@ public final class Exchange {
         return request;
     }
 
-    public Relay relay() {
-        return relay;
+    public ExchangeContext context() {
+        return context;
     }
 
     public String requestId() {
@@ -509,9 +509,9 @@ public final class Exchange {
         sendUnsent();
         ctx.flush();
         if (streaming && writtenSinceFlush) {
-            long now = relay.clocks().nanoTime();
+            long now = context.clocks().nanoTime();
             if (lastFlush != 0) {
-                relay.metrics().chunkGap.recordNanos(route, now - lastFlush);
+                context.metrics().chunkGap.recordNanos(route, now - lastFlush);
             }
             lastFlush = now;
             writtenSinceFlush = false;
@@ -520,7 +520,7 @@ public final class Exchange {
             return true;
         }
         if (stallTimer == null) {
-            long stall = relay.config().timeouts().clientStall().toNanos();
+            long stall = context.config().timeouts().clientStall().toNanos();
             stallTimer = loop().schedule(this::clientStalled, stall, TimeUnit.NANOSECONDS);
         }
         return false;
@@ -547,14 +547,14 @@ public final class Exchange {
         head.headers().set(X_RELAY_OVERHEAD_US, overheadHeaderMicros(streamContentType == null));
         if (streamContentType != null) {
             streaming = true;
-            relay.metrics().streamStarted();
+            context.metrics().streamStarted();
         }
         ctx.write(head, ctx.voidPromise());
     }
 
     private void markFirstByte() {
         if (times.firstByte == 0) {
-            times.firstByte = relay.clocks().nanoTime();
+            times.firstByte = context.clocks().nanoTime();
         }
     }
 
@@ -582,7 +582,7 @@ public final class Exchange {
             status = 499; // nginx's and Ollama's "client closed request"
         }
         if (onCancel != null) {
-            relay.metrics().clientDisconnects.inc(route); // a backend request was running: it is cancelled now
+            context.metrics().clientDisconnects.inc(route); // a backend request was running: it is cancelled now
         }
         cancelWork();
         complete();
@@ -595,7 +595,7 @@ public final class Exchange {
         }
         outcome = Outcome.CLIENT_STALLED;
         errorKind = ErrorKind.CLIENT_STALLED;
-        error = "client took no data for " + relay.config().timeouts().clientStall().toSeconds() + " s";
+        error = "client took no data for " + context.config().timeouts().clientStall().toSeconds() + " s";
         cancelWork();
         ctx.close();
         complete();
@@ -627,7 +627,7 @@ public final class Exchange {
             unsent.release();
             unsent = null;
         }
-        endNanos = relay.clocks().nanoTime();
+        endNanos = context.clocks().nanoTime();
         if (sectionDepth > 0) {
             sectionDepth = 0;
             closeSection();
@@ -639,7 +639,7 @@ public final class Exchange {
         }
         request.release();
         if (streaming) {
-            relay.metrics().streamEnded();
+            context.metrics().streamEnded();
         }
         account.finished(line, this::settle);
         owner.exchangeDone(this);
@@ -650,7 +650,7 @@ public final class Exchange {
         if (overheadAtWholeHead >= 0 && (outcome == Outcome.OK || outcome == Outcome.ERROR)) {
             account.tail(overheadNanos() - overheadAtWholeHead);
         }
-        ExchangeMetrics.record(this, relay.metrics(), endNanos);
+        ExchangeMetrics.record(this, context.metrics(), endNanos);
         AccessLog.log(this, endNanos);
     }
 }

@@ -1,8 +1,7 @@
 package io.llmrelay.server.exchange;
 
 import io.llmrelay.core.api.ClientApi;
-import io.llmrelay.server.ReadClock;
-import io.llmrelay.server.Relay;
+import io.llmrelay.server.runtime.ReadClock;
 import io.llmrelay.server.http.Routes;
 import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.translate.ContentTypes;
@@ -44,7 +43,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangeHandler.class);
 
-    private final Relay relay;
+    private final ExchangeContext context;
     private final Dispatcher dispatcher;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
@@ -53,8 +52,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean dispatching;
     private boolean closing;
 
-    public ExchangeHandler(Relay relay, Dispatcher dispatcher) {
-        this.relay = relay;
+    public ExchangeHandler(ExchangeContext context, Dispatcher dispatcher) {
+        this.context = context;
         this.dispatcher = dispatcher;
     }
 
@@ -109,7 +108,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         try {
             FullHttpRequest next;
             while (current == null && (next = queued.poll()) != null) {
-                long start = ReadClock.of(ctx.channel()).claim(relay.clocks().nanoTime());
+                long start = ReadClock.of(ctx.channel()).claim(context.clocks().nanoTime());
                 Exchange exchange = newExchange(next, start);
                 current = exchange;
                 exchange.enterAt(start);
@@ -132,7 +131,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         String id = given != null && !given.isBlank() && given.length() <= 200 ? given : newRequestId();
         String path = Routes.pathOf(request.uri());
         ClientApi api = Routes.apiOf(path);
-        return new Exchange(ctx, request, this, relay, id, path, api, startNanos);
+        return new Exchange(ctx, request, this, context, id, path, api, startNanos);
     }
 
     /** A request the codec could not parse: answer in the caller's shape, then close (the stream is lost). */

@@ -1,10 +1,10 @@
 package io.llmrelay.server.http;
 
+import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.RelayConfig;
-import io.llmrelay.server.ReadClock;
-import io.llmrelay.server.Relay;
-import io.llmrelay.server.exchange.Dispatcher;
-import io.llmrelay.server.exchange.ExchangeHandler;
+import io.llmrelay.server.runtime.PipelineNames;
+import io.llmrelay.server.runtime.ReadClock;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The client pipeline: HTTP/1.1 codec → idle timeout → keep-alive → request body cap (413) → the
@@ -21,20 +22,24 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
-    private final Relay relay;
-    private final Dispatcher dispatcher;
+    private final RelayConfig config;
+    private final Clocks clocks;
+    private final Supplier<ChannelHandler> requestHandlers;
     private final ChannelGroup clients;
 
-    public ServerInitializer(Relay relay, Dispatcher dispatcher, ChannelGroup clients) {
-        this.relay = relay;
-        this.dispatcher = dispatcher;
+    /** {@code requestHandlers} makes the last handler of each connection: the one that answers its requests. */
+    public ServerInitializer(RelayConfig config, Clocks clocks, Supplier<ChannelHandler> requestHandlers,
+            ChannelGroup clients) {
+        this.config = config;
+        this.clocks = clocks;
+        this.requestHandlers = requestHandlers;
         this.clients = clients;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
-        ch.config().setRecvByteBufAllocator(new ReadClock(relay.clocks()));
+        ch.config().setRecvByteBufAllocator(new ReadClock(clocks));
         ChannelPipeline p = ch.pipeline();
         addHttp(p);
         addTimeouts(p);
@@ -46,16 +51,15 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     private void addTimeouts(ChannelPipeline p) {
-        long idle = relay.config().timeouts().clientIdle().toMillis();
+        long idle = config.timeouts().clientIdle().toMillis();
         // reads only: a watch on writes would add a listener to every write; the exchange handler
         // restarts the clock when an answer ends, so the idle time counts from then
         p.addLast(PipelineNames.CLIENT_IDLE, new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
     }
 
     private void addRequestHandling(ChannelPipeline p) {
-        RelayConfig config = relay.config();
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
         p.addLast(PipelineNames.BODY_LIMIT, new RequestBodyLimit(config.maxRequestBytes()));
-        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(relay, dispatcher));
+        p.addLast(PipelineNames.EXCHANGE, requestHandlers.get());
     }
 }

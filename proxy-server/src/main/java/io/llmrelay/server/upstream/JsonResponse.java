@@ -12,10 +12,10 @@ import java.util.function.BiConsumer;
  * Collects a backend's JSON answer (parsed as it arrives) for requests the proxy makes on its own
  * behalf. The callback gets the status and the value, or a failure.
  */
-final class JsonResponse implements UpstreamCall.Listener {
+public final class JsonResponse implements UpstreamCall.Listener {
 
     /** A finished JSON exchange: status, the {@code Server} header (or null), body (null when not JSON). */
-    record Result(int status, String server, JsonNode body) {}
+    public record Result(int status, String server, JsonNode body) {}
 
     private final IncrementalJsonReader reader;
     private final BiConsumer<Result, UpstreamFailure> callback;
@@ -23,7 +23,7 @@ final class JsonResponse implements UpstreamCall.Listener {
     private String server;
     private boolean unreadable;
 
-    JsonResponse(long maxBytes, BiConsumer<Result, UpstreamFailure> callback) {
+    public JsonResponse(long maxBytes, BiConsumer<Result, UpstreamFailure> callback) {
         this.reader = new IncrementalJsonReader(maxBytes);
         this.callback = callback;
     }

@@ -3,7 +3,7 @@ package io.llmrelay.server.upstream;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.metrics.ErrorKind;
-import io.llmrelay.server.ReadClock;
+import io.llmrelay.server.runtime.ReadClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -50,7 +50,7 @@ public final class UpstreamCall {
 
     private enum State { NEW, CONNECTING, WAITING, RECEIVING, DONE }
 
-    private final Backend backend;
+    private final Origin origin;
     private final BackendPool pool;
     /** Null once the response has started: a stream can last minutes, its request's headers need not. */
     private UpstreamRequest request;
@@ -71,10 +71,10 @@ public final class UpstreamCall {
     private long lastActivity;
     private ScheduledFuture<?> idleTimer;
 
-    public UpstreamCall(Backend backend, EventLoop loop, UpstreamRequest request, Listener listener,
+    public UpstreamCall(Origin origin, EventLoop loop, UpstreamRequest request, Listener listener,
             ExchangeTimes times, Clocks clocks, Duration idleTimeout) {
-        this.backend = backend;
-        this.pool = backend.pool(loop);
+        this.origin = origin;
+        this.pool = origin.pool(loop);
         this.request = request;
         this.listener = listener;
         this.times = times;
@@ -130,8 +130,8 @@ public final class UpstreamCall {
             @Override
             public void onFailure(Throwable cause) {
                 if (state == State.CONNECTING) {
-                    String what = isTls(cause) ? "TLS handshake with backend " + backend.describe() + " failed"
-                            : "cannot connect to backend " + backend.describe();
+                    String what = isTls(cause) ? "TLS handshake with backend " + origin.describe() + " failed"
+                            : "cannot connect to backend " + origin.describe();
                     fail(502, what + ": " + describe(cause),
                             ErrorKind.BACKEND_UNREACHABLE, false);
                 }
@@ -165,7 +165,7 @@ public final class UpstreamCall {
             }
             lastActivity = clocks.nanoTime();
             if (msg instanceof HttpObject && ((HttpObject) msg).decoderResult().isFailure()) {
-                fail(502, "backend " + backend.describe() + " sent a malformed HTTP response: "
+                fail(502, "backend " + origin.describe() + " sent a malformed HTTP response: "
                         + describe(((HttpObject) msg).decoderResult().cause()), ErrorKind.BACKEND_PROTOCOL,
                         state == State.RECEIVING);
                 return;
@@ -243,10 +243,10 @@ public final class UpstreamCall {
             return;
         }
         if (state == State.WAITING) {
-            fail(502, "backend " + backend.describe() + " closed the connection before answering"
+            fail(502, "backend " + origin.describe() + " closed the connection before answering"
                     + (cause == null ? "" : ": " + describe(cause)), ErrorKind.BACKEND_PROTOCOL, false);
         } else if (state == State.RECEIVING) {
-            fail(502, "backend " + backend.describe() + " closed the connection in the middle of its response"
+            fail(502, "backend " + origin.describe() + " closed the connection in the middle of its response"
                     + (cause == null ? "" : ": " + describe(cause)), ErrorKind.BACKEND_PROTOCOL, true);
         }
     }
@@ -295,7 +295,7 @@ public final class UpstreamCall {
         }
         long silent = clocks.nanoTime() - lastActivity;
         if (!paused && silent >= idleTimeoutNanos) {
-            fail(504, "backend " + backend.describe() + " sent nothing for "
+            fail(504, "backend " + origin.describe() + " sent nothing for "
                     + TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNanos) + " s", ErrorKind.BACKEND_TIMEOUT,
                     state == State.RECEIVING);
             return;

@@ -1,6 +1,6 @@
 package io.llmrelay.server.upstream;
 
-import io.llmrelay.server.http.Headers;
+import io.llmrelay.server.runtime.Headers;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;

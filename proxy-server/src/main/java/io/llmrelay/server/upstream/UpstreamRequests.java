@@ -1,9 +1,9 @@
 package io.llmrelay.server.upstream;
 
-import io.llmrelay.server.http.Headers;
+import io.llmrelay.server.runtime.Headers;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
-import io.llmrelay.server.RelayVersion;
+import io.llmrelay.server.runtime.RelayVersion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpRequest;

@@ -3,7 +3,7 @@ package io.llmrelay.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmrelay.server.Transport;
+import io.llmrelay.server.runtime.Transport;
 import io.llmrelay.server.demo.DemoBackend;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.RawHttp;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.server.RelayServer;
-import io.llmrelay.server.Transport;
+import io.llmrelay.server.runtime.Transport;
 import io.llmrelay.server.demo.DemoBackend;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.RawHttp;

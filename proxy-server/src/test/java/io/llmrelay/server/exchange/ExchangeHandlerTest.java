@@ -3,13 +3,16 @@ package io.llmrelay.server.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrelay.core.api.Clocks;
-import io.llmrelay.server.Relay;
-import io.llmrelay.server.Transport;
+import io.llmrelay.core.metrics.RelayMetrics;
+import io.llmrelay.server.endpoint.Relay;
+import io.llmrelay.server.fleet.Fleet;
+import io.llmrelay.server.upstream.Origin;
+import io.llmrelay.server.runtime.Transport;
 import io.llmrelay.server.endpoint.Endpoints;
 import io.llmrelay.server.http.Route;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.RelayHarness;
-import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.fleet.Backend;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -38,9 +41,10 @@ class ExchangeHandlerTest {
     static void relay() {
         unusedLoops = Transport.NIO.newGroup(1, "unused");
         var config = RelayHarness.config(RelayHarness.backend("http://127.0.0.1:9/v1", null));
-        Backend backend = new Backend(config.backends().get(0), config, unusedLoops, Transport.NIO,
+        Origin origin = new Origin(config.backends().get(0), config, unusedLoops, Transport.NIO,
                 io.netty.resolver.DefaultAddressResolverGroup.INSTANCE, Clocks.SYSTEM);
-        relay = new Relay(config, List.of(backend), Clocks.SYSTEM);
+        Backend backend = new Backend(origin, config, unusedLoops.next(), Clocks.SYSTEM);
+        relay = new Relay(new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics()), new Fleet(List.of(backend)));
     }
 
     @AfterAll
@@ -54,7 +58,7 @@ class ExchangeHandlerTest {
 
     @Test
     void answersLocalRoutesAndReleasesTheRequest() {
-        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, Endpoints.dispatcher()));
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay.context(), Endpoints.dispatcher(relay)));
         FullHttpRequest request = get("/api/version?x=1");
         request.headers().set("X-Request-ID", "abc");
         ch.writeInbound(request);
@@ -71,7 +75,7 @@ class ExchangeHandlerTest {
 
     @Test
     void headAnswersHeadersWithTheLengthButNoBody() {
-        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, Endpoints.dispatcher()));
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay.context(), Endpoints.dispatcher(relay)));
         ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/"));
         FullHttpResponse response = ch.readOutbound();
         assertThat(response.headers().getInt("content-length")).isEqualTo(17);
@@ -87,7 +91,7 @@ class ExchangeHandlerTest {
         for (Route r : Route.values()) {
             table.put(r, held::add); // never answers by itself
         }
-        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, new Dispatcher(table)));
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay.context(), new Dispatcher(table)));
         FullHttpRequest first = get("/api/tags");
         FullHttpRequest second = get("/api/ps");
         ch.writeInbound(first);
@@ -117,7 +121,7 @@ class ExchangeHandlerTest {
         for (Route r : Route.values()) {
             table.put(r, held::add);
         }
-        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, new Dispatcher(table)));
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay.context(), new Dispatcher(table)));
         FullHttpRequest first = get("/api/tags");
         FullHttpRequest queued = get("/api/ps");
         ch.writeInbound(first, queued);
@@ -135,7 +139,7 @@ class ExchangeHandlerTest {
                 throw new IllegalStateException("boom");
             });
         }
-        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, new Dispatcher(table)));
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay.context(), new Dispatcher(table)));
         ch.writeInbound(get("/v1/models"));
         FullHttpResponse response = ch.readOutbound();
         assertThat(response.status().code()).isEqualTo(500);
@@ -152,7 +156,7 @@ class ExchangeHandlerTest {
         for (Route r : Route.values()) {
             table.put(r, held::add);
         }
-        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay, new Dispatcher(table)));
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay.context(), new Dispatcher(table)));
         ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat"));
         Exchange ex = held.get(0);
         ex.startResponse(200, "application/x-ndjson", null, false);

@@ -6,7 +6,7 @@ import io.llmrelay.core.config.CorsPolicy;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.Secret;
 import io.llmrelay.server.RelayServer;
-import io.llmrelay.server.Transport;
+import io.llmrelay.server.runtime.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.List;
@@ -77,7 +77,7 @@ public final class RelayHarness implements AutoCloseable {
     /** Waits (up to 5 s) until every backend answered its first probe and its model list was read. */
     public RelayHarness awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!server.relay().backends().stream().allMatch(io.llmrelay.server.upstream.Backend::ready)) {
+        while (!server.relay().fleet().backends().stream().allMatch(io.llmrelay.server.fleet.Backend::ready)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the backends were not ready within 5 s");
             }

@@ -1,5 +1,10 @@
-package io.llmrelay.server.upstream;
+package io.llmrelay.server.fleet;
 
+import io.llmrelay.server.upstream.JsonResponse;
+import io.llmrelay.server.upstream.UpstreamRequest;
+import io.llmrelay.server.upstream.UpstreamRequests;
+import io.llmrelay.server.upstream.UpstreamFailure;
+import io.llmrelay.server.upstream.UpstreamCall;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.config.RelayConfig;
@@ -80,7 +85,7 @@ public final class BackendHealth {
             return;
         }
         Probe probe = new Probe();
-        UpstreamCall call = new UpstreamCall(backend, loop,
+        UpstreamCall call = new UpstreamCall(backend.origin(), loop,
                 UpstreamRequests.get(backend.config(), "/models", "health-" + PROBES.incrementAndGet()),
                 probe, new ExchangeTimes(clocks.nanoTime()), clocks, timeout);
         probe.deadline = loop.schedule(() -> {

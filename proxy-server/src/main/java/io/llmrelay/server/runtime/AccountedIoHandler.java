@@ -1,6 +1,6 @@
-package io.llmrelay.server;
+package io.llmrelay.server.runtime;
 
-import io.llmrelay.server.exchange.LoopAccount;
+import io.llmrelay.server.runtime.LoopAccount;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;

@@ -1,4 +1,4 @@
-package io.llmrelay.server.http;
+package io.llmrelay.server.runtime;
 
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;

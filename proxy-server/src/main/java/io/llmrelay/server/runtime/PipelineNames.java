@@ -1,4 +1,4 @@
-package io.llmrelay.server.http;
+package io.llmrelay.server.runtime;
 
 /** Names of the handlers in the server and backend pipelines, so they can be found and replaced. */
 public final class PipelineNames {

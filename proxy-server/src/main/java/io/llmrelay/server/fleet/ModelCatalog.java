@@ -1,5 +1,10 @@
-package io.llmrelay.server.upstream;
+package io.llmrelay.server.fleet;
 
+import io.llmrelay.server.upstream.JsonResponse;
+import io.llmrelay.server.upstream.UpstreamRequest;
+import io.llmrelay.server.upstream.UpstreamRequests;
+import io.llmrelay.server.upstream.UpstreamFailure;
+import io.llmrelay.server.upstream.UpstreamCall;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
@@ -267,7 +272,7 @@ public final class ModelCatalog {
 
     private void call(EventLoop loop, UpstreamRequest request, long maxBytes,
             BiConsumer<JsonResponse.Result, UpstreamFailure> then) {
-        new UpstreamCall(backend, loop, request, new JsonResponse(maxBytes, then),
+        new UpstreamCall(backend.origin(), loop, request, new JsonResponse(maxBytes, then),
                 new ExchangeTimes(clocks.nanoTime()), clocks, idleTimeout).start();
     }
 

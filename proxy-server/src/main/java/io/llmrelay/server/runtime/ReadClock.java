@@ -1,4 +1,4 @@
-package io.llmrelay.server;
+package io.llmrelay.server.runtime;
 
 import io.llmrelay.core.api.Clocks;
 import io.netty.buffer.ByteBuf;

@@ -1,4 +1,4 @@
-package io.llmrelay.server.exchange;
+package io.llmrelay.server.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.ClientApi;
@@ -7,7 +7,8 @@ import io.llmrelay.core.json.Json;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ErrorMessages;
-import io.llmrelay.server.upstream.Backend;
+import io.llmrelay.server.exchange.Exchange;
+import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.upstream.UpstreamCall;
 import io.llmrelay.server.upstream.UpstreamFailure;
 import io.llmrelay.server.upstream.UpstreamRequest;
@@ -30,7 +31,7 @@ import java.util.List;
  * <p>Runs on the exchange's event loop. Borrows each backend buffer: pass-through retains a slice
  * for the client write; translation reads it and writes new buffers.
  */
-public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslator.Output {
+public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Output {
 
     /** Beyond this an error body is cut: only its message matters. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -55,7 +56,7 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
     private ByteBuf errorBody;
     private ByteBuf wholeAnswer;
 
-    private UpstreamRelay(Exchange exchange, Backend backend, BodyTranslator translator) {
+    private Attempt(Exchange exchange, Backend backend, BodyTranslator translator) {
         this.exchange = exchange;
         this.backend = backend;
         this.translator = translator;
@@ -63,10 +64,10 @@ public final class UpstreamRelay implements UpstreamCall.Listener, BodyTranslato
 
     /** Sends {@code request} to {@code backend} and answers {@code exchange} from the response. */
     public static void start(Exchange exchange, Backend backend, UpstreamRequest request, BodyTranslator translator) {
-        UpstreamRelay relay = new UpstreamRelay(exchange, backend, translator);
+        Attempt relay = new Attempt(exchange, backend, translator);
         exchange.backendName(backend.name());
-        relay.call = new UpstreamCall(backend, exchange.loop(), request, relay, exchange.times(),
-                exchange.relay().clocks(), exchange.relay().config().timeouts().upstreamIdle());
+        relay.call = new UpstreamCall(backend.origin(), exchange.loop(), request, relay, exchange.times(),
+                exchange.context().clocks(), exchange.context().config().timeouts().upstreamIdle());
         exchange.onCancel(relay::abandon);
         exchange.onWritable(relay.call::resume);
         relay.call.start();

@@ -1,4 +1,4 @@
-package io.llmrelay.server;
+package io.llmrelay.server.runtime;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -1,4 +1,4 @@
-package io.llmrelay.server.exchange;
+package io.llmrelay.server.runtime;
 
 import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.management.ManagementFactory;
@@ -46,14 +46,14 @@ public final class LoopAccount {
     private static final int TAIL_SHIFT = 4;
 
     /** One exchange's line in the account. */
-    static final class Line {
+    public static final class Line {
         private long charged;
         private long passSections;
         private long pass = -1;
         private Runnable settle;
 
         /** CPU charged to the exchange beyond its own sections. */
-        long charged() {
+        public long charged() {
             return charged;
         }
     }
@@ -90,7 +90,7 @@ public final class LoopAccount {
     }
 
     /** The calling thread's account, or {@link #NONE}. */
-    static LoopAccount current() {
+    public static LoopAccount current() {
         LoopAccount account = CURRENT.getIfExists();
         return account == null ? NONE : account;
     }
@@ -101,7 +101,7 @@ public final class LoopAccount {
     }
 
     /** A section of {@code nanos} for the exchange of {@code line} ended in this pass. */
-    void served(Line line, long nanos) {
+    public void served(Line line, long nanos) {
         if (threadCpu == null || line.settle != null) {
             return;
         }
@@ -115,7 +115,7 @@ public final class LoopAccount {
     }
 
     /** The exchange of {@code line} is complete: {@code settle} runs once its last pass is charged. */
-    void finished(Line line, Runnable settle) {
+    public void finished(Line line, Runnable settle) {
         if (threadCpu == null) {
             settle.run();
             return;
@@ -125,12 +125,12 @@ public final class LoopAccount {
     }
 
     /** The mean overhead whole answers accrued after their head was written on this loop. */
-    long tailEstimate() {
+    public long tailEstimate() {
         return tailMean;
     }
 
     /** What one whole answer accrued after its head was written. */
-    void tail(long nanos) {
+    public void tail(long nanos) {
         tailMean += (nanos - tailMean) >> TAIL_SHIFT;
     }
 

@@ -1,4 +1,4 @@
-package io.llmrelay.server;
+package io.llmrelay.server.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,11 @@
 package io.llmrelay.server.upstream;
 
 import io.llmrelay.core.api.Clocks;
-import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
-import io.llmrelay.server.ReadClock;
-import io.llmrelay.server.Transport;
-import io.llmrelay.server.http.PipelineNames;
+import io.llmrelay.server.runtime.ReadClock;
+import io.llmrelay.server.runtime.Transport;
+import io.llmrelay.server.runtime.PipelineNames;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -26,19 +25,18 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * A backend at run time: its configuration, its model catalog, and one connection pool per event
- * loop of the server (created up front, so lookups need no locking).
+ * The transport to one backend address: its configuration and one connection pool per event loop
+ * of the server (created up front, so lookups need no locking). What the fleet knows about the
+ * backend (models, health, load) lives in {@code fleet.Backend}.
  */
-public final class Backend {
+public final class Origin {
 
     private static final int MAX_IDLE_PER_LOOP = 256;
 
     private final BackendConfig config;
-    private final ModelCatalog catalog;
-    private final BackendHealth health;
     private final Map<EventExecutor, BackendPool> pools;
 
-    public Backend(BackendConfig config, RelayConfig relay, EventLoopGroup group, Transport transport,
+    public Origin(BackendConfig config, RelayConfig relay, EventLoopGroup group, Transport transport,
             AddressResolverGroup<InetSocketAddress> resolver, Clocks clocks) {
         this.config = config;
         SslContext ssl = config.tls() ? clientTls(config) : null;
@@ -73,8 +71,6 @@ public final class Backend {
             byLoop.put(loop, pool);
         }
         this.pools = byLoop;
-        this.catalog = new ModelCatalog(this, relay, clocks);
-        this.health = new BackendHealth(this, group.next(), relay, clocks);
     }
 
     /** TLS that verifies the certificate chain and the host name (Netty 4.2's default for clients). */
@@ -101,30 +97,6 @@ public final class Backend {
     /** The backend as error messages name it: {@code name (url)}. */
     public String describe() {
         return config.name() + " (" + config.displayUrl() + ")";
-    }
-
-    /** The server type: as configured, or as the server showed itself once its list was read. */
-    public BackendFlavor flavor() {
-        if (config.detectFlavor()) {
-            ModelCatalog.Snapshot s = catalog.current();
-            if (s != null) {
-                return s.flavor();
-            }
-        }
-        return config.flavor();
-    }
-
-    public ModelCatalog catalog() {
-        return catalog;
-    }
-
-    public BackendHealth health() {
-        return health;
-    }
-
-    /** Can serve now: it answers its probes, and its model list was read (or it has none to give). */
-    public boolean ready() {
-        return health.up() && (catalog.current() != null || catalog.listless());
     }
 
     /** The pool of {@code loop}; the caller must be on that loop to use it. */

@@ -1,4 +1,4 @@
-package io.llmrelay.server;
+package io.llmrelay.server.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.llmrelay.server.exchange;
+package io.llmrelay.server.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

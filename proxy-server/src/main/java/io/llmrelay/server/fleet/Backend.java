@@ -1,0 +1,66 @@
+package io.llmrelay.server.fleet;
+
+import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.backend.BackendFlavor;
+import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.server.upstream.Origin;
+import io.netty.channel.EventLoop;
+
+/**
+ * A backend of the fleet at run time: where it is ({@link Origin}: address and pools), which
+ * models it serves ({@link ModelCatalog}), and whether it answers ({@link BackendHealth}).
+ */
+public final class Backend {
+
+    private final Origin origin;
+    private final ModelCatalog catalog;
+    private final BackendHealth health;
+
+    public Backend(Origin origin, RelayConfig relay, EventLoop healthLoop, Clocks clocks) {
+        this.origin = origin;
+        this.catalog = new ModelCatalog(this, relay, clocks);
+        this.health = new BackendHealth(this, healthLoop, relay, clocks);
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+
+    public BackendConfig config() {
+        return origin.config();
+    }
+
+    public String name() {
+        return origin.name();
+    }
+
+    /** The backend as error messages name it: {@code name (url)}. */
+    public String describe() {
+        return origin.describe();
+    }
+
+    /** The server type: as configured, or as the server showed itself once its list was read. */
+    public BackendFlavor flavor() {
+        if (config().detectFlavor()) {
+            ModelCatalog.Snapshot s = catalog.current();
+            if (s != null) {
+                return s.flavor();
+            }
+        }
+        return config().flavor();
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    public BackendHealth health() {
+        return health;
+    }
+
+    /** Can serve now: it answers its probes, and its model list was read (or it has none to give). */
+    public boolean ready() {
+        return health.up() && (catalog.current() != null || catalog.listless());
+    }
+}
