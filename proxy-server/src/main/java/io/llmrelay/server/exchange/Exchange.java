@@ -321,6 +321,14 @@ public final class Exchange {
         this.onWritable = onWritable;
     }
 
+    /**
+     * True once the answer's status line has gone to the client: from then on the request cannot
+     * be sent to another backend. A streamed answer's head waits for its first byte.
+     */
+    public boolean isCommitted() {
+        return headWritten;
+    }
+
     /** A header to add to whatever answer this exchange writes. */
     public void responseHeader(CharSequence name, Object value) {
         if (extraHeaders == null) {

@@ -97,6 +97,8 @@ public final class UpstreamRequests {
         if (backend.flavor() == BackendFlavor.OPENROUTER) {
             headers.set("X-Title", "llm-relay"); // OpenRouter's app attribution header
         }
+        // the operator's own (e.g. OpenRouter's HTTP-Referer and X-Title) win over ours
+        backend.options().headers().forEach(headers::set);
         return headers;
     }
 
