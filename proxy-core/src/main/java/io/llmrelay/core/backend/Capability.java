@@ -31,13 +31,22 @@ public enum Capability {
     }
 
     public static Capability fromLabel(String label) {
-        for (Capability c : values()) {
-            if (c.label().equals(label.trim().toLowerCase(Locale.ROOT))) {
-                return c;
-            }
+        Capability c = known(label);
+        if (c != null) {
+            return c;
         }
         throw new IllegalArgumentException("unknown capability '" + label + "' (expected one of completion, tools, "
                 + "insert, vision, thinking, embedding)");
+    }
+
+    /** The capability a label names, or null for one this proxy does not know (a newer server's). */
+    static Capability known(String label) {
+        for (Capability c : values()) {
+            if (c.label().equalsIgnoreCase(label.trim())) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** Capability in their canonical order, as the labels clients read. */

@@ -1,38 +1,57 @@
 package io.llmrelay.core.backend;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
- * What a server says about a model's files, for Ollama's {@code details} and {@code size}: llama.cpp
- * reports them in its model list's {@code meta}, LM Studio in its own model API. Zero or "" where
- * the server says nothing.
+ * What a server says about a model's files, for Ollama's {@code details}, {@code size} and
+ * {@code digest}: llama.cpp reports some in its model list's {@code meta}, LM Studio in its own model
+ * API, an Ollama node all of them in {@code /api/tags}. Zero or "" where the server says nothing.
  *
  * @param sizeBytes the model file's size
  * @param format {@code gguf}, {@code safetensors}, {@code mlx}, ...
  * @param quantization e.g. {@code Q4_1}, {@code Q4_K_M}, {@code 4bit}
  * @param parameterCount the number of parameters
- * @param parameterLabel the server's own label for the size (LM Studio's {@code 7B}), "" when it gives a count or nothing
+ * @param parameterLabel the server's own label for the size (LM Studio's {@code 7B}, Ollama's {@code 8.0B})
+ * @param digest an Ollama node's manifest digest (64 hex), kept so the proxy lists the model as the node does
+ * @param family the model family as the server names it ({@code llama}, {@code qwen3})
+ * @param families every family the server names (Ollama adds a vision projector's, e.g. {@code clip})
+ * @param parentModel the model this one was created from, as Ollama reports it
  */
 public record ModelDetails(long sizeBytes, String format, String quantization, long parameterCount,
-        String parameterLabel) {
+        String parameterLabel, String digest, String family, List<String> families, String parentModel) {
 
     public static final ModelDetails UNKNOWN = new ModelDetails(0, "", "", 0, "");
+
+    /** What a server that is not an Ollama node can say: no digest, family or parent. */
+    public ModelDetails(long sizeBytes, String format, String quantization, long parameterCount, String parameterLabel) {
+        this(sizeBytes, format, quantization, parameterCount, parameterLabel, "", "", List.of(), "");
+    }
 
     public ModelDetails {
         format = format == null ? "" : format;
         quantization = quantization == null ? "" : quantization;
         parameterLabel = parameterLabel == null ? "" : parameterLabel;
+        digest = digest == null ? "" : digest;
+        family = family == null ? "" : family;
+        families = families == null ? List.of() : List.copyOf(families);
+        parentModel = parentModel == null ? "" : parentModel;
+    }
+
+    /** True when the server gave a digest: these are an Ollama node's own details, worth keeping as they are. */
+    public boolean hasDigest() {
+        return !digest.isEmpty();
     }
 
     /**
-     * The parameter size as Ollama prints it ({@code 134.52M}, {@code 7.6B}, {@code 8B}), or "" when
-     * the server gave neither a count nor a label.
+     * The parameter size as the server labels it, else as Ollama prints a count ({@code 134.52M},
+     * {@code 7.6B}, {@code 8B}), or "" when the server gave neither a label nor a count.
      */
     public String parameterSize() {
-        if (parameterCount > 0) {
-            return humanNumber(parameterCount);
+        if (!parameterLabel.isEmpty()) {
+            return parameterLabel; // the server's own words: an Ollama node's must come out unchanged
         }
-        return parameterLabel;
+        return parameterCount > 0 ? humanNumber(parameterCount) : "";
     }
 
     /** Ollama's {@code format.HumanNumber}: whole numbers bare, else one decimal for B, two for M. */

@@ -57,6 +57,11 @@ public record ModelInfo(String id, long created, String ownedBy, long contextLen
         return new ModelInfo(id, created, ownedBy, contextLength, loadedContextLength, capabilities, newDetails);
     }
 
+    /** The same model under another name: how the fleet's catalogue lists it (its public name). */
+    public ModelInfo withId(String newId) {
+        return new ModelInfo(newId, created, ownedBy, contextLength, loadedContextLength, capabilities, details);
+    }
+
     public ModelInfo withCreated(long seconds) {
         return new ModelInfo(id, seconds, ownedBy, contextLength, loadedContextLength, capabilities, details);
     }

@@ -1,12 +1,14 @@
 package io.llmrelay.core.backend;
 
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
- * What an operator says about models whose id matches a glob ({@code *} any run, {@code ?} one
+ * What an operator says about models whose id matches a {@link Glob} ({@code *} any run, {@code ?} one
  * character, case-insensitive): their capabilities (replaced, or adjusted with {@code +x}/{@code -x})
  * and their context length where the backend reports none. Written on the command line as
  * {@code --model-capabilities 'qwen3*=+thinking,-tools'} and {@code --model-context 'gpt-4o*=128000'}.
@@ -15,7 +17,7 @@ public record ModelOverride(String glob, EnumSet<Capability> replace, EnumSet<Ca
         EnumSet<Capability> remove, long contextLength) {
 
     /** Compiled globs; they come from the configuration, so the map stays as small as it is. */
-    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+    private static final Map<String, Glob> PATTERNS = new ConcurrentHashMap<>();
 
     public ModelOverride {
         if (glob == null || glob.isBlank()) {
@@ -71,7 +73,7 @@ public record ModelOverride(String glob, EnumSet<Capability> replace, EnumSet<Ca
     }
 
     public boolean matches(String modelId) {
-        return PATTERNS.computeIfAbsent(glob, ModelOverride::toRegex).matcher(modelId).matches();
+        return PATTERNS.computeIfAbsent(glob, Glob::of).matches(modelId);
     }
 
     /** The model as this override describes it (unchanged when the pattern does not match). */
@@ -80,30 +82,32 @@ public record ModelOverride(String glob, EnumSet<Capability> replace, EnumSet<Ca
             return model;
         }
         EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
+        Set<String> others = new LinkedHashSet<>(); // labels of newer servers (Ollama's audio, image) pass through
         for (String label : model.capabilities()) {
-            caps.add(Capability.fromLabel(label));
+            Capability known = Capability.known(label);
+            if (known != null) {
+                caps.add(known);
+            } else {
+                others.add(label);
+            }
         }
         if (replace != null) {
             caps = EnumSet.copyOf(replace.isEmpty() ? EnumSet.noneOf(Capability.class) : replace);
+            others.clear();
         }
         caps.addAll(add);
         caps.removeAll(remove);
-        ModelInfo out = model.withCapabilities(Capability.labels(caps));
+        ModelInfo out = model.withCapabilities(withOthers(Capability.labels(caps), others));
         // the backend's own figure is what requests really get: the operator's only fills a gap
         return contextLength > 0 && model.contextLength() == 0 ? out.withContext(contextLength, 0) : out;
     }
 
-    private static Pattern toRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*') {
-                re.append(".*");
-            } else if (c == '?') {
-                re.append('.');
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
+    private static Set<String> withOthers(Set<String> labels, Set<String> others) {
+        if (others.isEmpty()) {
+            return labels;
         }
-        return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        Set<String> all = new LinkedHashSet<>(labels);
+        all.addAll(others);
+        return Collections.unmodifiableSet(all);
     }
 }

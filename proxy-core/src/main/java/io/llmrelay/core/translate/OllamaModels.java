@@ -3,6 +3,7 @@ package io.llmrelay.core.translate;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmrelay.core.api.ModelNames;
 import io.llmrelay.core.api.Rfc3339;
+import io.llmrelay.core.backend.ModelDetails;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.json.Json;
 import io.netty.buffer.ByteBuf;
@@ -16,7 +17,9 @@ import java.util.List;
  * Ollama's model endpoints ({@code /api/tags}, {@code /api/show}, {@code /api/ps}) written from what
  * backends report. Every field a client requires is present: {@code name} and {@code model} with a
  * tag, RFC 3339 times, an int {@code size}, a 64-hex {@code digest}, all six {@code details}, and
- * {@code model_info} with the real context length where the backend gives one.
+ * {@code model_info} with the real context length where the backend gives one. What an Ollama node
+ * said itself (digest, family, families, parent model, parameter size) is written as it said it;
+ * only what no backend said is made up from the model's name.
  */
 public final class OllamaModels {
 
@@ -37,7 +40,7 @@ public final class OllamaModels {
                 writeIdentity(g, m.info());
                 g.writeStringField("modified_at", Rfc3339.withOffset(modified(m), offset));
                 g.writeNumberField("size", m.info().details().sizeBytes());
-                g.writeStringField("digest", ModelNames.digest(m.info().id()));
+                g.writeStringField("digest", digest(m.info()));
                 writeDetails(g, m.info(), m.info().contextLength());
                 writeCapabilities(g, m.info());
                 g.writeEndObject();
@@ -82,7 +85,7 @@ public final class OllamaModels {
                 g.writeStartObject();
                 writeIdentity(g, m.info());
                 g.writeNumberField("size", m.info().details().sizeBytes());
-                g.writeStringField("digest", ModelNames.digest(m.info().id()));
+                g.writeStringField("digest", digest(m.info()));
                 long usable = m.info().usableContextLength(); // what a request can use, not what the model was trained on
                 writeDetails(g, m.info(), usable);
                 g.writeStringField("expires_at", Rfc3339.withOffset(m.expiresAt(), offset));
@@ -106,14 +109,19 @@ public final class OllamaModels {
     }
 
     private static void writeDetails(JsonGenerator g, ModelInfo info, long contextLength) throws IOException {
-        String family = ModelNames.family(info.id());
-        String parameters = info.details().parameterSize();
+        ModelDetails details = info.details();
+        String family = family(info);
+        String parameters = details.parameterSize();
         g.writeObjectFieldStart("details");
-        g.writeStringField("parent_model", "");
-        g.writeStringField("format", info.details().format());
+        g.writeStringField("parent_model", details.parentModel());
+        g.writeStringField("format", details.format());
         g.writeStringField("family", family);
         g.writeArrayFieldStart("families");
-        if (!family.isEmpty()) {
+        if (!details.families().isEmpty()) {
+            for (String f : details.families()) {
+                g.writeString(f);
+            }
+        } else if (!family.isEmpty()) {
             g.writeString(family);
         }
         g.writeEndArray();
@@ -135,8 +143,19 @@ public final class OllamaModels {
 
     /** The {@code general.architecture} key; clients read {@code <arch>.context_length} under it. */
     static String architecture(ModelInfo info) {
-        String family = ModelNames.family(info.id());
+        String family = family(info);
         return family.isEmpty() ? "llm" : family;
+    }
+
+    /** The family the backend named (an Ollama node's is its architecture), else one guessed from the id. */
+    private static String family(ModelInfo info) {
+        String named = info.details().family();
+        return named.isEmpty() ? ModelNames.family(info.id()) : named;
+    }
+
+    /** The node's own digest where it gave one, else a stable one made from the id. */
+    private static String digest(ModelInfo info) {
+        return info.details().hasDigest() ? info.details().digest() : ModelNames.digest(info.id());
     }
 
     private static Instant modified(Listed m) {

@@ -23,6 +23,23 @@ class ModelDetailsTest {
     }
 
     @Test
+    void theServersOwnLabelWinsOverACount() {
+        // an Ollama node says 8.0B; /api/show adds the count, and the node's words must come out unchanged
+        assertThat(new ModelDetails(0, "gguf", "Q4_0", 8030261248L, "8B").parameterSize()).isEqualTo("8B");
+    }
+
+    @Test
+    void withoutDigestFamilyOrParentTheyAreEmpty() {
+        ModelDetails d = new ModelDetails(1, "gguf", "Q4_0", 2, "");
+        assertThat(d.digest()).isEmpty();
+        assertThat(d.hasDigest()).isFalse();
+        assertThat(d.family()).isEmpty();
+        assertThat(d.families()).isEmpty();
+        assertThat(d.parentModel()).isEmpty();
+        assertThat(new ModelDetails(0, null, null, 0, null, null, null, null, null)).isEqualTo(ModelDetails.UNKNOWN);
+    }
+
+    @Test
     void nullTextsBecomeEmpty() {
         ModelDetails d = new ModelDetails(1, null, null, 0, null);
         assertThat(d.format()).isEmpty();

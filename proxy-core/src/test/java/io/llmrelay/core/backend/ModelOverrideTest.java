@@ -31,6 +31,15 @@ class ModelOverrideTest {
     }
 
     @Test
+    void capabilitiesThisProxyDoesNotKnowPassThroughUnlessReplaced() {
+        ModelInfo newer = new ModelInfo("gemma3n", 0, "", 0, Set.of("completion", "audio"));
+        assertThat(ModelOverride.capabilities("gemma*=+vision").applyTo(newer).capabilities())
+                .containsExactly("completion", "vision", "audio");
+        assertThat(ModelOverride.capabilities("gemma*=completion").applyTo(newer).capabilities())
+                .containsExactly("completion");
+    }
+
+    @Test
     void setsTheContextLengthTheBackendDoesNotReport() {
         ModelInfo out = ModelOverride.contextLength("QWEN/*=131072").applyTo(QWEN);
         assertThat(out.contextLength()).isEqualTo(131072);

@@ -6,8 +6,13 @@ import static io.llmrelay.core.translate.TestJson.written;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrelay.core.api.ModelNames;
+import io.llmrelay.core.backend.ModelDetails;
 import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.backend.OllamaBodies;
+import io.llmrelay.core.backend.OllamaShow;
+import io.llmrelay.core.backend.OllamaTags;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -119,6 +124,64 @@ class OllamaModelsTest {
         assertThat(gpt.has("context_length")).isFalse();
         assertThat(OffsetDateTime.parse(gpt.path("expires_at").asText()).toInstant()).isEqualTo(expires);
         assertListEntry(gpt);
+    }
+
+    /** llama3.2 as an Ollama node lists it ({@code /api/tags}) and describes it ({@code /api/show}). */
+    private static ModelInfo nodeLlama() {
+        ModelInfo listed = OllamaTags.parse(parse(OllamaBodies.TAGS)).get(1);
+        return OllamaShow.parse(parse(OllamaBodies.SHOW_LLAMA)).applyTo(listed);
+    }
+
+    @Test
+    void anOllamaNodesDigestAndDetailsComeOutAsTheNodeListedThem() {
+        JsonNode node = parse(OllamaBodies.TAGS).path("models").get(1);
+        JsonNode tags = parse(written(out -> OllamaModels.tags(List.of(new OllamaModels.Listed(nodeLlama(), FALLBACK)),
+                PDT, out))).path("models").get(0);
+        for (String key : new String[] {"name", "model", "size", "digest"}) {
+            assertThat(tags.path(key)).as(key).isEqualTo(node.path(key));
+        }
+        // the node's time, to the second, in the proxy's offset
+        assertThat(OffsetDateTime.parse(tags.path("modified_at").asText()).toEpochSecond())
+                .isEqualTo(OffsetDateTime.parse(node.path("modified_at").asText()).toEpochSecond());
+        ObjectNode expected = node.path("details").deepCopy();
+        expected.put("context_length", 131072);
+        assertThat(tags.path("details")).isEqualTo(expected);
+        assertThat(tags.path("capabilities")).isEqualTo(json("['completion','tools']"));
+        assertListEntry(tags);
+    }
+
+    @Test
+    void showAndPsWriteTheNodesDetailsToo() {
+        JsonNode nodeShow = parse(OllamaBodies.SHOW_LLAMA);
+        JsonNode show = parse(written(out -> OllamaModels.show(new OllamaModels.Listed(nodeLlama(), FALLBACK), "ollama-1",
+                PDT, out)));
+        ObjectNode details = nodeShow.path("details").deepCopy();
+        details.put("context_length", 131072);
+        assertThat(show.path("details")).isEqualTo(details);
+        assertThat(show.path("capabilities")).isEqualTo(nodeShow.path("capabilities"));
+        JsonNode info = show.path("model_info");
+        assertThat(info.path("general.architecture")).isEqualTo(nodeShow.path("model_info").path("general.architecture"));
+        assertThat(info.path("llama.context_length")).isEqualTo(nodeShow.path("model_info").path("llama.context_length"));
+        assertThat(info.path("general.parameter_count")).isEqualTo(nodeShow.path("model_info").path("general.parameter_count"));
+
+        JsonNode ps = parse(written(out -> OllamaModels.ps(List.of(new OllamaModels.Loaded(nodeLlama(), FALLBACK)), PDT,
+                out))).path("models").get(0);
+        assertThat(ps.path("digest").asText()).isEqualTo("a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72");
+        assertThat(ps.path("details").path("families")).isEqualTo(json("['llama']"));
+        assertThat(ps.path("size").asLong()).isEqualTo(2019393189L);
+    }
+
+    @Test
+    void aNodesFamiliesAndParentAreWrittenAsGiven() {
+        ModelDetails details = new ModelDetails(3, "gguf", "Q4_K_M", 0, "4.3B", "ab".repeat(32), "gemma3",
+                List.of("gemma3", "clip"), "gemma3:4b");
+        ModelInfo custom = new ModelInfo("my-gemma:latest", 0, "", 0, 0, caps("completion", "vision"), details);
+        JsonNode m = parse(written(out -> OllamaModels.tags(List.of(new OllamaModels.Listed(custom, FALLBACK)),
+                ZoneOffset.UTC, out))).path("models").get(0);
+        assertThat(m.path("digest").asText()).isEqualTo("ab".repeat(32));
+        assertThat(m.path("details")).isEqualTo(json("{'parent_model':'gemma3:4b','format':'gguf','family':'gemma3',"
+                + "'families':['gemma3','clip'],'parameter_size':'4.3B','quantization_level':'Q4_K_M'}"));
+        assertThat(OllamaModels.architecture(custom)).isEqualTo("gemma3");
     }
 
     private static void assertListEntry(JsonNode m) {
