@@ -14,6 +14,8 @@ public enum ErrorKind {
     BACKEND_STATUS,
     /** The backend's answer could not be understood, or broke off. */
     BACKEND_PROTOCOL,
+    /** Every backend that serves the model is at its {@code max_concurrency}. */
+    AT_CAPACITY,
     /** The client took no data for too long. */
     CLIENT_STALLED,
     /** A bug in the proxy. */

@@ -1,22 +1,38 @@
 package io.llmrelay.server.fleet;
 
+import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.registry.BackendModels;
+import io.llmrelay.core.registry.ModelRegistry;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The backends of a running proxy, in configuration order, by name. Immutable apart from the
- * thread-safe state each backend holds.
+ * The backends of a running proxy, in configuration order, and the one model catalogue over them
+ * ({@link ModelRegistry}) with the {@link Router} that picks a backend for each of its models. The catalogue is an
+ * immutable snapshot, rebuilt whenever a backend's model list changes and swapped in; requests
+ * read it from any loop without locks.
  */
 public final class Fleet {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+
+    private final RelayConfig config;
     private final List<Backend> backends;
     private final Map<String, Backend> byName;
+    private volatile Router router;
 
-    public Fleet(List<Backend> backends) {
+    public Fleet(RelayConfig config, List<Backend> backends) {
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("at least one backend is required");
         }
+        this.config = config;
         this.backends = List.copyOf(backends);
         Map<String, Backend> names = new LinkedHashMap<>();
         for (Backend b : backends) {
@@ -25,6 +41,10 @@ public final class Fleet {
             }
         }
         this.byName = names;
+        this.router = rebuild();
+        for (Backend b : backends) {
+            b.catalog().onChange(this::catalogueChanged);
+        }
     }
 
     public List<Backend> backends() {
@@ -36,9 +56,52 @@ public final class Fleet {
         return byName.get(name);
     }
 
-    /** The backend that serves {@code model}. With one backend configured, that one. */
-    public Backend backendFor(String model) {
-        return backends.get(0);
+    /** The catalogue as it is now. */
+    public ModelRegistry registry() {
+        return router.registry();
+    }
+
+    /** The router over the catalogue as it is now. */
+    public Router router() {
+        return router;
+    }
+
+    /**
+     * Runs {@code then} on {@code loop} once every backend's list was read or tried: at once in a
+     * running proxy; at start-up, after the first reads (a request never waits for a backend that
+     * already failed: the health checks bring it back).
+     */
+    public void whenKnown(EventLoop loop, Runnable then) {
+        List<Backend> untried = new ArrayList<>();
+        for (Backend b : backends) {
+            if (!b.catalog().tried()) {
+                untried.add(b);
+            }
+        }
+        awaitReads(loop, untried, Duration.ZERO, then);
+    }
+
+    /**
+     * Runs {@code then} on {@code loop} after reading again every list older than {@code maxAge} (for
+     * listings and for a name nobody lists: a backend may have gained the model a moment ago).
+     */
+    public void refreshed(EventLoop loop, Duration maxAge, Runnable then) {
+        awaitReads(loop, backends, maxAge, then);
+    }
+
+    private static void awaitReads(EventLoop loop, List<Backend> which, Duration maxAge, Runnable then) {
+        if (which.isEmpty()) {
+            then.run();
+            return;
+        }
+        AtomicInteger pending = new AtomicInteger(which.size());
+        for (Backend b : which) {
+            b.catalog().get(loop, maxAge, (snapshot, failure) -> {
+                if (pending.decrementAndGet() == 0) {
+                    then.run(); // get() calls back on loop
+                }
+            });
+        }
     }
 
     /** Probes every backend now and then every health interval; the probes keep the catalogues fresh too. */
@@ -53,5 +116,30 @@ public final class Fleet {
     /** Closes idle backend connections, each on its own loop. */
     public void closeIdle() {
         backends.forEach(b -> b.origin().closeIdle());
+    }
+
+    private void catalogueChanged() {
+        Router fresh;
+        synchronized (this) { // two loops may report at once; the later build sees both lists
+            fresh = rebuild();
+            router = fresh;
+        }
+        for (String alias : fresh.registry().unresolvedAliases()) {
+            LOG.warn("alias {} matches no model of the fleet (yet)", alias);
+        }
+    }
+
+    private Router rebuild() {
+        List<BackendModels> lists = new ArrayList<>(backends.size());
+        for (Backend b : backends) {
+            ModelCatalog.Snapshot s = b.catalog().current();
+            if (s != null) {
+                lists.add(BackendModels.listed(b.config(), s.models()));
+            } else if (b.catalog().listless()) {
+                lists.add(BackendModels.listless(b.config()));
+            }
+        }
+        ModelRegistry registry = ModelRegistry.build(lists, config.models(), config::describe);
+        return new Router(registry, byName, config.routing());
     }
 }

@@ -99,6 +99,8 @@ public final class ModelCatalog {
     private final AtomicReference<Promise<Snapshot>> inFlight = new AtomicReference<>();
     private volatile Snapshot snapshot;
     private volatile UpstreamFailure lastFailure;
+    /** Told when what the catalogue knows changes (the fleet rebuilds its registry); any thread. */
+    private volatile Runnable onChange = () -> {};
 
     ModelCatalog(Backend backend, RelayConfig relay, Clocks clocks) {
         this.backend = backend;
@@ -110,6 +112,16 @@ public final class ModelCatalog {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** {@code listener} runs (on a loop) whenever the snapshot or the listless state changes. */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /** True once the list was read or tried at least once: a request need not wait for it. */
+    public boolean tried() {
+        return snapshot != null || lastFailure != null;
     }
 
     /** The last good snapshot, or null if the list was never read. */
@@ -203,6 +215,14 @@ public final class ModelCatalog {
 
     /** The list, then the server's own facts where its type has them; the facts are a bonus, never a failure. */
     private void fetch(EventLoop loop, Promise<Snapshot> promise) {
+        List<String> fixed = backend.config().options().models();
+        if (!fixed.isEmpty()) { // the operator's list: nothing to read, names and overrides say it all
+            List<ModelInfo> listed = new ArrayList<>(fixed.size());
+            fixed.forEach(id -> listed.add(ModelInfo.unlisted(id)));
+            finish(promise, new Snapshot(describe(listed, ServerFacts.NONE), backend.config().flavor(),
+                    clocks.nanoTime(), clocks.wall().instant()), null);
+            return;
+        }
         call(loop, UpstreamRequests.get(backend.config(), "/models", "models-" + FETCHES.incrementAndGet()),
                 MAX_LIST_BYTES, (result, failure) -> {
                     List<ModelInfo> listed;
@@ -223,14 +243,25 @@ public final class ModelCatalog {
     private void finish(Promise<Snapshot> promise, Snapshot fresh, Failed failed) {
         inFlight.compareAndSet(promise, null);
         if (fresh != null) {
+            Snapshot previous = snapshot;
+            boolean wasListless = listless();
             snapshot = fresh;
             lastFailure = null;
+            if (previous == null || wasListless || !previous.models().equals(fresh.models())
+                    || previous.flavor() != fresh.flavor()) {
+                onChange.run();
+            }
             promise.setSuccess(fresh);
         } else {
+            boolean wasListless = listless();
+            boolean firstTry = snapshot == null && lastFailure == null;
             if (lastFailure == null) { // once per outage, not once per try
                 LOG.warn("cannot read the model list of backend {}: {}", backend.describe(), failed.getMessage());
             }
             lastFailure = failed.failure;
+            if (firstTry || wasListless != listless()) {
+                onChange.run();
+            }
             promise.setFailure(failed);
         }
     }
