@@ -69,7 +69,7 @@ public final class RelayServer implements AutoCloseable {
             backends.add(new Backend(origin, config, group.next(), Clocks.SYSTEM));
         }
         ExchangeContext context = new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics());
-        this.relay = new Relay(context, new Fleet(backends));
+        this.relay = new Relay(context, new Fleet(config, backends));
         relay.metrics().eventLoopCpu(LoopAccount::allLoopsCpuNanos);
         relay.metrics().logLinesDropped(BatchingStdoutAppender::dropped);
         relay.metrics().addConnectionGauges(sink -> {
@@ -80,7 +80,7 @@ public final class RelayServer implements AutoCloseable {
                     idle += pool.idleConnections();
                     active += pool.activeConnections();
                 }
-                sink.connections(backend.name(), idle, active);
+                sink.connections(backend.name(), idle, active, backend.stats().inFlight());
             }
         });
         Dispatcher dispatcher = Endpoints.dispatcher(relay);

@@ -24,9 +24,15 @@ public enum AttemptOutcome {
     BROKEN(true);
 
     private final boolean failure;
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
 
     AttemptOutcome(boolean failure) {
         this.failure = failure;
+    }
+
+    /** As metrics and logs name it: {@code ok}, {@code server_error}, ... */
+    public String label() {
+        return label;
     }
 
     /** True when the outcome counts against the backend (what breakers trip on). */

@@ -14,14 +14,14 @@ public final class RelayMetrics {
     /** Label combinations per counter beyond which new ones are folded into {@code _other}. */
     private static final int MAX_SERIES = 2_000;
 
-    /** Reports the connections of each backend: idle and active. */
+    /** Reports each backend's connections (idle and active) and requests in flight. */
     public interface ConnectionGauges {
         void report(ConnectionSink sink);
     }
 
-    /** Receives one backend's connection counts. */
+    /** Receives one backend's connection counts and its requests in flight. */
     public interface ConnectionSink {
-        void connections(String backend, long idle, long active);
+        void connections(String backend, long idle, long active, long inFlight);
     }
 
     public final CounterFamily requests = new CounterFamily("llm_relay_requests_total",
@@ -36,6 +36,8 @@ public final class RelayMetrics {
             "route");
     public final CounterFamily errors = new CounterFamily("llm_relay_errors_total",
             "Failed requests by kind of failure.", MAX_SERIES, "kind");
+    public final CounterFamily attempts = new CounterFamily("llm_relay_backend_attempts_total",
+            "Attempts (one request on one backend) by backend and outcome.", MAX_SERIES, "backend", "outcome");
 
     public final HistogramFamily duration = new HistogramFamily("llm_relay_request_duration_seconds",
             "Time from a complete request to the end of its answer.", "route");
@@ -106,20 +108,30 @@ public final class RelayMetrics {
         completionTokens.writeTo(out);
         clientDisconnects.writeTo(out);
         errors.writeTo(out);
+        attempts.writeTo(out);
         out.family("llm_relay_inflight_requests", "gauge", "Requests being answered now.");
         out.sample("llm_relay_inflight_requests", inflightRequests.sum());
         out.family("llm_relay_inflight_streams", "gauge", "Streamed answers being written now.");
         out.sample("llm_relay_inflight_streams", inflightStreams.sum());
-        out.family("llm_relay_backend_connections", "gauge", "Pooled backend connections, idle or in use.");
         List<ConnectionGauges> sources;
         synchronized (this) {
             sources = List.copyOf(connectionGauges);
         }
+        List<long[]> inFlight = new ArrayList<>();
+        List<String> inFlightNames = new ArrayList<>();
+        out.family("llm_relay_backend_connections", "gauge", "Pooled backend connections, idle or in use.");
         for (ConnectionGauges g : sources) {
-            g.report((backend, idle, active) -> {
+            g.report((backend, idle, active, requests) -> {
                 out.sample("llm_relay_backend_connections", idle, "backend", backend, "state", "idle");
                 out.sample("llm_relay_backend_connections", active, "backend", backend, "state", "active");
+                inFlightNames.add(backend);
+                inFlight.add(new long[] {requests});
             });
+        }
+        out.family("llm_relay_backend_in_flight", "gauge",
+                "Requests in flight on each backend (what least-connections and max_concurrency count).");
+        for (int i = 0; i < inFlight.size(); i++) {
+            out.sample("llm_relay_backend_in_flight", inFlight.get(i)[0], "backend", inFlightNames.get(i));
         }
         duration.writeTo(out);
         timeToFirstByte.writeTo(out);

@@ -3,7 +3,6 @@ package io.llmrelay.core.registry;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.config.ModelsConfig;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,8 +25,6 @@ import java.util.function.UnaryOperator;
  */
 final class CatalogueBuilder {
 
-    private static final Comparator<ModelRoute> BY_NAME = Comparator.comparing(ModelRoute::name,
-            String.CASE_INSENSITIVE_ORDER).thenComparing(ModelRoute::name);
 
     private final List<BackendModels> backends;
     private final ModelsConfig config;
@@ -88,7 +85,6 @@ final class CatalogueBuilder {
                 routes.add(new ModelRoute(e.name, listing(e.name, targets), targets));
             }
         }
-        routes.sort(BY_NAME);
         return new ModelRegistry(routes, fallback, unresolvedAliases);
     }
 

@@ -87,7 +87,10 @@ public final class ModelRegistry {
         return fallback.none() ? Optional.empty() : fallback.route(requested);
     }
 
-    /** Every listed model, sorted by name (ignoring case): for {@code /api/tags}, {@code /v1/models} and the like. */
+    /**
+     * Every listed model in the order the fleet shows them: backends in config order, each one's list in
+     * its own order, then aliases; for {@code /api/tags}, {@code /v1/models} and the like.
+     */
     public List<ModelRoute> models() {
         return models;
     }

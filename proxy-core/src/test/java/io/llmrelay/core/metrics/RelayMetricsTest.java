@@ -15,7 +15,7 @@ class RelayMetricsTest {
         m.duration.recordNanos("/api/chat", 1_000);
         m.requestStarted();
         m.streamStarted();
-        m.addConnectionGauges(sink -> sink.connections("b", 2, 1));
+        m.addConnectionGauges(sink -> sink.connections("b", 2, 1, 3));
         String text = m.scrape();
 
         Set<String> typed = new HashSet<>();

@@ -1,56 +1,78 @@
 package io.llmrelay.server.endpoint;
 
 import io.llmrelay.core.api.RelayException;
-import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
+import io.llmrelay.server.upstream.UpstreamFailure;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Finds the model a request names in its backend's catalogue before anything is sent: a name the
- * backend does not list is Ollama's 404 ({@code model 'x' not found}), answered by the proxy alone.
- * Servers such as llama.cpp answer any name with their one model, so their word cannot decide.
+ * Finds the model a request names in the fleet's catalogue before anything is sent: a name no
+ * backend lists is Ollama's 404 ({@code model 'x' not found}), answered by the proxy alone. Servers
+ * such as llama.cpp answer any name with their one model, so their word cannot decide. A name
+ * nobody lists while some backend's list could not be read waits for one more read of those lists;
+ * if they still cannot be read, the answer is why (the backend is down), not a 404.
  */
 final class ModelLookup {
 
-    /** Continues a request with its backend and model; {@code model} is null only for a backend without a list. */
-    interface Found {
-        void run(Backend backend, ModelInfo model);
-    }
-
-    private final Relay relay;
+    private final Fleet fleet;
 
     ModelLookup(Relay relay) {
-        this.relay = relay;
+        this.fleet = relay.fleet();
     }
 
-    /** Runs {@code found} (on the exchange's loop, as part of it), or fails the exchange. */
-    void find(Exchange ex, String requested, Found found) {
+    /** Runs {@code found} with the model's route (on the exchange's loop, as part of it), or fails the exchange. */
+    void find(Exchange ex, String requested, Consumer<ModelRoute> found) {
         find(ex, requested, "", found);
     }
 
-    /** As {@link #find(Exchange, String, Found)}, with {@code notFoundHint} added to the 404's message. */
-    void find(Exchange ex, String requested, String notFoundHint, Found found) {
+    /** As {@link #find(Exchange, String, Consumer)}, with {@code notFoundHint} added to the 404's message. */
+    void find(Exchange ex, String requested, String notFoundHint, Consumer<ModelRoute> found) {
         ex.model(requested);
-        Backend backend = relay.fleet().backendFor(requested);
-        ex.backendName(backend.name());
-        backend.catalog().whenKnown(ex.loop(), (snapshot, failure) -> ex.resume(() -> {
-            if (snapshot != null) {
-                ModelInfo model = snapshot.find(requested);
-                if (model == null) {
-                    throw RelayException.notFound("model '" + requested + "' not found" + notFoundHint);
-                }
-                found.run(backend, model);
-            } else if (failure.noList()) {
-                found.run(backend, null);
-            } else {
-                ex.fail(failure.status(), failure.message(), failure.kind());
+        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> {
+            Optional<ModelRoute> route = fleet.registry().resolve(requested);
+            if (route.isPresent()) {
+                found.accept(route.get());
+                return;
             }
+            List<Backend> unlisted = fleet.unlisted();
+            if (unlisted.isEmpty()) {
+                throw notFound(requested, notFoundHint);
+            }
+            fleet.reread(ex.loop(), unlisted, () -> ex.resume(() -> {
+                Optional<ModelRoute> again = fleet.registry().resolve(requested);
+                if (again.isPresent()) {
+                    found.accept(again.get());
+                    return;
+                }
+                List<Backend> still = fleet.unlisted();
+                if (still.isEmpty()) {
+                    throw notFound(requested, notFoundHint);
+                }
+                UpstreamFailure why = still.get(0).catalog().lastFailure();
+                if (why == null) { // read again just now, and the model is not there
+                    throw notFound(requested, notFoundHint);
+                }
+                ex.fail(why.status(), why.message(), why.kind());
+            }));
         }));
     }
 
-    /** The model as the request path should describe it when the backend has no list: guessed from its name. */
-    ModelInfo orGuess(Exchange ex, Backend backend, ModelInfo model, String requested) {
-        return model != null ? model
-                : relay.config().describe(ModelInfo.unlisted(backend.catalog().resolve(requested)));
+    /** Whether the proxy may judge the model's capabilities: every backend serving it listed it. */
+    static boolean listed(ModelRoute route) {
+        for (ModelRoute.Target t : route.targets()) {
+            if (!t.listed()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static RelayException notFound(String requested, String hint) {
+        return RelayException.notFound("model '" + requested + "' not found" + hint);
     }
 }

@@ -16,7 +16,10 @@ import io.llmrelay.core.translate.OllamaRequests;
 import io.llmrelay.core.translate.OpenAiRequestWriter;
 import io.llmrelay.core.translate.RequiredCapabilities;
 import io.llmrelay.server.exchange.Exchange;
-import io.llmrelay.server.proxy.Attempt;
+import io.llmrelay.server.proxy.AttemptPlan;
+import io.llmrelay.server.proxy.Forward;
+import io.llmrelay.core.registry.ModelRoute;
+import io.llmrelay.core.balance.StickyKeys;
 import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.llmrelay.server.upstream.UpstreamRequests;
@@ -59,50 +62,73 @@ final class OllamaInferenceEndpoints {
     }
 
     private void infer(Exchange ex, InferenceRequest request) {
-        lookup.find(ex, request.model(), (backend, listed) -> {
-            ModelInfo model = lookup.orGuess(ex, backend, listed, request.model());
+        lookup.find(ex, request.model(), route -> {
+            ModelInfo model = route.listing();
             if (request.loadOnly()) {
-                remember(ex, backend, model, request.keepAlive());
+                remember(route.targets().get(0).backend(), model, request.keepAlive());
                 ex.respond(200, request.stream() ? ContentTypes.NDJSON : ContentTypes.JSON,
                         OllamaAnswers.load(request, relay.clocks(), ex.alloc()));
                 return;
             }
-            if (listed != null) { // a backend without a list is not second-guessed from a model's name
+            if (ModelLookup.listed(route)) { // a backend without a list is not second-guessed from a model's name
                 RequiredCapabilities.check(request, model);
             }
-            BackendFlavor flavor = backend.flavor();
-            if (request.suffix() != null) {
-                requireInsertSupport(flavor, model, request);
-            }
-            ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.inference(request, model.id(), flavor, out));
-            forward(ex, backend, model, request.keepAlive(),
-                    UpstreamRequests.json(backend.config(), OpenAiRequestWriter.path(request), body, ex.requestId(), true),
-                    new OllamaAnswerTranslator(request, ex.times(), relay.clocks(), relay.config().maxEventBytes()));
+            long sticky = StickyKey.of(relay.config().routing().sticky(), ex, request);
+            Forward.to(ex, relay.fleet().router(), route, sticky, new AttemptPlan() {
+                @Override
+                public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
+                    BackendFlavor flavor = backend.flavor();
+                    if (request.suffix() != null) {
+                        requireInsertSupport(flavor, target.info(), request);
+                    }
+                    ByteBuf body = writeBody(ex,
+                            out -> OpenAiRequestWriter.inference(request, target.model(), flavor, out));
+                    return UpstreamRequests.json(backend.config(), OpenAiRequestWriter.path(request), body,
+                            ex.requestId(), true);
+                }
+
+                @Override
+                public BodyTranslator translator(Backend backend, ModelRoute.Target target) {
+                    return new OllamaAnswerTranslator(request, ex.times(), relay.clocks(),
+                            relay.config().maxEventBytes());
+                }
+
+                @Override
+                public void succeeded(Backend backend, ModelRoute.Target target) {
+                    remember(backend.name(), model, request.keepAlive());
+                }
+            });
         });
     }
 
     private void embed(Exchange ex, EmbedRequest request) {
-        lookup.find(ex, request.model(), (backend, listed) -> {
-            ModelInfo model = lookup.orGuess(ex, backend, listed, request.model());
+        lookup.find(ex, request.model(), route -> {
+            ModelInfo model = route.listing();
             if (request.inputs().isEmpty()) {
-                remember(ex, backend, model, request.keepAlive());
+                remember(route.targets().get(0).backend(), model, request.keepAlive());
                 String empty = request.legacy() ? "{\"embedding\":[]}"
                         : "{\"model\":" + Json.NODES.textNode(request.model()) + ",\"embeddings\":[]}";
                 ex.respondJson(ByteBufUtil.writeUtf8(ex.alloc(), empty));
                 return;
             }
-            ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, model.id(), out));
-            forward(ex, backend, model, request.keepAlive(),
-                    UpstreamRequests.json(backend.config(), "/embeddings", body, ex.requestId(), false),
-                    new EmbeddingsTranslator(request, ex.times(), relay.clocks()));
-        });
-    }
+            Forward.to(ex, relay.fleet().router(), route, StickyKeys.NONE, new AttemptPlan() {
+                @Override
+                public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
+                    ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, target.model(), out));
+                    return UpstreamRequests.json(backend.config(), "/embeddings", body, ex.requestId(), false);
+                }
 
-    /** Sends the translated request; a successful answer counts the model as loaded. */
-    private void forward(Exchange ex, Backend backend, ModelInfo model, Duration keepAlive,
-            UpstreamRequest request, BodyTranslator translator) {
-        ex.onSuccess(() -> remember(ex, backend, model, keepAlive));
-        Attempt.start(ex, backend, request, translator);
+                @Override
+                public BodyTranslator translator(Backend backend, ModelRoute.Target target) {
+                    return new EmbeddingsTranslator(request, ex.times(), relay.clocks());
+                }
+
+                @Override
+                public void succeeded(Backend backend, ModelRoute.Target target) {
+                    remember(backend.name(), model, request.keepAlive());
+                }
+            });
+        });
     }
 
     /**
@@ -119,12 +145,12 @@ final class OllamaInferenceEndpoints {
                 + "--model-capabilities 'PATTERN=+insert' if this one does)");
     }
 
-    /** Counts the model as loaded for its keep-alive (for {@code /api/ps}); 0 unloads it. */
-    private void remember(Exchange ex, Backend backend, ModelInfo model, Duration keepAlive) {
-        relay.loadedModels().touch(backend.name(), model, keepAlive, relay.clocks().wall().instant());
+    /** Counts the model as loaded on {@code backend} for its keep-alive (for {@code /api/ps}); 0 unloads it. */
+    private void remember(String backend, ModelInfo model, Duration keepAlive) {
+        relay.loadedModels().touch(backend, model, keepAlive, relay.clocks().wall().instant());
     }
 
-    private ByteBuf writeBody(Exchange ex, Consumer<ByteBuf> writer) {
+    private static ByteBuf writeBody(Exchange ex, Consumer<ByteBuf> writer) {
         ByteBuf body = ex.alloc().buffer(ex.request().content().readableBytes() + 256);
         try {
             writer.accept(body);

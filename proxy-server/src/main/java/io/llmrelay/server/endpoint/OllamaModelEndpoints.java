@@ -10,6 +10,8 @@ import io.llmrelay.core.translate.OllamaModels;
 import io.llmrelay.core.translate.OllamaRequests;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.upstream.UpstreamFailure;
+import io.llmrelay.core.registry.ModelRoute;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.time.Duration;
@@ -27,7 +29,7 @@ import java.util.List;
 final class OllamaModelEndpoints {
 
     /** Listing is what clients call to discover models: read it fresh, but let a burst share one read. */
-    private static final Duration LIST_MAX_AGE = Duration.ofSeconds(2);
+    static final Duration LIST_MAX_AGE = Duration.ofSeconds(2);
 
     private final Relay relay;
     private final ModelLookup lookup;
@@ -37,18 +39,19 @@ final class OllamaModelEndpoints {
         this.lookup = new ModelLookup(relay);
     }
 
-    /** {@code /api/tags}. */
+    /** {@code /api/tags}: every model of the fleet, once each. */
     void tags(Exchange ex) {
-        Backend backend = relay.fleet().backendFor(null);
-        ex.backendName(backend.name());
-        backend.catalog().get(ex.loop(), LIST_MAX_AGE, (snapshot, failure) -> ex.resume(() -> {
-            if (failure != null) {
-                ex.fail(failure.status(), failure.message(), failure.kind());
-                return;
+        relay.fleet().refreshed(ex.loop(), LIST_MAX_AGE, () -> ex.resume(() -> {
+            List<ModelRoute> routes = relay.fleet().registry().models();
+            if (routes.isEmpty()) {
+                failIfNoneListed(ex);
+                if (ex.isDone()) {
+                    return;
+                }
             }
-            List<OllamaModels.Listed> listed = new ArrayList<>(snapshot.models().size());
-            for (ModelInfo m : snapshot.models()) {
-                listed.add(new OllamaModels.Listed(m, relay.startedAt()));
+            List<OllamaModels.Listed> listed = new ArrayList<>(routes.size());
+            for (ModelRoute route : routes) {
+                listed.add(new OllamaModels.Listed(route.listing(), relay.startedAt()));
             }
             ByteBuf out = ex.alloc().buffer(256 + 512 * listed.size());
             OllamaModels.tags(listed, offset(relay), out);
@@ -56,14 +59,29 @@ final class OllamaModelEndpoints {
         }));
     }
 
+    /** No list could be read from any backend: say why rather than answer an empty list. */
+    private void failIfNoneListed(Exchange ex) {
+        UpstreamFailure first = null;
+        for (Backend b : relay.fleet().backends()) {
+            if (b.catalog().current() != null || b.catalog().listless()) {
+                return;
+            }
+            if (first == null) {
+                first = b.catalog().lastFailure();
+            }
+        }
+        if (first != null) {
+            ex.fail(first.status(), first.message(), first.kind());
+        }
+    }
+
     /** {@code /api/show}: details, {@code model_info} with the context length, capabilities. */
     void show(Exchange ex) {
         String model = OllamaRequests.model(RequestBodies.json(ex.request().content()));
-        lookup.find(ex, model, (backend, listed) -> {
-            ModelInfo info = lookup.orGuess(ex, backend, listed, model);
+        lookup.find(ex, model, route -> {
             ByteBuf out = ex.alloc().buffer(1024);
-            OllamaModels.show(new OllamaModels.Listed(info, relay.startedAt()), backend.name(),
-                    offset(relay), out);
+            OllamaModels.show(new OllamaModels.Listed(route.listing(), relay.startedAt()),
+                    route.targets().get(0).backend(), offset(relay), out);
             ex.respondJson(out);
         });
     }
@@ -89,7 +107,7 @@ final class OllamaModelEndpoints {
         String model = OllamaRequests.model(body);
         boolean stream = !body.path("stream").isBoolean() || body.path("stream").booleanValue();
         String hint = ": llm-relay cannot download models, it serves the models its backends list";
-        lookup.find(ex, model, hint, (backend, info) -> {
+        lookup.find(ex, model, hint, route -> {
             String success = "{\"status\":\"success\"}";
             if (stream) {
                 ex.respond(200, ContentTypes.NDJSON, ByteBufUtil.writeAscii(ex.alloc(), success + "\n"));

@@ -1,24 +1,35 @@
 package io.llmrelay.server.endpoint;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.balance.StickyKeys;
 import io.llmrelay.core.json.Json;
+import io.llmrelay.core.registry.ModelRoute;
+import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.server.exchange.Exchange;
-import io.llmrelay.server.proxy.Attempt;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.proxy.Attempt;
+import io.llmrelay.server.proxy.AttemptPlan;
+import io.llmrelay.server.proxy.Forward;
+import io.llmrelay.server.upstream.UpstreamRequest;
 import io.llmrelay.server.upstream.UpstreamRequests;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
- * The OpenAI routes on the Ollama port. {@code /v1/chat/completions}, {@code /v1/completions},
- * {@code /v1/embeddings} and {@code /v1/models} are forwarded to the backend as bytes, with the path
- * resolved against the backend's base URL and only hop headers rewritten; streams (SSE) pass through
- * chunk by chunk. A model the backend does not list is refused first (404), as on the Ollama routes.
- * {@code /v1/models/{id}} is answered from the catalogue: not every server has that route.
+ * The OpenAI routes on the Ollama port. {@code /v1/chat/completions}, {@code /v1/completions} and
+ * {@code /v1/embeddings} are forwarded as bytes to a backend that serves the model, with the path
+ * resolved against the backend's base URL and only hop headers rewritten (and the {@code model}
+ * value, when the backend knows the model by another id); streams (SSE) pass through chunk by chunk.
+ * A model no backend lists is refused first (404), as on the Ollama routes. {@code /v1/models} and
+ * {@code /v1/models/{id}} are answered from the fleet's catalogue.
  */
 final class OpenAiPassThrough {
 
@@ -35,52 +46,104 @@ final class OpenAiPassThrough {
 
     /** An inference request: checked against the catalogue, then forwarded untouched. */
     void forward(Exchange ex) {
-        String model = RequestBodies.openAiModel(ex.request().content());
-        if (model == null) {
-            send(ex, relay.fleet().backendFor(null)); // no model to check: the backend's own 400 says what is missing
+        RequestBodies.ModelField field = RequestBodies.openAiModel(ex.request().content());
+        if (field == null) {
+            List<Backend> backends = relay.fleet().backends();
+            if (backends.size() > 1) {
+                throw RelayException.badRequest("you must provide a model parameter: it chooses the backend");
+            }
+            // one backend: its own answer says what is missing (llama.cpp even serves its one model)
+            Backend only = backends.get(0);
+            only.stats().tryAcquire(0); // uncapped: the attempt gives back the slot it is handed
+            Attempt.start(ex, only, "", 1, passThrough(ex, only, null, null), null);
             return;
         }
-        lookup.find(ex, model, (backend, listed) -> send(ex, backend));
+        long sticky = StickyKey.ofOpenAi(relay.config().routing().sticky(), ex);
+        lookup.find(ex, field.model(), route -> Forward.to(ex, relay.fleet().router(), route, sticky,
+                new AttemptPlan() {
+                    @Override
+                    public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
+                        return passThrough(ex, backend, field, target.model());
+                    }
+
+                    @Override
+                    public BodyTranslator translator(Backend backend, ModelRoute.Target target) {
+                        return null;
+                    }
+                }));
     }
 
-    /** {@code /v1/models}: the backend's own list, as it words it. */
+    /** {@code /v1/models}: every model of the fleet, once each. */
     void listModels(Exchange ex) {
-        send(ex, relay.fleet().backendFor(null));
+        relay.fleet().refreshed(ex.loop(), OllamaModelEndpoints.LIST_MAX_AGE, () -> ex.resume(() -> {
+            List<ModelRoute> routes = relay.fleet().registry().models();
+            ByteBuf out = ex.alloc().buffer(64 + 128 * routes.size());
+            try (JsonGenerator g = Json.generator(out)) {
+                g.writeStartObject();
+                g.writeStringField("object", "list");
+                g.writeArrayFieldStart("data");
+                for (ModelRoute route : routes) {
+                    writeModel(g, route);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            } catch (IOException e) {
+                out.release();
+                throw new UncheckedIOException(e);
+            }
+            ex.respondJson(out);
+        }));
     }
 
     /** {@code /v1/models/{id}}: OpenAI's model object for a listed model, 404 for any other. */
     void model(Exchange ex) {
         String id = QueryStringDecoder.decodeComponent(ex.path().substring(MODEL_PREFIX.length()));
-        lookup.find(ex, id, (backend, listed) -> {
-            if (listed == null) {
-                send(ex, backend); // a backend without a list answers for itself
-                return;
+        lookup.find(ex, id, route -> {
+            ByteBuf out = ex.alloc().buffer(128);
+            try (JsonGenerator g = Json.generator(out)) {
+                writeModel(g, route);
+            } catch (IOException e) {
+                out.release();
+                throw new UncheckedIOException(e);
             }
-            ex.respondJson(modelObject(ex, listed));
+            ex.respondJson(out);
         });
     }
 
-    private ByteBuf modelObject(Exchange ex, ModelInfo model) {
-        ByteBuf out = ex.alloc().buffer(128);
-        try (JsonGenerator g = Json.generator(out)) {
-            g.writeStartObject();
-            g.writeStringField("id", model.id());
-            g.writeStringField("object", "model");
-            g.writeNumberField("created", model.created());
-            g.writeStringField("owned_by", model.ownedBy().isEmpty() ? ex.backendName() : model.ownedBy());
-            g.writeEndObject();
-        } catch (IOException e) {
-            out.release();
-            throw new UncheckedIOException(e);
+    private static void writeModel(JsonGenerator g, ModelRoute route) throws IOException {
+        ModelInfo model = route.listing();
+        g.writeStartObject();
+        g.writeStringField("id", route.name());
+        g.writeStringField("object", "model");
+        g.writeNumberField("created", model.created());
+        g.writeStringField("owned_by", model.ownedBy().isEmpty() ? route.targets().get(0).backend() : model.ownedBy());
+        if (model.contextLength() > 0) {
+            g.writeNumberField("context_length", model.contextLength());
         }
-        return out;
+        g.writeEndObject();
     }
 
-    private void send(Exchange ex, Backend backend) {
-        ex.backendName(backend.name());
+    /**
+     * The client's request for {@code backend}: its bytes, with the {@code model} value replaced when
+     * the backend knows the model by another id ({@code demo} for a client's {@code demo:latest}, a
+     * mapping, an alias).
+     */
+    private static UpstreamRequest passThrough(Exchange ex, Backend backend, RequestBodies.ModelField field,
+            String model) {
         FullHttpRequest request = ex.request();
         String relative = request.uri().substring(PREFIX.length()); // "/chat/completions?..." under the base URL
-        Attempt.start(ex, backend,
-                UpstreamRequests.passThrough(backend.config(), request, relative, ex.requestId()), null);
+        ByteBuf body = field == null || model.equals(field.model()) ? request.content().retainedDuplicate()
+                : withModel(ex, request.content(), field, model);
+        return UpstreamRequests.passThrough(backend.config(), request, relative, ex.requestId(), body);
+    }
+
+    /** The body with the model's JSON string swapped; the rest is shared, not copied. */
+    private static ByteBuf withModel(Exchange ex, ByteBuf content, RequestBodies.ModelField field, String model) {
+        int from = content.readerIndex();
+        CompositeByteBuf body = ex.alloc().compositeBuffer(3);
+        body.addComponent(true, content.retainedSlice(from, field.start()));
+        body.addComponent(true, ByteBufUtil.writeUtf8(ex.alloc(), Json.NODES.textNode(model).toString()));
+        body.addComponent(true, content.retainedSlice(from + field.end(), content.readableBytes() - field.end()));
+        return body;
     }
 }

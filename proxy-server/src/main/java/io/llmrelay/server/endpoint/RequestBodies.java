@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.balance.StickyKeys;
 import io.llmrelay.core.json.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -51,10 +52,17 @@ final class RequestBodies {
     }
 
     /**
+     * Where the top-level {@code model} of an OpenAI request is: its value and the byte range of the
+     * JSON string in the body (from the body's reader index), so that it can be replaced without
+     * touching the rest.
+     */
+    record ModelField(String model, int start, int end) {}
+
+    /**
      * The top-level {@code model} of an OpenAI request, found by scanning (other values are skipped,
      * not built), or null. The body itself is forwarded untouched, so it is not validated here.
      */
-    static String openAiModel(ByteBuf body) {
+    static ModelField openAiModel(ByteBuf body) {
         if (!body.isReadable()) {
             return null;
         }
@@ -67,7 +75,14 @@ final class RequestBodies {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if (field.equals("model")) {
-                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    if (value != JsonToken.VALUE_STRING) {
+                        return null;
+                    }
+                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    String model = p.getText();
+                    p.finishToken();
+                    int end = (int) p.currentLocation().getByteOffset();
+                    return new ModelField(model, start, end);
                 }
                 p.skipChildren();
             }
@@ -75,5 +90,50 @@ final class RequestBodies {
         } catch (IOException e) {
             return null; // the backend will say what is wrong with it
         }
+    }
+
+    /**
+     * The sticky key of an OpenAI request's opening: its system messages and first user message
+     * ({@code /v1/chat/completions}), or its prompt ({@code /v1/completions}). 0 when there is none.
+     */
+    static long openAiPrefixKey(ByteBuf body) {
+        JsonNode root;
+        try {
+            root = Json.parse(body);
+        } catch (IOException | RuntimeException e) {
+            return StickyKeys.NONE; // the backend will say what is wrong with it
+        }
+        if (root == null || !root.isObject()) {
+            return StickyKeys.NONE;
+        }
+        JsonNode prompt = root.get("prompt");
+        if (prompt != null && prompt.isTextual()) {
+            return StickyKeys.prefix(null, prompt.textValue());
+        }
+        StringBuilder system = new StringBuilder();
+        for (JsonNode m : root.path("messages")) {
+            String role = m.path("role").asText("");
+            if (role.equals("system") || role.equals("developer")) {
+                system.append(text(m.get("content")));
+            } else if (role.equals("user")) {
+                return StickyKeys.prefix(system.toString(), text(m.get("content")));
+            }
+        }
+        return system.length() > 0 ? StickyKeys.prefix(system.toString(), null) : StickyKeys.NONE;
+    }
+
+    /** A message's text: a string, or the text of its content parts. */
+    private static String text(JsonNode content) {
+        if (content == null) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.textValue();
+        }
+        StringBuilder out = new StringBuilder();
+        for (JsonNode part : content) {
+            out.append(part.path("text").asText(""));
+        }
+        return out.toString();
     }
 }

@@ -2,25 +2,42 @@ package io.llmrelay.server.fleet;
 
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.backend.BackendFlavor;
+import io.llmrelay.core.balance.Balanced;
+import io.llmrelay.core.balance.BackendStats;
 import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.BackendOptions;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.server.upstream.Origin;
 import io.netty.channel.EventLoop;
 
 /**
  * A backend of the fleet at run time: where it is ({@link Origin}: address and pools), which
- * models it serves ({@link ModelCatalog}), and whether it answers ({@link BackendHealth}).
+ * models it serves ({@link ModelCatalog}), whether it answers ({@link BackendHealth}), and its load
+ * ({@link BackendStats}: requests in flight, time to first byte, attempt outcomes), which every
+ * event loop and every model it serves share.
  */
-public final class Backend {
+public final class Backend implements Balanced {
 
     private final Origin origin;
     private final ModelCatalog catalog;
     private final BackendHealth health;
+    private final BackendStats stats;
 
     public Backend(Origin origin, RelayConfig relay, EventLoop healthLoop, Clocks clocks) {
         this.origin = origin;
         this.catalog = new ModelCatalog(this, relay, clocks);
         this.health = new BackendHealth(this, healthLoop, relay, clocks);
+        this.stats = new BackendStats(clocks::nanoTime);
+    }
+
+    @Override
+    public BackendOptions options() {
+        return origin.config().options();
+    }
+
+    @Override
+    public BackendStats stats() {
+        return stats;
     }
 
     public Origin origin() {
@@ -31,6 +48,7 @@ public final class Backend {
         return origin.config();
     }
 
+    @Override
     public String name() {
         return origin.name();
     }

@@ -89,6 +89,25 @@ public final class Fleet {
         awaitReads(loop, backends, maxAge, then);
     }
 
+    /**
+     * The backends whose list was never read because reading it failed (not those that have none to
+     * give): a name nobody lists may be theirs.
+     */
+    public List<Backend> unlisted() {
+        List<Backend> out = new ArrayList<>();
+        for (Backend b : backends) {
+            if (b.catalog().current() == null && b.catalog().lastFailure() != null && !b.catalog().listless()) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** Runs {@code then} on {@code loop} after trying once more to read the lists of {@code which}. */
+    public void reread(EventLoop loop, List<Backend> which, Runnable then) {
+        awaitReads(loop, which, Duration.ZERO, then);
+    }
+
     private static void awaitReads(EventLoop loop, List<Backend> which, Duration maxAge, Runnable then) {
         if (which.isEmpty()) {
             then.run();

@@ -135,6 +135,11 @@ public final class ModelCatalog {
         return snapshot == null && f != null && f.noList();
     }
 
+    /** The last read's failure, or null when it succeeded. */
+    public UpstreamFailure lastFailure() {
+        return lastFailure;
+    }
+
     /** Why the last refresh failed, or null when it succeeded. */
     public String lastError() {
         UpstreamFailure f = lastFailure;

@@ -3,6 +3,7 @@ package io.llmrelay.server.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.BodyTranslator;
@@ -33,6 +34,10 @@ import java.util.List;
  */
 public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Output {
 
+    static final AsciiString X_RELAY_BACKEND = AsciiString.cached("x-relay-backend");
+    static final AsciiString X_RELAY_MODEL = AsciiString.cached("x-relay-model");
+    static final AsciiString X_RELAY_ATTEMPTS = AsciiString.cached("x-relay-attempts");
+
     /** Beyond this an error body is cut: only its message matters. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
@@ -51,26 +56,40 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     private final Exchange exchange;
     private final Backend backend;
     private final BodyTranslator translator; // null: pass the body through untouched
+    private final long startNanos;
     private UpstreamCall call;
     private int errorStatus;
     private ByteBuf errorBody;
     private ByteBuf wholeAnswer;
+    private boolean settled;
 
     private Attempt(Exchange exchange, Backend backend, BodyTranslator translator) {
         this.exchange = exchange;
         this.backend = backend;
         this.translator = translator;
+        this.startNanos = exchange.context().clocks().nanoTime();
     }
 
-    /** Sends {@code request} to {@code backend} and answers {@code exchange} from the response. */
-    public static void start(Exchange exchange, Backend backend, UpstreamRequest request, BodyTranslator translator) {
-        Attempt relay = new Attempt(exchange, backend, translator);
+    /**
+     * Sends {@code request} to {@code backend}, whose slot the caller took ({@code Router.select}),
+     * and answers {@code exchange} from the response. The attempt gives the slot back and records its
+     * outcome when it ends, however it ends.
+     *
+     * @param model the model id the backend receives (shown in {@code X-Relay-Model})
+     * @param number this attempt's number for the request, from 1 (shown in {@code X-Relay-Attempts})
+     */
+    public static void start(Exchange exchange, Backend backend, String model, int number, UpstreamRequest request,
+            BodyTranslator translator) {
+        Attempt attempt = new Attempt(exchange, backend, translator);
         exchange.backendName(backend.name());
-        relay.call = new UpstreamCall(backend.origin(), exchange.loop(), request, relay, exchange.times(),
+        exchange.responseHeader(X_RELAY_BACKEND, backend.name());
+        exchange.responseHeader(X_RELAY_MODEL, model);
+        exchange.responseHeader(X_RELAY_ATTEMPTS, number);
+        attempt.call = new UpstreamCall(backend.origin(), exchange.loop(), request, attempt, exchange.times(),
                 exchange.context().clocks(), exchange.context().config().timeouts().upstreamIdle());
-        exchange.onCancel(relay::abandon);
-        exchange.onWritable(relay.call::resume);
-        relay.call.start();
+        exchange.onCancel(attempt::abandon);
+        exchange.onWritable(attempt.call::resume);
+        attempt.call.start();
     }
 
     @Override
@@ -85,6 +104,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
 
     private void head(HttpResponse head) {
         int status = head.status().code();
+        backend.stats().recordFirstByte(exchange.context().clocks().nanoTime() - startNanos);
         if (status >= 400) {
             errorStatus = status;
             errorBody = exchange.alloc().buffer(256);
@@ -126,6 +146,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         try {
             translator.onContent(content, this);
         } catch (RelayException e) {
+            settle(AttemptOutcome.BROKEN); // the backend's answer could not be translated
             abandon();
             exchange.fail(e);
         }
@@ -142,6 +163,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     }
 
     private void end() {
+        settle(errorBody != null ? AttemptOutcome.ofStatus(errorStatus) : AttemptOutcome.OK);
         if (errorBody != null) {
             answerBackendError();
             return;
@@ -170,6 +192,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
 
     @Override
     public void onFailure(UpstreamFailure failure) {
+        settle(outcomeOf(failure));
         release();
         exchange.fail(failure.status(), failure.message(), failure.kind());
     }
@@ -206,8 +229,29 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
 
     /** The client is gone or the answer failed: stop the backend and drop what was collected. */
     private void abandon() {
+        settle(AttemptOutcome.CANCELLED);
         call.cancel();
         release();
+    }
+
+    /** Gives the backend's slot back and counts the outcome; once, whichever way the attempt ends first. */
+    private void settle(AttemptOutcome outcome) {
+        if (settled) {
+            return;
+        }
+        settled = true;
+        backend.stats().release();
+        backend.stats().recordOutcome(outcome);
+        exchange.context().metrics().attempts.inc(backend.name(), outcome.label());
+    }
+
+    private static AttemptOutcome outcomeOf(UpstreamFailure failure) {
+        return switch (failure.kind()) {
+            case BACKEND_UNREACHABLE -> AttemptOutcome.UNREACHABLE;
+            case BACKEND_TIMEOUT -> AttemptOutcome.TIMEOUT;
+            case BACKEND_STATUS -> AttemptOutcome.ofStatus(failure.status());
+            default -> AttemptOutcome.BROKEN;
+        };
     }
 
     private void release() {

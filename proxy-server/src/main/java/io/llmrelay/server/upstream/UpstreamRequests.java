@@ -70,6 +70,12 @@ public final class UpstreamRequests {
      */
     public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
             String requestId) {
+        return passThrough(backend, client, pathAndQuery, requestId, client.content().retainedDuplicate());
+    }
+
+    /** As {@link #passThrough(BackendConfig, FullHttpRequest, String, String)} with another body (owned by the result). */
+    public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
+            String requestId, ByteBuf body) {
         HttpHeaders headers = Headers.newTrusted();
         headers.set(client.headers()); // copy, then drop what is the client's hop (cheaper than filtering each name)
         String clientAuth = headers.get(HttpHeaderNames.AUTHORIZATION);
@@ -78,7 +84,6 @@ public final class UpstreamRequests {
             headers.remove(name);
         }
         base(backend, requestId, headers);
-        ByteBuf body = client.content().retainedDuplicate();
         if (body.isReadable() || client.method().equals(HttpMethod.POST)) {
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         }

@@ -44,7 +44,7 @@ class ExchangeHandlerTest {
         Origin origin = new Origin(config.backends().get(0), config, unusedLoops, Transport.NIO,
                 io.netty.resolver.DefaultAddressResolverGroup.INSTANCE, Clocks.SYSTEM);
         Backend backend = new Backend(origin, config, unusedLoops.next(), Clocks.SYSTEM);
-        relay = new Relay(new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics()), new Fleet(List.of(backend)));
+        relay = new Relay(new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics()), new Fleet(config, List.of(backend)));
     }
 
     @AfterAll
