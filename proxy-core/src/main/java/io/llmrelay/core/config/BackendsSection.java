@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +64,9 @@ final class BackendsSection {
                 reader.backend(item);
             }
         }
-        return new Result(List.copyOf(reader.backends), Map.copyOf(reader.names), reader.keyVariables,
-                List.copyOf(reader.unsetKeys));
+        // insertion order kept: messages list backends as the file does
+        return new Result(List.copyOf(reader.backends), Collections.unmodifiableMap(reader.names),
+                Collections.unmodifiableMap(reader.keyVariables), List.copyOf(reader.unsetKeys));
     }
 
     private void backend(ConfigValue item) {

@@ -12,7 +12,8 @@ final class ServerSection {
     static final List<String> TIMEOUT_KEYS = List.of("connect", "upstream_idle", "client_stall");
     private static final List<String> LOG_FORMATS = List.of("json", "text");
     private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
-    private static final Duration MIN_HEALTH_INTERVAL = Duration.ofMillis(100);
+    /** Probing or listing more often than this is a mistake, not a setting. */
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     private static final Duration ONE_MS = Duration.ofMillis(1);
 
     private ServerSection() {}
@@ -37,8 +38,8 @@ final class ServerSection {
                 size == null ? null : (int) size.size(1, Integer.MAX_VALUE, 1),
                 oneOf(s.get("log_format"), LOG_FORMATS, false),
                 oneOf(s.get("log_level"), LOG_LEVELS, true),
-                health == null ? null : health.duration(MIN_HEALTH_INTERVAL, MIN_HEALTH_INTERVAL),
-                refresh == null ? null : refresh.duration(ONE_MS, ONE_MS),
+                health == null ? null : health.duration(MIN_INTERVAL, MIN_INTERVAL),
+                refresh == null ? null : refresh.duration(MIN_INTERVAL, MIN_INTERVAL),
                 origins == null ? List.of() : origins.texts(),
                 timeout(timeouts, "connect"),
                 timeout(timeouts, "upstream_idle"),

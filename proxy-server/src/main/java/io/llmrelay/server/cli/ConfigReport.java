@@ -89,11 +89,11 @@ final class ConfigReport {
         }
         line(1, "include: " + patterns(m.include()));
         line(1, "filter: " + (m.filterFile() == null ? "none"
-                : m.filterFile() + " (" + m.filter().size() + " entries): " + patterns(m.filter())));
+                : m.filterFile() + " (" + count(m.filter().size(), "entry", "entries") + "): " + patterns(m.filter())));
         if (m.mappingFile() == null) {
             line(1, "mapping: none");
         } else {
-            line(1, "mapping: " + m.mappingFile() + " (" + m.mapping().size() + " names)");
+            line(1, "mapping: " + m.mappingFile() + " (" + count(m.mapping().size(), "name", "names") + ")");
             m.mapping().forEach((from, to) -> line(2, from + " -> " + to));
         }
         if (overrides.isEmpty()) {
@@ -143,6 +143,10 @@ final class ConfigReport {
         o.add().forEach(c -> caps.append(" +").append(c.label()));
         o.remove().forEach(c -> caps.append(" -").append(c.label()));
         return caps.toString();
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String patterns(List<String> patterns) {

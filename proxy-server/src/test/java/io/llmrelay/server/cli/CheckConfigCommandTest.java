@@ -120,7 +120,7 @@ class CheckConfigCommandTest {
                     coder: gpu-1/qwen-coder, qwen2.5-coder
                   include: all
                   filter: %s (2 entries): qwen*, !*base*
-                  mapping: %s (1 names)
+                  mapping: %s (1 name)
                     llama3 -> meta-llama/Llama-3-8B
                   overrides:
                     qwen3*: capabilities +thinking -tools
