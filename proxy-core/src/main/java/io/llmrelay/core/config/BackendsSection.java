@@ -148,7 +148,8 @@ final class BackendsSection {
         // an Ollama node is addressed at its root (its own API is /api/*); '/v1' is a slip worth forgiving
         if (type == BackendFlavor.OLLAMA && url.getRawPath().endsWith("/v1")) {
             String path = url.getRawPath();
-            url = BackendConfig.parseUrl(url.getScheme() + "://" + url.getRawAuthority() + path.substring(0, path.length() - 3));
+            String root = path.substring(0, path.length() - "/v1".length());
+            url = BackendConfig.parseUrl(url.getScheme() + "://" + url.getRawAuthority() + root);
         }
         return url;
     }

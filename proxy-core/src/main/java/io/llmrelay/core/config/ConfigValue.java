@@ -107,7 +107,8 @@ final class ConfigValue {
         try {
             value = Durations.parse("", text);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            problem(e instanceof ArithmeticException ? "is too long a duration: '" + text + "'" : e.getMessage().trim());
+            problem(e instanceof ArithmeticException ? "is too long a duration: '" + text + "'"
+                    : e.getMessage().trim());
             return fallback;
         }
         if (value.compareTo(min) < 0) {
@@ -189,7 +190,8 @@ final class ConfigValue {
      * and on its own line otherwise.
      */
     static YamlNode located(YamlNode.Entry e) {
-        return e.value() instanceof YamlNode.Scalar s && s.text() == null ? new YamlNode.Scalar(null, e.line()) : e.value();
+        boolean isNull = e.value() instanceof YamlNode.Scalar s && s.text() == null;
+        return isNull ? new YamlNode.Scalar(null, e.line()) : e.value();
     }
 
     boolean isList() {

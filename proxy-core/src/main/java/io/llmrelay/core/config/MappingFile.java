@@ -59,6 +59,7 @@ final class MappingFile {
     }
 
     private static void problem(ConfigValue key, Path file, JsonParser p, String message) {
-        key.source().problems.addIn(file.toString(), p.currentTokenLocation().getLineNr(), key.path(), message, key.line());
+        int line = p.currentTokenLocation().getLineNr();
+        key.source().problems.addIn(file.toString(), line, key.path(), message, key.line());
     }
 }

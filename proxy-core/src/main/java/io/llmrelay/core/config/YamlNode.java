@@ -15,7 +15,7 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, YamlNode.Se
     /** What the node is, for "must be X, not Y" messages. */
     String kind();
 
-    /** A value as written (numbers and booleans too); null text for YAML's null ({@code ~}, {@code null} or nothing). */
+    /** A value as written (numbers and booleans too); null text for YAML's null ({@code ~}, {@code null}, nothing). */
     record Scalar(String text, int line) implements YamlNode {
         @Override
         public String kind() {

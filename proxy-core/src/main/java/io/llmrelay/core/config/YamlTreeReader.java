@@ -55,8 +55,8 @@ final class YamlTreeReader {
     private YamlNode value(YAMLParser parser, JsonToken token, String path) throws IOException {
         int line = line(parser);
         if (parser.isCurrentAlias()) {
-            problems.add(line, path, "'*" + parser.getText() + "' is a YAML alias, which a config file does not "
-                    + "use; write the value out, or quote it if it is text starting with '*' (e.g. a glob: \"*coder*\")");
+            problems.add(line, path, "'*" + parser.getText() + "' is a YAML alias, which a config file does not use; "
+                    + "write the value out, or quote it if it is text starting with '*' (e.g. a glob: \"*coder*\")");
             return new YamlNode.Scalar(null, line);
         }
         return switch (token) {

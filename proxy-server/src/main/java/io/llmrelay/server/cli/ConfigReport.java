@@ -40,7 +40,8 @@ final class ConfigReport {
             line(0, "backends (" + file.backends().size() + "):");
             for (BackendConfig b : file.backends()) {
                 String variable = file.keyVariables().get(b.name());
-                backend(b, variable == null ? "none" : "env " + variable + (b.apiKey() != null ? " (set)" : " (NOT SET)"));
+                String set = b.apiKey() != null ? " (set)" : " (NOT SET)";
+                backend(b, variable == null ? "none" : "env " + variable + set);
             }
         } else if (settings.backend != null) {
             BackendConfig b = settings.backend.config();
