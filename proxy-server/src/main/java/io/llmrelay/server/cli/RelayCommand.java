@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = RelayCommand.Version.class,
         description = "A streaming Ollama/OpenAI translating proxy for a fleet of model servers.",
-        subcommands = {ServeCommand.class, MockBackendCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, MockBackendCommand.class,
+            CommandLine.HelpCommand.class})
 final class RelayCommand implements Runnable {
 
     @CommandLine.Spec

@@ -23,13 +23,20 @@ import picocli.CommandLine.Option;
 /** {@code llm-relay serve}: runs the proxy until SIGINT/SIGTERM, then drains and stops. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
         description = {
-            "Serve the Ollama and OpenAI APIs on one port, translating to an OpenAI-compatible backend.",
-            "Without a backend (no --backend, OPENAI_API_BASE_URL or OPENROUTER_API_KEY) the built-in demo backend is used."
+            "Serve the Ollama and OpenAI APIs on one port, translating to an OpenAI-compatible backend,",
+            "or to a fleet of backends given in a config file (--config; check it with 'llm-relay check-config FILE').",
+            "Without a backend (no --backend, OPENAI_API_BASE_URL or OPENROUTER_API_KEY, and none in the file) the "
+                    + "built-in demo backend is used."
         })
 final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Fleet configuration file (YAML, see docs/CONFIG.md; env RELAY_CONFIG). Flags and environment "
+                    + "variables override its settings.")
+    String config;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (env HOST; default 127.0.0.1).")
     String host;
@@ -119,7 +126,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             settings = ServeSettings.resolve(flags(), System.getenv(), System.console() != null);
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("llm-relay: " + e.getMessage());
+            // a config file's problems come one per line, each with its file, line and key
+            e.getMessage().lines().forEach(line -> spec.commandLine().getErr().println("llm-relay: " + line));
             return 2;
         }
         LogSetup.configure(settings.logFormat, settings.logLevel);
@@ -130,20 +138,24 @@ final class ServeCommand implements Callable<Integer> {
         DemoBackend demo = null;
         RelayServer server;
         try {
-            BackendConfig backend;
-            if (settings.backend == null) {
-                demo = DemoBackend.start(group, transport, "127.0.0.1", 0, settings.demoTokenDelay);
-                backend = new BackendConfig("demo", URI.create(demo.baseUrl()), BackendFlavor.GENERIC, null);
-                log.info("No backend configured: serving the built-in demo backend at {} (models 'demo' and "
-                        + "'demo-embed'). Use --backend URL, OPENAI_API_BASE_URL or OPENROUTER_API_KEY for a real one.",
-                        demo.baseUrl());
-            } else {
-                backend = settings.backend.config();
-                log.info("Backend '{}' at {} ({}, from {}{})", backend.name(), backend.displayUrl(),
-                        backend.flavor().id(), settings.backend.source(),
-                        backend.apiKey() == null ? ", no API key" : ", API key from " + backend.apiKey().source());
+            if (settings.configFile != null) {
+                log.info("Configuration from {}", settings.configFile);
             }
-            server = RelayServer.start(settings.relayConfig(List.of(backend)), transport, group);
+            List<BackendConfig> backends;
+            if (!settings.fileBackends.isEmpty()) {
+                backends = settings.fileBackends;
+                backends.forEach(b -> logBackend(log, b, settings.configFile.toString()));
+            } else if (settings.backend != null) {
+                backends = List.of(settings.backend.config());
+                logBackend(log, backends.get(0), settings.backend.source());
+            } else {
+                demo = DemoBackend.start(group, transport, "127.0.0.1", 0, settings.demoTokenDelay);
+                backends = List.of(new BackendConfig("demo", URI.create(demo.baseUrl()), BackendFlavor.GENERIC, null));
+                log.info("No backend configured: serving the built-in demo backend at {} (models 'demo' and "
+                        + "'demo-embed'). Use --backend URL, OPENAI_API_BASE_URL, OPENROUTER_API_KEY or --config FILE "
+                        + "for real ones.", demo.baseUrl());
+            }
+            server = RelayServer.start(settings.relayConfig(backends), transport, group);
         } catch (Exception e) {
             log.error("llm-relay could not start on {}:{}: {}", settings.host, settings.port, e.toString());
             if (demo != null) {
@@ -160,6 +172,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         awaitShutdown(log, server, demo, group);
         return 0;
+    }
+
+    private static void logBackend(Logger log, BackendConfig backend, String source) {
+        log.info("Backend '{}' at {} ({}, from {}{})", backend.name(), backend.displayUrl(), backend.flavor().id(),
+                source, backend.apiKey() == null ? ", no API key" : ", API key from " + backend.apiKey().source());
     }
 
     private static int warmUpAndStop(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group) {
@@ -198,6 +215,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private ServeSettings.Flags flags() {
         ServeSettings.Flags f = new ServeSettings.Flags();
+        f.config = config;
         f.host = host;
         f.port = port;
         f.backend = backend;

@@ -3,10 +3,14 @@ package io.llmrelay.server.cli;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.backend.ModelOverride;
 import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.ConfigFile;
 import io.llmrelay.core.config.CorsPolicy;
 import io.llmrelay.core.config.Durations;
+import io.llmrelay.core.config.ModelsConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.core.config.Secret;
+import io.llmrelay.core.config.ServerConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,16 +21,19 @@ import java.util.Map;
 
 /**
  * Resolves what {@code serve} runs with: flags first, then the environment variables of the proxies
- * users migrate from, then defaults. Pure (the environment is passed in), so every precedence rule
- * is a unit test.
+ * users migrate from, then the config file ({@code --config} or {@code RELAY_CONFIG}), then defaults.
+ * Pure but for reading the file (the environment is passed in), so every precedence rule is a unit test.
  */
 final class ServeSettings {
 
     static final int DEFAULT_PORT = 11434;
     static final String OPENROUTER_URL = "https://openrouter.ai/api/v1";
 
+    static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
     /** The raw flag values; null means "not given". */
     static final class Flags {
+        String config;
         String host;
         Integer port;
         String backend;
@@ -52,9 +59,11 @@ final class ServeSettings {
     /** A backend chosen by flag or environment, before the demo fallback. */
     record ChosenBackend(BackendConfig config, String source) {}
 
+    final Path configFile; // null: no config file
     final String host;
     final int port;
-    final ChosenBackend backend; // null: serve the built-in demo backend
+    final List<BackendConfig> fileBackends; // the config file's; when empty, the chosen backend or the demo
+    final ChosenBackend backend; // null: the file's backends, or else the built-in demo backend
     final String logFormat;
     final String logLevel;
     final int maxRequestBytes;
@@ -64,51 +73,107 @@ final class ServeSettings {
     final Duration healthInterval;
     final Duration demoTokenDelay;
     final List<ModelOverride> modelOverrides;
+    final List<String> extraOrigins;
     final CorsPolicy cors;
+    final RoutingConfig routing;
+    final ModelsConfig models;
 
-    private ServeSettings(Flags f, Map<String, String> env, boolean interactive) {
-        host = first(f.host, env.get("HOST"), "127.0.0.1");
-        port = f.port != null ? f.port : intEnv(env, "PROXY_PORT", intEnv(env, "PORT", DEFAULT_PORT));
-        backend = chooseBackend(f, env);
-        logFormat = first(f.logFormat, env.get("LOG_FORMAT"), interactive ? "text" : "json").toLowerCase(Locale.ROOT);
+    private ServeSettings(Flags f, Map<String, String> env, boolean interactive, ConfigFile file) {
+        ServerConfig fs = file == null ? ServerConfig.none() : file.server();
+        configFile = file == null ? null : file.path();
+        host = first(f.host, env.get("HOST"), orElse(fs.host(), "127.0.0.1"));
+        port = f.port != null ? f.port : intEnv(env, "PROXY_PORT", intEnv(env, "PORT", orElse(fs.port(), DEFAULT_PORT)));
+        fileBackends = file == null ? List.of() : file.backends();
+        if (fileBackends.isEmpty()) {
+            backend = chooseBackend(f, env);
+        } else {
+            refuseBackendBesideTheFile(f, env, file);
+            backend = null;
+        }
+        logFormat = first(f.logFormat, env.get("LOG_FORMAT"), orElse(fs.logFormat(), interactive ? "text" : "json"))
+                .toLowerCase(Locale.ROOT);
         if (!logFormat.equals("json") && !logFormat.equals("text")) {
             throw new IllegalArgumentException("--log-format must be json or text, not '" + logFormat + "'");
         }
-        logLevel = first(f.logLevel, env.get("LOG_LEVEL"), "INFO").toUpperCase(Locale.ROOT);
-        maxRequestBytes = positive("--max-request-bytes", f.maxRequestBytes, 64 * 1024 * 1024);
-        eventLoops = f.eventLoops == null ? 0 : f.eventLoops;
+        logLevel = first(f.logLevel, env.get("LOG_LEVEL"), orElse(fs.logLevel(), "INFO")).toUpperCase(Locale.ROOT);
+        maxRequestBytes = positive("--max-request-bytes", f.maxRequestBytes,
+                orElse(fs.maxRequestBytes(), DEFAULT_MAX_REQUEST_BYTES));
+        eventLoops = f.eventLoops != null ? f.eventLoops : orElse(fs.eventLoops(), 0);
         RelayConfig.Timeouts d = RelayConfig.Timeouts.defaults();
         timeouts = new RelayConfig.Timeouts(
-                seconds("--connect-timeout", f.connectTimeoutSeconds, d.connect()),
-                seconds("--upstream-idle-timeout", f.upstreamIdleTimeoutSeconds, d.upstreamIdle()),
-                seconds("--client-stall-timeout", f.clientStallTimeoutSeconds, d.clientStall()),
+                seconds("--connect-timeout", f.connectTimeoutSeconds, orElse(fs.connectTimeout(), d.connect())),
+                seconds("--upstream-idle-timeout", f.upstreamIdleTimeoutSeconds,
+                        orElse(fs.upstreamIdleTimeout(), d.upstreamIdle())),
+                seconds("--client-stall-timeout", f.clientStallTimeoutSeconds,
+                        orElse(fs.clientStallTimeout(), d.clientStall())),
                 d.poolIdle(), d.clientIdle());
-        modelsRefresh = seconds("--models-refresh", f.modelsRefreshSeconds, Duration.ofSeconds(60));
-        healthInterval = f.healthInterval == null ? Duration.ofSeconds(2) : Durations.parse("--health-interval", f.healthInterval);
+        modelsRefresh = seconds("--models-refresh", f.modelsRefreshSeconds, orElse(fs.modelsRefresh(), Duration.ofSeconds(60)));
+        healthInterval = f.healthInterval != null ? Durations.parse("--health-interval", f.healthInterval)
+                : orElse(fs.healthInterval(), Duration.ofSeconds(2));
         if (healthInterval.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("--health-interval must be at least 100ms");
         }
         demoTokenDelay = Duration.ofMillis(f.demoTokenDelayMs == null ? 40 : Math.max(0, f.demoTokenDelayMs));
-        List<ModelOverride> overrides = new ArrayList<>();
+        // the file's first: overrides apply in order, so a flag's has the last word on the same model
+        List<ModelOverride> overrides = new ArrayList<>(file == null ? List.of() : file.modelOverrides());
         f.modelCapabilities.forEach(spec -> overrides.add(ModelOverride.capabilities(spec)));
         f.modelContext.forEach(spec -> overrides.add(ModelOverride.contextLength(spec)));
         modelOverrides = List.copyOf(overrides);
-        // flags add to the environment's list, as both only widen Ollama's defaults
+        // flags, the environment and the file all add origins, as each only widens Ollama's defaults
         List<String> origins = new ArrayList<>(f.origins);
         if (notBlank(env.get("OLLAMA_ORIGINS"))) {
             origins.add(env.get("OLLAMA_ORIGINS"));
         }
+        origins.addAll(fs.origins());
+        extraOrigins = List.copyOf(origins);
         cors = CorsPolicy.withExtraOrigins(origins);
+        routing = file == null ? RoutingConfig.defaults() : file.routing();
+        models = file == null ? ModelsConfig.none() : file.models();
     }
 
+    /**
+     * Flags, environment, and the file named by {@code --config} or {@code RELAY_CONFIG} (every
+     * {@code api_key_env} in it must be set). Without a file nothing of the YAML loader is touched,
+     * so a plain {@code serve} starts as fast as before.
+     *
+     * @throws IllegalArgumentException (a {@link io.llmrelay.core.config.ConfigException} for the file)
+     *     naming what is wrong
+     */
     static ServeSettings resolve(Flags flags, Map<String, String> env, boolean interactive) {
-        return new ServeSettings(flags, env, interactive);
+        String path = first(flags.config, env.get("RELAY_CONFIG"), null);
+        return new ServeSettings(flags, env, interactive, path == null ? null : ConfigFile.load(Path.of(path), env));
     }
 
-    /** The proxy configuration, with {@code backends} decided by the caller (the chosen one or the demo). */
+    /** As {@link #resolve(Flags, Map, boolean)} with a file already read (or null for none). */
+    static ServeSettings resolve(Flags flags, Map<String, String> env, boolean interactive, ConfigFile file) {
+        return new ServeSettings(flags, env, interactive, file);
+    }
+
+    /** The proxy configuration, with {@code backends} decided by the caller (the file's, the chosen one or the demo). */
     RelayConfig relayConfig(List<BackendConfig> backends) {
         return new RelayConfig(host, port, backends, maxRequestBytes, 16 * 1024 * 1024, eventLoops, timeouts,
-                modelsRefresh, healthInterval, modelOverrides, cors);
+                modelsRefresh, healthInterval, modelOverrides, cors, routing, models);
+    }
+
+    /**
+     * With backends in the file, a backend from a flag or the environment would be a second, unlisted
+     * source of backends: refused rather than silently added or dropped.
+     */
+    private static void refuseBackendBesideTheFile(Flags f, Map<String, String> env, ConfigFile file) {
+        String other = f.backend != null ? "--backend"
+                : f.backendType != null ? "--backend-type"
+                : f.backendName != null ? "--backend-name"
+                : f.apiKeyEnv != null ? "--api-key-env"
+                : f.backendCaFile != null ? "--backend-ca-file"
+                : notBlank(env.get("OPENAI_API_BASE_URL")) ? "OPENAI_API_BASE_URL (environment)"
+                // the file may well read the same variable as a backend's key: then it is the file's backend
+                : notBlank(env.get("OPENROUTER_API_KEY")) && !file.keyVariables().containsValue("OPENROUTER_API_KEY")
+                        ? "OPENROUTER_API_KEY (environment)"
+                : null;
+        if (other != null) {
+            throw new IllegalArgumentException(other + " gives a backend, and " + file.path() + " lists backends: "
+                    + "give backends in the file or by flag, not both");
+        }
     }
 
     /**
@@ -182,7 +247,11 @@ final class ServeSettings {
     }
 
     private static Duration seconds(String flag, Integer value, Duration fallback) {
-        return Duration.ofSeconds(positive(flag, value, (int) fallback.toSeconds()));
+        return value == null ? fallback : Duration.ofSeconds(positive(flag, value, 0));
+    }
+
+    private static <T> T orElse(T fromFile, T fallback) {
+        return fromFile != null ? fromFile : fallback;
     }
 
     private static String first(String a, String b, String fallback) {

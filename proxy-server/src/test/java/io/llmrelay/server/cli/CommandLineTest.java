@@ -30,7 +30,7 @@ class CommandLineTest {
         String out = run("serve", "--help");
         assertThat(out).startsWith("0\n");
         for (String flag : new String[] {"--host", "--port", "--backend", "--api-key-env", "--log-format", "--help",
-                "--version", "--health-interval", "--backend-type"}) {
+                "--version", "--health-interval", "--backend-type", "--config"}) {
             assertThat(out).contains(flag);
         }
     }
@@ -38,6 +38,12 @@ class CommandLineTest {
     @Test
     void anUnknownFlagIsRefused() {
         assertThat(run("serve", "--api-key", "sk-123")).startsWith("2\n").contains("Unknown option");
+    }
+
+    @Test
+    void checkConfigHasHelpAndNeedsAFile() {
+        assertThat(run("check-config", "--help")).startsWith("0\n").contains("FILE").contains("Exit status");
+        assertThat(run("check-config")).startsWith("2\n").contains("Missing required parameter: 'FILE'");
     }
 
     @Test

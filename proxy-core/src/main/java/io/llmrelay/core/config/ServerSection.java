@@ -1,0 +1,70 @@
+package io.llmrelay.core.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/** Reads {@code server:}: the settings {@code serve}'s flags also set, named as the flags are. */
+final class ServerSection {
+
+    static final List<String> KEYS = List.of("host", "port", "event_loops", "max_request_size", "log_format",
+            "log_level", "health_interval", "models_refresh", "origins", "timeouts");
+    static final List<String> TIMEOUT_KEYS = List.of("connect", "upstream_idle", "client_stall");
+    private static final List<String> LOG_FORMATS = List.of("json", "text");
+    private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+    /** Probing or listing more often than this is a mistake, not a setting. */
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    private static final Duration ONE_MS = Duration.ofMillis(1);
+
+    private ServerSection() {}
+
+    static ServerConfig read(ConfigValue value) {
+        if (value == null) {
+            return ServerConfig.none();
+        }
+        ConfigSection s = value.section(KEYS);
+        ConfigValue host = s.get("host");
+        ConfigValue port = s.get("port");
+        ConfigValue loops = s.get("event_loops");
+        ConfigValue size = s.get("max_request_size");
+        ConfigValue health = s.get("health_interval");
+        ConfigValue refresh = s.get("models_refresh");
+        ConfigValue origins = s.get("origins");
+        ConfigSection timeouts = s.get("timeouts") == null ? null : s.get("timeouts").section(TIMEOUT_KEYS);
+        return new ServerConfig(
+                host == null ? null : host.nonBlank(),
+                port == null ? null : port.integer(0, 65535, 0),
+                loops == null ? null : loops.integer(0, 1024, 0),
+                size == null ? null : (int) size.size(1, Integer.MAX_VALUE, 1),
+                oneOf(s.get("log_format"), LOG_FORMATS, false),
+                oneOf(s.get("log_level"), LOG_LEVELS, true),
+                health == null ? null : health.duration(MIN_INTERVAL, MIN_INTERVAL),
+                refresh == null ? null : refresh.duration(MIN_INTERVAL, MIN_INTERVAL),
+                origins == null ? List.of() : origins.texts(),
+                timeout(timeouts, "connect"),
+                timeout(timeouts, "upstream_idle"),
+                timeout(timeouts, "client_stall"));
+    }
+
+    private static Duration timeout(ConfigSection timeouts, String key) {
+        ConfigValue v = timeouts == null ? null : timeouts.get(key);
+        return v == null ? null : v.duration(ONE_MS, ONE_MS);
+    }
+
+    /** One of a few words, case-insensitive; returned in the case of {@code accepted}. */
+    private static String oneOf(ConfigValue v, List<String> accepted, boolean upper) {
+        if (v == null) {
+            return null;
+        }
+        String text = v.nonBlank();
+        if (text == null) {
+            return null;
+        }
+        String wanted = upper ? text.toUpperCase(Locale.ROOT) : text.toLowerCase(Locale.ROOT);
+        if (!accepted.contains(wanted)) {
+            v.problem("must be one of " + String.join(", ", accepted) + ", not '" + text + "'");
+            return null;
+        }
+        return wanted;
+    }
+}

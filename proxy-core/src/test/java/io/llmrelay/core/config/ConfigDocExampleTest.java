@@ -1,0 +1,54 @@
+package io.llmrelay.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmrelay.core.backend.BackendFlavor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The example in docs/CONFIG.md is one a user can copy: it loads, and means what the page says. */
+class ConfigDocExampleTest {
+
+    private static final Path PAGE = Path.of("..", "docs", "CONFIG.md");
+
+    @TempDir
+    Path dir;
+
+    /** The first fenced block of {@code language} after {@code marker}. */
+    private static String block(String page, String marker, String language) {
+        Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(page);
+        assertThat(m.find(page.indexOf(marker))).as("a ```%s block after %s", language, marker).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void theCompleteExampleLoads() throws IOException {
+        String page = Files.readString(PAGE);
+        Path config = dir.resolve("relay.yaml");
+        Files.writeString(config, block(page, "## A complete example", "yaml"));
+        Files.writeString(dir.resolve("models.txt"), block(page, "`models.txt`, beside", "text"));
+        Files.writeString(dir.resolve("mapping.json"), block(page, "`mapping.json`, beside", "json"));
+
+        ConfigFile c = ConfigFile.load(config, Map.of("VLLM_KEY", "vk", "OPENROUTER_API_KEY", "ok"));
+
+        assertThat(c.backends()).extracting(BackendConfig::flavor)
+                .containsExactly(BackendFlavor.VLLM, BackendFlavor.OLLAMA, BackendFlavor.OPENROUTER);
+        assertThat(c.backends()).extracting(BackendConfig::displayUrl).containsExactly(
+                "http://gpu-1.internal:8000/v1", "http://ollama-1.internal:11434", "https://openrouter.ai/api/v1");
+        assertThat(c.routing()).isEqualTo(new RoutingConfig(RoutingConfig.Strategy.PRIORITY, RoutingConfig.Sticky.HEADER));
+        assertThat(c.models().aliases()).containsOnlyKeys("coder", "big");
+        assertThat(c.models().filter()).containsExactly("qwen*", "llama3.2:3b", "meta-llama/*", "!*-base");
+        assertThat(c.models().mapping()).containsEntry("qwen3", "qwen/qwen3-32b");
+        assertThat(c.modelOverrides()).hasSize(3);
+        assertThat(c.server().port()).isEqualTo(11434);
+        assertThat(c.server().maxRequestBytes()).isEqualTo(32 * 1024 * 1024);
+        assertThat(c.server().origins()).isEqualTo(List.of("https://chat.example.org"));
+    }
+}

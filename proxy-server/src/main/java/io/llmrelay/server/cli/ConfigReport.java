@@ -1,0 +1,183 @@
+package io.llmrelay.server.cli;
+
+import io.llmrelay.core.backend.Capability;
+import io.llmrelay.core.backend.ModelOverride;
+import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.BackendOptions;
+import io.llmrelay.core.config.ConfigFile;
+import io.llmrelay.core.config.ModelsConfig;
+import io.llmrelay.core.config.SensitiveHeaders;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The fleet a config file resolves to, as {@code check-config} prints it: every backend with its
+ * settings, routing, the catalogue rules, and the server settings that differ from the defaults.
+ * A key is shown only as the variable it comes from and whether it is set; headers that carry
+ * credentials show as {@code (redacted)}.
+ */
+final class ConfigReport {
+
+    private final StringBuilder out = new StringBuilder();
+
+    private ConfigReport() {}
+
+    /** {@code settings}: what serve would run with; {@code defaults}: with no flags, environment or file. */
+    static String describe(ConfigFile file, ServeSettings settings, ServeSettings defaults) {
+        ConfigReport r = new ConfigReport();
+        r.backends(file, settings);
+        r.routing(settings);
+        r.models(settings.models, settings.modelOverrides);
+        r.server(settings, defaults);
+        return r.out.toString();
+    }
+
+    private void backends(ConfigFile file, ServeSettings settings) {
+        if (!file.backends().isEmpty()) {
+            line(0, "backends (" + file.backends().size() + "):");
+            for (BackendConfig b : file.backends()) {
+                String variable = file.keyVariables().get(b.name());
+                String set = b.apiKey() != null ? " (set)" : " (NOT SET)";
+                backend(b, variable == null ? "none" : "env " + variable + set);
+            }
+        } else if (settings.backend != null) {
+            BackendConfig b = settings.backend.config();
+            line(0, "backends: none in the file; one from " + settings.backend.source() + ":");
+            backend(b, b.apiKey() == null ? "none" : b.apiKey().source() + " (set)");
+        } else {
+            line(0, "backends: none (serve runs the built-in demo backend)");
+        }
+    }
+
+    private void backend(BackendConfig b, String key) {
+        BackendOptions o = b.options();
+        line(1, b.name());
+        line(2, "type: " + (b.detectFlavor() ? "detect" : b.flavor().id()));
+        line(2, "url: " + b.displayUrl());
+        line(2, "key: " + key);
+        if (b.trustedCertificates() != null) {
+            line(2, "ca_file: " + b.trustedCertificates());
+        }
+        line(2, "priority: " + o.priority());
+        line(2, "weight: " + o.weight());
+        line(2, "max_concurrency: " + (o.maxConcurrency() == 0 ? "0 (no cap)" : o.maxConcurrency()));
+        if (o.headers().isEmpty()) {
+            line(2, "headers: none");
+        } else {
+            line(2, "headers:");
+            o.headers().forEach((name, value) -> line(3, name + ": " + SensitiveHeaders.displayValue(name, value)));
+        }
+        line(2, "models: " + (o.models().isEmpty() ? "discovered from the server" : String.join(", ", o.models())));
+        line(2, "include: " + patterns(o.include()));
+    }
+
+    private void routing(ServeSettings settings) {
+        line(0, "routing:");
+        line(1, "strategy: " + settings.routing.strategy().id());
+        line(1, "sticky: " + settings.routing.sticky().id());
+    }
+
+    private void models(ModelsConfig m, List<ModelOverride> overrides) {
+        line(0, "models:");
+        if (m.aliases().isEmpty()) {
+            line(1, "aliases: none");
+        } else {
+            line(1, "aliases:");
+            m.aliases().forEach((alias, targets) -> line(2, alias + ": " + String.join(", ", targets)));
+        }
+        line(1, "include: " + patterns(m.include()));
+        line(1, "filter: " + (m.filterFile() == null ? "none"
+                : m.filterFile() + " (" + count(m.filter().size(), "entry", "entries") + "): " + patterns(m.filter())));
+        if (m.mappingFile() == null) {
+            line(1, "mapping: none");
+        } else {
+            line(1, "mapping: " + m.mappingFile() + " (" + count(m.mapping().size(), "name", "names") + ")");
+            m.mapping().forEach((from, to) -> line(2, from + " -> " + to));
+        }
+        if (overrides.isEmpty()) {
+            line(1, "overrides: none");
+        } else {
+            line(1, "overrides:");
+            overrides.forEach(o -> line(2, override(o)));
+        }
+    }
+
+    private void server(ServeSettings s, ServeSettings d) {
+        List<String> changed = new ArrayList<>();
+        differs(changed, "host", s.host, d.host);
+        differs(changed, "port", s.port, d.port);
+        differs(changed, "event_loops", s.eventLoops, d.eventLoops);
+        differs(changed, "max_request_size", size(s.maxRequestBytes), size(d.maxRequestBytes));
+        differs(changed, "log_format", s.logFormat, d.logFormat);
+        differs(changed, "log_level", s.logLevel, d.logLevel);
+        differs(changed, "health_interval", duration(s.healthInterval), duration(d.healthInterval));
+        differs(changed, "models_refresh", duration(s.modelsRefresh), duration(d.modelsRefresh));
+        differs(changed, "origins", String.join(", ", s.extraOrigins), String.join(", ", d.extraOrigins));
+        differs(changed, "timeouts.connect", duration(s.timeouts.connect()), duration(d.timeouts.connect()));
+        differs(changed, "timeouts.upstream_idle", duration(s.timeouts.upstreamIdle()), duration(d.timeouts.upstreamIdle()));
+        differs(changed, "timeouts.client_stall", duration(s.timeouts.clientStall()), duration(d.timeouts.clientStall()));
+        if (changed.isEmpty()) {
+            line(0, "server: the defaults");
+        } else {
+            line(0, "server (what differs from the defaults):");
+            changed.forEach(c -> line(1, c));
+        }
+    }
+
+    private static void differs(List<String> changed, String key, Object value, Object byDefault) {
+        if (!Objects.equals(value, byDefault)) {
+            changed.add(key + ": " + value + " (default " + (byDefault.toString().isEmpty() ? "none" : byDefault) + ")");
+        }
+    }
+
+    private static String override(ModelOverride o) {
+        if (o.contextLength() > 0) {
+            return o.glob() + ": context " + o.contextLength() + " tokens where the backend reports none";
+        }
+        StringBuilder caps = new StringBuilder(o.glob()).append(": capabilities");
+        if (o.replace() != null) {
+            caps.append(' ').append(String.join(",", Capability.labels(o.replace())));
+        }
+        o.add().forEach(c -> caps.append(" +").append(c.label()));
+        o.remove().forEach(c -> caps.append(" -").append(c.label()));
+        return caps.toString();
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    private static String patterns(List<String> patterns) {
+        return patterns.isEmpty() ? "all" : String.join(", ", patterns);
+    }
+
+    /** The shortest exact form: {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}. */
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        for (Map.Entry<Long, String> unit : List.of(Map.entry(3_600_000L, "h"), Map.entry(60_000L, "m"),
+                Map.entry(1_000L, "s"))) {
+            if (ms > 0 && ms % unit.getKey() == 0) {
+                return ms / unit.getKey() + unit.getValue();
+            }
+        }
+        return ms + "ms";
+    }
+
+    /** The largest exact binary unit: {@code 64MiB}, {@code 10KiB}, else bytes. */
+    static String size(long bytes) {
+        for (Map.Entry<Long, String> unit : List.of(Map.entry(1L << 30, "GiB"), Map.entry(1L << 20, "MiB"),
+                Map.entry(1L << 10, "KiB"))) {
+            if (bytes > 0 && bytes % unit.getKey() == 0) {
+                return bytes / unit.getKey() + unit.getValue();
+            }
+        }
+        return bytes + "B";
+    }
+
+    private void line(int indent, String text) {
+        out.append("  ".repeat(indent)).append(text).append('\n');
+    }
+}

@@ -1,0 +1,205 @@
+package io.llmrelay.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code check-config}: the resolved fleet on stdout and 0, or the problems on stderr and 1 (2 unreadable). */
+class CheckConfigCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {}
+
+    private Run run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new CheckConfigCommand(env));
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void printsTheResolvedFleetWithoutAnyKey() throws IOException {
+        write("filter.txt", "qwen*\n!*base*\n");
+        write("mapping.json", "{\"llama3\": \"meta-llama/Llama-3-8B\"}");
+        Path file = write("relay.yaml", """
+                backends:
+                  - name: gpu-1
+                    type: vllm
+                    url: http://gpu-1:8000/v1
+                    api_key_env: VLLM_KEY
+                    weight: 3
+                    max_concurrency: 8
+                    include: ["qwen*"]
+                  - name: node-1
+                    url: http://node-1:11434
+                    models: [llama3.2:3b]
+                  - name: cloud
+                    type: openrouter
+                    api_key_env: OPENROUTER_KEY
+                    headers:
+                      X-Title: llm-relay
+                      X-Api-Key: "${EXTRA_KEY}"
+                routing:
+                  strategy: weighted
+                models:
+                  aliases:
+                    coder: [gpu-1/qwen-coder, qwen2.5-coder]
+                  filter_file: filter.txt
+                  mapping_file: mapping.json
+                  capabilities:
+                    "qwen3*": [+thinking, -tools]
+                  context:
+                    "gpt-4o*": 128000
+                server:
+                  port: 8080
+                  health_interval: 500ms
+                """);
+        Run r = run(Map.of("VLLM_KEY", "vk-secret-1", "OPENROUTER_KEY", "or-secret-2", "EXTRA_KEY", "xk-secret-3"),
+                file.toString());
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                backends (3):
+                  gpu-1
+                    type: vllm
+                    url: http://gpu-1:8000/v1
+                    key: env VLLM_KEY (set)
+                    priority: 100
+                    weight: 3
+                    max_concurrency: 8
+                    headers: none
+                    models: discovered from the server
+                    include: qwen*
+                  node-1
+                    type: detect
+                    url: http://node-1:11434
+                    key: none
+                    priority: 100
+                    weight: 1
+                    max_concurrency: 0 (no cap)
+                    headers: none
+                    models: llama3.2:3b
+                    include: all
+                  cloud
+                    type: openrouter
+                    url: https://openrouter.ai/api/v1
+                    key: env OPENROUTER_KEY (set)
+                    priority: 100
+                    weight: 1
+                    max_concurrency: 0 (no cap)
+                    headers:
+                      X-Title: llm-relay
+                      X-Api-Key: (redacted)
+                    models: discovered from the server
+                    include: all
+                routing:
+                  strategy: weighted
+                  sticky: off
+                models:
+                  aliases:
+                    coder: gpu-1/qwen-coder, qwen2.5-coder
+                  include: all
+                  filter: %s (2 entries): qwen*, !*base*
+                  mapping: %s (1 name)
+                    llama3 -> meta-llama/Llama-3-8B
+                  overrides:
+                    qwen3*: capabilities +thinking -tools
+                    gpt-4o*: context 128000 tokens where the backend reports none
+                server (what differs from the defaults):
+                  port: 8080 (default 11434)
+                  health_interval: 500ms (default 2s)
+                %s: OK
+                """.formatted(dir.resolve("filter.txt"), dir.resolve("mapping.json"), file));
+        assertThat(r.out()).doesNotContain("secret");
+    }
+
+    @Test
+    void anUnsetKeyIsShownAndIsAnError() throws IOException {
+        Path file = write("relay.yaml", "backends:\n  - name: gpu-1\n    url: http://gpu-1:8000/v1\n"
+                + "    api_key_env: VLLM_KEY\n");
+        Run r = run(Map.of(), file.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("    key: env VLLM_KEY (NOT SET)\n").doesNotContain(": OK");
+        assertThat(r.err()).isEqualTo(file + ":4: backends[0].api_key_env: environment variable VLLM_KEY is not set; "
+                + "set it, or remove api_key_env if the backend takes no key\n");
+    }
+
+    @Test
+    void problemsGoToStderrOnePerLineWithExit1() throws IOException {
+        Path file = write("relay.yaml", """
+                backends:
+                  - name: a
+                    url: http://a:8000/v1
+                    weight: 0
+                routing:
+                  strategy: fastest
+                """);
+        Run r = run(Map.of(), file.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo(file + ":4: backends[0].weight: must be at least 1, not 0\n"
+                + file + ":6: routing.strategy: unknown routing strategy 'fastest' (one of: priority | round-robin | "
+                + "least-connections | weighted | latency)\n");
+    }
+
+    @Test
+    void anUnreadableFileExits2() {
+        Path missing = dir.resolve("missing.yaml");
+        Run r = run(Map.of(), missing.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo(missing + ": cannot read the config file (no such file)\n");
+    }
+
+    @Test
+    void withoutBackendsInTheFileTheEnvironmentsBackendOrTheDemoIsShown() throws IOException {
+        Path file = write("relay.yaml", "server:\n  log_level: debug\n");
+        Run demo = run(Map.of(), file.toString());
+        assertThat(demo.code()).isZero();
+        assertThat(demo.out()).startsWith("backends: none (serve runs the built-in demo backend)\n")
+                .contains("server (what differs from the defaults):\n  log_level: DEBUG (default INFO)\n");
+        Run env = run(Map.of("OPENAI_API_BASE_URL", "https://api.openai.com/v1", "OPENAI_API_KEY", "sk-secret"),
+                file.toString());
+        assertThat(env.code()).isZero();
+        assertThat(env.out()).startsWith("backends: none in the file; one from OPENAI_API_BASE_URL:\n  openai\n"
+                + "    type: detect\n    url: https://api.openai.com/v1\n    key: env OPENAI_API_KEY (set)\n")
+                .doesNotContain("sk-secret");
+    }
+
+    @Test
+    void aBackendByEnvironmentBesideTheFilesIsAnError() throws IOException {
+        Path file = write("relay.yaml", "backends:\n  - {name: a, url: \"http://a/v1\"}\n");
+        Run r = run(Map.of("OPENAI_API_BASE_URL", "http://env/v1"), file.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo(file + ": OPENAI_API_BASE_URL (environment) gives a backend, and " + file
+                + " lists backends: give backends in the file or by flag, not both\n");
+    }
+
+    @Test
+    void listedAmongTheCommands() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new RelayCommand());
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("check-config");
+    }
+}

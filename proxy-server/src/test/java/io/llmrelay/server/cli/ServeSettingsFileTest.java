@@ -1,0 +1,220 @@
+package io.llmrelay.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.llmrelay.core.backend.ModelInfo;
+import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.ConfigException;
+import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.RoutingConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With a config file: flags beat the environment, the environment beats the file, the file beats defaults. */
+class ServeSettingsFileTest {
+
+    private static final String SERVER = """
+            server:
+              host: 0.0.0.0
+              port: 8080
+              event_loops: 3
+              max_request_size: 1MiB
+              log_format: text
+              log_level: debug
+              health_interval: 750ms
+              models_refresh: 2m
+              origins: ["https://file.example"]
+              timeouts:
+                connect: 1500ms
+                upstream_idle: 10m
+                client_stall: 30s
+            """;
+
+    private static final String FLEET = """
+            backends:
+              - name: gpu-1
+                type: vllm
+                url: http://gpu-1:8000/v1
+                api_key_env: VLLM_KEY
+              - name: node-1
+                type: ollama
+                url: http://node-1:11434
+            routing:
+              strategy: round-robin
+              sticky: header
+            models:
+              aliases:
+                coder: [gpu-1/qwen-coder]
+              capabilities:
+                "qwen*": [+thinking]
+            """;
+
+    @TempDir
+    Path dir;
+
+    private ServeSettings.Flags withFile(String yaml) throws IOException {
+        Path file = dir.resolve("relay.yaml");
+        Files.writeString(file, yaml);
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.config = file.toString();
+        return f;
+    }
+
+    @Test
+    void theFileBeatsTheDefaults() throws IOException {
+        ServeSettings s = ServeSettings.resolve(withFile(SERVER), Map.of(), true);
+        assertThat(s.host).isEqualTo("0.0.0.0");
+        assertThat(s.port).isEqualTo(8080);
+        assertThat(s.eventLoops).isEqualTo(3);
+        assertThat(s.maxRequestBytes).isEqualTo(1024 * 1024);
+        assertThat(s.logFormat).isEqualTo("text");
+        assertThat(s.logLevel).isEqualTo("DEBUG");
+        assertThat(s.healthInterval).isEqualTo(Duration.ofMillis(750));
+        assertThat(s.modelsRefresh).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.timeouts.connect()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(s.timeouts.upstreamIdle()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.timeouts.clientStall()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.cors.allowsOrigin("https://file.example")).isTrue();
+    }
+
+    @Test
+    void theEnvironmentBeatsTheFile() throws IOException {
+        ServeSettings s = ServeSettings.resolve(withFile(SERVER),
+                Map.of("HOST", "10.0.0.1", "PORT", "9100", "LOG_FORMAT", "json", "LOG_LEVEL", "warn",
+                        "OLLAMA_ORIGINS", "https://env.example"), false);
+        assertThat(s.host).isEqualTo("10.0.0.1");
+        assertThat(s.port).isEqualTo(9100);
+        assertThat(s.logFormat).isEqualTo("json");
+        assertThat(s.logLevel).isEqualTo("WARN");
+        // origins only widen the defaults: every source adds its own
+        assertThat(s.cors.allowsOrigin("https://env.example")).isTrue();
+        assertThat(s.cors.allowsOrigin("https://file.example")).isTrue();
+    }
+
+    @Test
+    void flagsBeatTheEnvironmentAndTheFile() throws IOException {
+        ServeSettings.Flags f = withFile(SERVER);
+        f.host = "127.0.0.5";
+        f.port = 7000;
+        f.eventLoops = 1;
+        f.maxRequestBytes = 2048;
+        f.logLevel = "error";
+        f.healthInterval = "5s";
+        f.modelsRefreshSeconds = 30;
+        f.connectTimeoutSeconds = 4;
+        f.upstreamIdleTimeoutSeconds = 60;
+        f.clientStallTimeoutSeconds = 5;
+        ServeSettings s = ServeSettings.resolve(f, Map.of("HOST", "10.0.0.1", "PORT", "9100", "LOG_LEVEL", "warn"), false);
+        assertThat(s.host).isEqualTo("127.0.0.5");
+        assertThat(s.port).isEqualTo(7000);
+        assertThat(s.eventLoops).isEqualTo(1);
+        assertThat(s.maxRequestBytes).isEqualTo(2048);
+        assertThat(s.logLevel).isEqualTo("ERROR");
+        assertThat(s.logFormat).isEqualTo("text");
+        assertThat(s.healthInterval).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.modelsRefresh).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.timeouts.connect()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(s.timeouts.upstreamIdle()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.timeouts.clientStall()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theFleetGoesIntoTheRelayConfig() throws IOException {
+        ServeSettings.Flags f = withFile(FLEET);
+        f.modelCapabilities = List.of("qwen*=-thinking");
+        ServeSettings s = ServeSettings.resolve(f, Map.of("VLLM_KEY", "vk"), false);
+        assertThat(s.backend).isNull();
+        assertThat(s.fileBackends).extracting(BackendConfig::name).containsExactly("gpu-1", "node-1");
+        RelayConfig config = s.relayConfig(s.fileBackends);
+        assertThat(config.backends()).hasSize(2);
+        assertThat(config.routing()).isEqualTo(new RoutingConfig(RoutingConfig.Strategy.ROUND_ROBIN,
+                RoutingConfig.Sticky.HEADER));
+        assertThat(config.models().aliases()).containsEntry("coder", List.of("gpu-1/qwen-coder"));
+        // the file's override first, the flag's last: the flag has the last word
+        ModelInfo qwen = new ModelInfo("qwen3", 0, "", 0, Set.of("completion"));
+        assertThat(config.modelOverrides()).hasSize(2);
+        assertThat(config.describe(qwen).capabilities()).containsExactly("completion");
+    }
+
+    @Test
+    void theConfigFileMayComeFromTheEnvironment() throws IOException {
+        String path = withFile(SERVER).config;
+        assertThat(ServeSettings.resolve(new ServeSettings.Flags(), Map.of("RELAY_CONFIG", path), false).port)
+                .isEqualTo(8080);
+        ServeSettings.Flags flag = new ServeSettings.Flags();
+        flag.config = path;
+        Path other = dir.resolve("other.yaml");
+        Files.writeString(other, "server:\n  port: 9999\n");
+        assertThat(ServeSettings.resolve(flag, Map.of("RELAY_CONFIG", other.toString()), false).port).isEqualTo(8080);
+    }
+
+    @Test
+    void backendsInTheFileAndByFlagIsAnError() throws IOException {
+        ServeSettings.Flags f = withFile(FLEET);
+        f.backend = "http://other:8000/v1";
+        assertThatThrownBy(() -> ServeSettings.resolve(f, Map.of("VLLM_KEY", "vk"), false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--backend gives a backend, and " + f.config + " lists backends: give backends in the "
+                        + "file or by flag, not both");
+        ServeSettings.Flags keyFlag = withFile(FLEET);
+        keyFlag.apiKeyEnv = "X";
+        assertThatThrownBy(() -> ServeSettings.resolve(keyFlag, Map.of("VLLM_KEY", "vk"), false))
+                .hasMessageStartingWith("--api-key-env gives a backend");
+        assertThatThrownBy(() -> ServeSettings.resolve(withFile(FLEET),
+                Map.of("VLLM_KEY", "vk", "OPENAI_API_BASE_URL", "http://env/v1"), false))
+                .hasMessageStartingWith("OPENAI_API_BASE_URL (environment) gives a backend");
+        assertThatThrownBy(() -> ServeSettings.resolve(withFile(FLEET),
+                Map.of("VLLM_KEY", "vk", "OPENROUTER_API_KEY", "or"), false))
+                .hasMessageStartingWith("OPENROUTER_API_KEY (environment) gives a backend");
+    }
+
+    @Test
+    void aKeyVariableTheFileReadsItselfIsNoSecondBackend() throws IOException {
+        ServeSettings s = ServeSettings.resolve(withFile("""
+                backends:
+                  - {name: cloud, type: openrouter, api_key_env: OPENROUTER_API_KEY}
+                """), Map.of("OPENROUTER_API_KEY", "or-1"), false);
+        assertThat(s.fileBackends).singleElement().satisfies(b -> assertThat(b.apiKey().reveal()).isEqualTo("or-1"));
+        assertThat(s.backend).isNull();
+    }
+
+    @Test
+    void withoutBackendsInTheFileTheFlagAddsTheOneBackendAsToday() throws IOException {
+        ServeSettings.Flags f = withFile(SERVER);
+        f.backend = "http://flag:8000/v1";
+        ServeSettings s = ServeSettings.resolve(f, Map.of(), false);
+        assertThat(s.fileBackends).isEmpty();
+        assertThat(s.backend.config().host()).isEqualTo("flag");
+        assertThat(s.port).isEqualTo(8080);
+        ServeSettings demo = ServeSettings.resolve(withFile(SERVER), Map.of(), false);
+        assertThat(demo.backend).isNull();
+        assertThat(demo.fileBackends).isEmpty();
+    }
+
+    @Test
+    void serveRefusesAnUnsetKeyVariable() throws IOException {
+        ServeSettings.Flags f = withFile(FLEET);
+        assertThatThrownBy(() -> ServeSettings.resolve(f, Map.of(), false)).isInstanceOf(ConfigException.class)
+                .hasMessage(f.config + ":5: backends[0].api_key_env: environment variable VLLM_KEY is not set; set it, "
+                        + "or remove api_key_env if the backend takes no key");
+    }
+
+    @Test
+    void withoutAFileNothingChanges() {
+        ServeSettings s = ServeSettings.resolve(new ServeSettings.Flags(), Map.of(), false);
+        assertThat(s.configFile).isNull();
+        assertThat(s.fileBackends).isEmpty();
+        assertThat(s.routing).isEqualTo(RoutingConfig.defaults());
+        assertThat(s.relayConfig(List.of()).models().aliases()).isEmpty();
+        assertThat(s.timeouts).isEqualTo(RelayConfig.Timeouts.defaults());
+        assertThat(s.maxRequestBytes).isEqualTo(64 * 1024 * 1024);
+    }
+}
