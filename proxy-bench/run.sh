@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks llm-relay and writes docs/BENCHMARKS.md.
 #
-#   proxy-bench/run.sh            full run (~42 min): JMH, warm-up, saturation (closed loop) and fixed-rate scenarios,
+#   proxy-bench/run.sh            full run (~46 min): JMH, warm-up, saturation (closed loop) and fixed-rate scenarios,
 #                                 3 runs each, direct / nginx / llm-relay in its default configuration / llm-relay with
 #                                 logging off, one and two event loops, Java 17 and 25, JFR profiles, memory with many
 #                                 streams, start-up; rewrites docs/BENCHMARKS.md
@@ -692,7 +692,7 @@ MACHINE_NOTE="They come from a 2-core VM shared with other tenants: the hypervis
   echo "sections=$SECTIONS"
   echo "started=$(date -u -d "@$T_START" '+%Y-%m-%d %H:%M UTC')"
   echo "finished=$(date -u -d "@$T_END" '+%Y-%m-%d %H:%M UTC') ($(( (T_END - T_START + 30) / 60 )) min)"
-  echo "full_minutes=42"
+  echo "full_minutes=46"
   echo "loadavg_start=$LOADAVG_START"
   echo "loadavg_end=$(cut -d' ' -f1 /proc/loadavg)"
   echo "machine_note=${BENCH_MACHINE_NOTE:-$MACHINE_NOTE}"

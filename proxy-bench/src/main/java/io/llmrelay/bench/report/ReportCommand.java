@@ -143,6 +143,11 @@ public final class ReportCommand implements Callable<Integer> {
         double perEvent = worstJmh("AnswerTranslationBenchmark.translate", "true");
         vrow("Translating one streamed event alone (JMH, worst chunk split)", "≤ 1 µs", fmt(perEvent) + " ns", "", "", "",
                 verdictMax(perEvent, 1000, " ns"));
+        double routing = worstJmh("RoutingBenchmark.route", null);
+        double routingWide = worstJmh("RoutingBenchmark.routeWide", null);
+        vrow("Routing decision: group by model name, select, release (JMH, 50 backends, 500 models of 2–4 backends, "
+                + "slowest strategy; every model on all 50: " + fmt(routingWide) + " ns)", "≤ 1 µs", fmt(routing) + " ns",
+                "", "", "", verdictMax(Math.max(routing, routingWide), 1000, " ns"));
         // logging
         for (String[] sc : new String[][] {{"sat-v1", "pass-through at saturation"}, {"sat-chat10", "translated (10 events) at saturation"},
             {"sat-stream50", "streamed (50 events) at saturation"}, {"v1", "pass-through at the fixed rate"},
@@ -1056,7 +1061,8 @@ public final class ReportCommand implements Callable<Integer> {
         line("`java -jar proxy-bench/target/benchmarks.jar " + cfg("jmh_args", "") + "` (one fork, one thread, "
                 + "`-Dio.netty.leakDetection.level=disabled`). Scores are per operation: per SSE event for the framer, "
                 + "per **token event** for the answer translation (a whole 64-token response with a fresh translator per "
-                + "invocation, so the per-response final chunk is included), per request for the request translation. "
+                + "invocation, so the per-response final chunk is included), per request for the request translation and "
+                + "the routing decision. "
                 + "`B/op` is `gc.alloc.rate.norm` from `-prof gc`.");
         line("");
         line("| Benchmark | Parameters | ns/op | ± (99.9 %) | B/op |");
@@ -1346,6 +1352,7 @@ public final class ReportCommand implements Callable<Integer> {
         return pct(runs(scenario, target), metric, p) - pct(runs(scenario, "direct"), metric, p);
     }
 
+    /** The highest score of a JMH benchmark over its parameters ({@code stream} null: any), NaN when not run. */
     private double worstJmh(String benchmark, String stream) {
         Path p = dir.resolve("jmh.json");
         if (!Files.exists(p)) {
@@ -1355,7 +1362,7 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             for (JsonNode b : Json.MAPPER.readTree(p.toFile())) {
                 if (b.path("benchmark").asText().endsWith(benchmark)
-                        && stream.equals(b.path("params").path("stream").asText())) {
+                        && (stream == null || stream.equals(b.path("params").path("stream").asText()))) {
                     double s = b.path("primaryMetric").path("score").asDouble();
                     worst = Double.isNaN(worst) ? s : Math.max(worst, s);
                 }

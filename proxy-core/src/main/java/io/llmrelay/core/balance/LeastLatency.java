@@ -9,9 +9,10 @@ import java.util.function.Predicate;
  * {@code EWMA of time to first byte × (requests in flight + 1)} is chosen, so a fast backend is
  * preferred until its queue makes it slower than the other.
  *
- * <p>A member with no sample yet (cold) and nothing in flight is chosen before any draw, so every
- * member is measured; while its first request is under way it competes on requests in flight alone
- * (it has no latency to compare), which keeps a start-up burst from piling onto it.
+ * <p>A member never tried (no sample, no attempt recorded, nothing in flight) is chosen before any
+ * draw, so every member gets measured. A member without a sample otherwise (its first request under
+ * way, or failed before a first byte) competes on requests in flight alone: it has no latency to
+ * compare, and neither a start-up burst nor a backend that fails fast piles onto it.
  */
 final class LeastLatency<T extends Balanced> implements Balancer<T> {
 
@@ -39,9 +40,9 @@ final class LeastLatency<T extends Balanced> implements Balancer<T> {
 
     private int pick(Predicate<? super T> excluded) {
         if (!allSampled) {
-            int cold = idleCold(excluded);
-            if (cold >= 0) {
-                return cold;
+            int untried = untried(excluded);
+            if (untried >= 0) {
+                return untried;
             }
         }
         int n = members.size();
@@ -62,8 +63,8 @@ final class LeastLatency<T extends Balanced> implements Balancer<T> {
         return bestOfAll(excluded);
     }
 
-    /** A cold, idle, eligible member (taking turns among them), or -1; notes when no member is cold. */
-    private int idleCold(Predicate<? super T> excluded) {
+    /** A never-tried, eligible member (taking turns among them), or -1; notes when no member is cold. */
+    private int untried(Predicate<? super T> excluded) {
         int n = members.size();
         int start = (int) Math.floorMod(coldTurns.getAndIncrement(), (long) n);
         boolean anyCold = false;
@@ -74,7 +75,7 @@ final class LeastLatency<T extends Balanced> implements Balancer<T> {
                 continue;
             }
             anyCold = true;
-            if (s.inFlight() == 0 && !members.excluded(i, excluded)) {
+            if (s.inFlight() == 0 && s.attempts() == 0 && !members.excluded(i, excluded)) {
                 return i;
             }
         }

@@ -63,6 +63,18 @@ class LeastLatencyTest {
     }
 
     @Test
+    void aMemberThatFailedBeforeItsFirstByteIsNotTriedFirstAgain() {
+        Node warm = Node.of("warm");
+        Node failed = Node.of("failed");
+        Node fresh = Node.of("fresh");
+        warm.stats().recordFirstByte(1_000_000);
+        failed.stats().recordOutcome(AttemptOutcome.UNREACHABLE); // tried: no sample, nothing in flight
+        BackendGroup<Node> g = group(Strategy.LATENCY, warm, failed, fresh);
+
+        assertThat(hold(g)).isSameAs(fresh);
+    }
+
+    @Test
     void twoRandomChoicesSkipExcludedMembers() {
         Node[] nodes = new Node[6];
         for (int i = 0; i < nodes.length; i++) {
