@@ -26,11 +26,11 @@ public final class Endpoints {
         table.put(Route.SHOW, models::show);
         table.put(Route.PS, models::ps);
         table.put(Route.PULL, models::pull);
-        table.put(Route.PUSH, models::unsupported);
-        table.put(Route.CREATE, models::unsupported);
-        table.put(Route.COPY, models::unsupported);
-        table.put(Route.DELETE, models::unsupported);
-        table.put(Route.BLOBS, models::unsupported);
+        table.put(Route.PUSH, models::manage);
+        table.put(Route.CREATE, models::manage);
+        table.put(Route.COPY, models::manage);
+        table.put(Route.DELETE, models::manage);
+        table.put(Route.BLOBS, models::manage);
         table.put(Route.CHAT, inference::chat);
         table.put(Route.GENERATE, inference::generate);
         table.put(Route.EMBED, inference::embed);

@@ -29,7 +29,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Ollama's inference endpoints, translated to the backend's OpenAI API: {@code /api/chat} and
+ * Ollama's inference endpoints, translated to the backend's OpenAI API (or, for a native Ollama
+ * node, forwarded to it as bytes): {@code /api/chat} and
  * {@code /api/generate} (one translation path), {@code /api/embed} and the legacy
  * {@code /api/embeddings}. The model must be one the backend lists (404 otherwise) and have the
  * capabilities the request needs (400 otherwise); load-only requests are answered without calling
@@ -39,10 +40,12 @@ final class OllamaInferenceEndpoints {
 
     private final Relay relay;
     private final ModelLookup lookup;
+    private final OllamaNodes nodes;
 
     OllamaInferenceEndpoints(Relay relay) {
         this.relay = relay;
         this.lookup = new ModelLookup(relay);
+        this.nodes = new OllamaNodes(relay);
     }
 
     void chat(Exchange ex) {
@@ -64,7 +67,7 @@ final class OllamaInferenceEndpoints {
     private void infer(Exchange ex, InferenceRequest request) {
         lookup.find(ex, request.model(), route -> {
             ModelInfo model = route.listing();
-            if (request.loadOnly()) {
+            if (request.loadOnly() && !nodes.servedOnlyByNodes(route)) { // a node loads for real: ask it
                 remember(route.targets().get(0).backend(), model, request.keepAlive());
                 ex.respond(200, request.stream() ? ContentTypes.NDJSON : ContentTypes.JSON,
                         OllamaAnswers.load(request, relay.clocks(), ex.alloc()));
@@ -77,20 +80,24 @@ final class OllamaInferenceEndpoints {
             Forward.to(ex, relay.fleet().router(), route, sticky, new AttemptPlan() {
                 @Override
                 public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
+                    if (backend.dialect().speaksOllama()) {
+                        return nodes.request(ex, backend, target);
+                    }
                     BackendFlavor flavor = backend.flavor();
                     if (request.suffix() != null) {
                         requireInsertSupport(flavor, target.info(), request);
                     }
                     ByteBuf body = writeBody(ex,
                             out -> OpenAiRequestWriter.inference(request, target.model(), flavor, out));
-                    return UpstreamRequests.json(backend.config(), OpenAiRequestWriter.path(request), body,
+                    return UpstreamRequests.json(backend.config(),
+                            backend.dialect().openAiPath(backend.config(), OpenAiRequestWriter.path(request)), body,
                             ex.requestId(), true);
                 }
 
                 @Override
                 public BodyTranslator translator(Backend backend, ModelRoute.Target target) {
-                    return new OllamaAnswerTranslator(request, ex.times(), relay.clocks(),
-                            relay.config().maxEventBytes());
+                    return backend.dialect().speaksOllama() ? null
+                            : new OllamaAnswerTranslator(request, ex.times(), relay.clocks(), relay.config().maxEventBytes());
                 }
 
                 @Override
@@ -104,7 +111,7 @@ final class OllamaInferenceEndpoints {
     private void embed(Exchange ex, EmbedRequest request) {
         lookup.find(ex, request.model(), route -> {
             ModelInfo model = route.listing();
-            if (request.inputs().isEmpty()) {
+            if (request.inputs().isEmpty() && !nodes.servedOnlyByNodes(route)) {
                 remember(route.targets().get(0).backend(), model, request.keepAlive());
                 String empty = request.legacy() ? "{\"embedding\":[]}"
                         : "{\"model\":" + Json.NODES.textNode(request.model()) + ",\"embeddings\":[]}";
@@ -114,13 +121,18 @@ final class OllamaInferenceEndpoints {
             Forward.to(ex, relay.fleet().router(), route, StickyKeys.NONE, new AttemptPlan() {
                 @Override
                 public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
+                    if (backend.dialect().speaksOllama()) {
+                        return nodes.request(ex, backend, target);
+                    }
                     ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, target.model(), out));
-                    return UpstreamRequests.json(backend.config(), "/embeddings", body, ex.requestId(), false);
+                    return UpstreamRequests.json(backend.config(),
+                            backend.dialect().openAiPath(backend.config(), "/embeddings"), body, ex.requestId(), false);
                 }
 
                 @Override
                 public BodyTranslator translator(Backend backend, ModelRoute.Target target) {
-                    return new EmbeddingsTranslator(request, ex.times(), relay.clocks());
+                    return backend.dialect().speaksOllama() ? null
+                            : new EmbeddingsTranslator(request, ex.times(), relay.clocks());
                 }
 
                 @Override

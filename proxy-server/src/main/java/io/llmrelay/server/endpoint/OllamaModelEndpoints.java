@@ -33,10 +33,12 @@ final class OllamaModelEndpoints {
 
     private final Relay relay;
     private final ModelLookup lookup;
+    private final OllamaNodes nodes;
 
     OllamaModelEndpoints(Relay relay) {
         this.relay = relay;
         this.lookup = new ModelLookup(relay);
+        this.nodes = new OllamaNodes(relay);
     }
 
     /** {@code /api/tags}: every model of the fleet, once each. */
@@ -98,10 +100,15 @@ final class OllamaModelEndpoints {
     }
 
     /**
-     * {@code /api/pull}: a model the backend already serves is "pulled" at once (the stream ends
-     * with {@code status: success}, as ollama-js requires); anything else cannot be downloaded.
+     * {@code /api/pull}: with Ollama nodes in the fleet, the node's own pull (see {@link #manage});
+     * without, a model a backend already serves is "pulled" at once (the stream ends with
+     * {@code status: success}, as ollama-js requires) and anything else cannot be downloaded.
      */
     void pull(Exchange ex) {
+        if (nodes.any()) {
+            manage(ex);
+            return;
+        }
         JsonNode body = RequestBodies.json(ex.request().content());
         OllamaRequests.requireObject(body);
         String model = OllamaRequests.model(body);
@@ -117,10 +124,20 @@ final class OllamaModelEndpoints {
         });
     }
 
-    /** push, create, copy, delete, blobs: the proxy serves its backends' models and manages none. */
-    void unsupported(Exchange ex) {
-        throw new RelayException(501, ex.method() + " " + ex.path() + " is not supported: llm-relay serves the models"
-                + " of its backends and cannot create, copy, delete or upload models");
+    /**
+     * push, create, copy, delete, blobs (and pull): forwarded as bytes to the Ollama node named by
+     * {@code X-Relay-Backend}, else the node that holds the model, else (for a model no node has
+     * yet) the first node; the node's model list is read again once it answers. Without Ollama
+     * nodes the proxy manages no models: 501.
+     */
+    void manage(Exchange ex) {
+        if (!nodes.any()) {
+            throw new RelayException(501, ex.method() + " " + ex.path() + " is not supported: llm-relay serves the"
+                    + " models of its backends and cannot create, copy, delete or upload models without an Ollama"
+                    + " node (type: ollama) in its fleet");
+        }
+        String model = ex.path().startsWith("/api/blobs/") ? null : nodes.managedModel(ex);
+        relay.fleet().whenKnown(ex.loop(), () -> ex.resume(() -> nodes.forwardManagement(ex, model)));
     }
 
     private static ZoneOffset offset(Relay relay) {

@@ -15,8 +15,6 @@ import io.llmrelay.server.proxy.Forward;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.llmrelay.server.upstream.UpstreamRequests;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
@@ -46,7 +44,7 @@ final class OpenAiPassThrough {
 
     /** An inference request: checked against the catalogue, then forwarded untouched. */
     void forward(Exchange ex) {
-        RequestBodies.ModelField field = RequestBodies.openAiModel(ex.request().content());
+        RequestBodies.ModelField field = RequestBodies.modelField(ex.request().content());
         if (field == null) {
             List<Backend> backends = relay.fleet().backends();
             if (backends.size() > 1) {
@@ -132,18 +130,8 @@ final class OpenAiPassThrough {
             String model) {
         FullHttpRequest request = ex.request();
         String relative = request.uri().substring(PREFIX.length()); // "/chat/completions?..." under the base URL
-        ByteBuf body = field == null || model.equals(field.model()) ? request.content().retainedDuplicate()
-                : withModel(ex, request.content(), field, model);
-        return UpstreamRequests.passThrough(backend.config(), request, relative, ex.requestId(), body);
-    }
-
-    /** The body with the model's JSON string swapped; the rest is shared, not copied. */
-    private static ByteBuf withModel(Exchange ex, ByteBuf content, RequestBodies.ModelField field, String model) {
-        int from = content.readerIndex();
-        CompositeByteBuf body = ex.alloc().compositeBuffer(3);
-        body.addComponent(true, content.retainedSlice(from, field.start()));
-        body.addComponent(true, ByteBufUtil.writeUtf8(ex.alloc(), Json.NODES.textNode(model).toString()));
-        body.addComponent(true, content.retainedSlice(from + field.end(), content.readableBytes() - field.end()));
-        return body;
+        return UpstreamRequests.passThrough(backend.config(), request,
+                backend.dialect().openAiPath(backend.config(), relative), ex.requestId(),
+                RequestBodies.bodyFor(ex, field, model));
     }
 }

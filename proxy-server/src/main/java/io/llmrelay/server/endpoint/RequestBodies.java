@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.balance.StickyKeys;
 import io.llmrelay.core.json.Json;
+import io.llmrelay.server.exchange.Exchange;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,10 +62,27 @@ final class RequestBodies {
     record ModelField(String model, int start, int end) {}
 
     /**
-     * The top-level {@code model} of an OpenAI request, found by scanning (other values are skipped,
+     * The client's body for a backend that must receive {@code model}: as it came (retained), or with
+     * its model's JSON string swapped and the rest shared, not copied. Owned by the caller.
+     */
+    static ByteBuf bodyFor(Exchange ex, ModelField field, String model) {
+        ByteBuf content = ex.request().content();
+        if (field == null || model == null || model.equals(field.model())) {
+            return content.retainedDuplicate();
+        }
+        int from = content.readerIndex();
+        CompositeByteBuf body = ex.alloc().compositeBuffer(3);
+        body.addComponent(true, content.retainedSlice(from, field.start()));
+        body.addComponent(true, ByteBufUtil.writeUtf8(ex.alloc(), Json.NODES.textNode(model).toString()));
+        body.addComponent(true, content.retainedSlice(from + field.end(), content.readableBytes() - field.end()));
+        return body;
+    }
+
+    /**
+     * The top-level {@code model} of a request (OpenAI's or Ollama's), found by scanning (other values are skipped,
      * not built), or null. The body itself is forwarded untouched, so it is not validated here.
      */
-    static ModelField openAiModel(ByteBuf body) {
+    static ModelField modelField(ByteBuf body) {
         if (!body.isReadable()) {
             return null;
         }

@@ -6,6 +6,7 @@ import io.llmrelay.core.balance.Balanced;
 import io.llmrelay.core.balance.BackendStats;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.BackendOptions;
+import io.llmrelay.core.dialect.Dialect;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.server.upstream.Origin;
 import io.netty.channel.EventLoop;
@@ -22,9 +23,11 @@ public final class Backend implements Balanced {
     private final ModelCatalog catalog;
     private final BackendHealth health;
     private final BackendStats stats;
+    private final Dialect dialect;
 
     public Backend(Origin origin, RelayConfig relay, EventLoop healthLoop, Clocks clocks) {
         this.origin = origin;
+        this.dialect = Dialect.of(origin.config());
         this.catalog = new ModelCatalog(this, relay, clocks);
         this.health = new BackendHealth(this, healthLoop, relay, clocks);
         this.stats = new BackendStats(clocks::nanoTime);
@@ -67,6 +70,11 @@ public final class Backend implements Balanced {
             }
         }
         return config().flavor();
+    }
+
+    /** The API it speaks: where its routes are, how it lists models, whether Ollama requests pass through. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     public ModelCatalog catalog() {

@@ -86,11 +86,11 @@ public final class BackendHealth {
         }
         Probe probe = new Probe();
         UpstreamCall call = new UpstreamCall(backend.origin(), loop,
-                UpstreamRequests.get(backend.config(), "/models", "health-" + PROBES.incrementAndGet()),
+                UpstreamRequests.get(backend.config(), backend.dialect().healthPath(backend.config()), "health-" + PROBES.incrementAndGet()),
                 probe, new ExchangeTimes(clocks.nanoTime()), clocks, timeout);
         probe.deadline = loop.schedule(() -> {
             call.cancel();
-            probe.finish(false, "no answer to GET /models within " + timeout.toMillis() + " ms");
+            probe.finish(false, "no answer to GET " + backend.dialect().healthPath(backend.config()) + " within " + timeout.toMillis() + " ms");
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         call.start();
     }
@@ -153,7 +153,7 @@ public final class BackendHealth {
 
         @Override
         public void onEnd() {
-            finish(status < 500, "backend " + backend.describe() + " answered " + status + " to GET /models");
+            finish(status < 500, "backend " + backend.describe() + " answered " + status + " to GET " + backend.dialect().healthPath(backend.config()));
         }
 
         @Override

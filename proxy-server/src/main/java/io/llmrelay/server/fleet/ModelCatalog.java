@@ -11,6 +11,12 @@ import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.api.ModelNames;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.backend.LlamaCppProps;
+import io.llmrelay.core.backend.OllamaShow;
+import io.llmrelay.core.dialect.Dialect;
+import io.llmrelay.core.json.Json;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.llmrelay.core.backend.LmStudioModels;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.backend.ModelListParser;
@@ -228,7 +234,7 @@ public final class ModelCatalog {
                     clocks.nanoTime(), clocks.wall().instant()), null);
             return;
         }
-        call(loop, UpstreamRequests.get(backend.config(), "/models", "models-" + FETCHES.incrementAndGet()),
+        call(loop, UpstreamRequests.get(backend.config(), backend.dialect().modelListPath(backend.config()), "models-" + FETCHES.incrementAndGet()),
                 MAX_LIST_BYTES, (result, failure) -> {
                     List<ModelInfo> listed;
                     try {
@@ -240,9 +246,48 @@ public final class ModelCatalog {
                     BackendFlavor flavor = backend.config().detectFlavor()
                             ? BackendFlavor.detect(result.body(), result.server(), backend.config().flavor())
                             : backend.config().flavor();
+                    if (backend.dialect() == Dialect.OLLAMA_NATIVE) {
+                        shown(loop, listed, described -> finish(promise, new Snapshot(
+                                describe(described, ServerFacts.NONE), flavor, clocks.nanoTime(), clocks.wall().instant()),
+                                null));
+                        return;
+                    }
                     facts(loop, flavor, facts -> finish(promise, new Snapshot(describe(listed, facts), flavor,
                             clocks.nanoTime(), clocks.wall().instant()), null));
                 });
+    }
+
+    /**
+     * An Ollama node's models completed by its {@code /api/show} of each (capabilities, context,
+     * details), asked all at once; a model whose description cannot be had keeps what the list said.
+     * The calls run on {@code loop}, so the countdown needs no atomics.
+     */
+    private void shown(EventLoop loop, List<ModelInfo> listed, Consumer<List<ModelInfo>> then) {
+        if (listed.isEmpty()) {
+            then.accept(listed);
+            return;
+        }
+        ModelInfo[] described = listed.toArray(new ModelInfo[0]);
+        int[] pending = {described.length};
+        String path = backend.dialect().ollamaPath(backend.config(), "/api/show");
+        for (int i = 0; i < described.length; i++) {
+            int at = i;
+            ByteBuf body = ByteBufUtil.writeUtf8(ByteBufAllocator.DEFAULT,
+                    "{\"model\":" + Json.NODES.textNode(described[i].id()) + "}");
+            call(loop, UpstreamRequests.json(backend.config(), path, body, "models-" + FETCHES.incrementAndGet(), false),
+                    MAX_FACTS_BYTES, (result, failure) -> {
+                        if (failure == null && result.status() == 200 && result.body() != null) {
+                            try {
+                                described[at] = OllamaShow.parse(result.body()).applyTo(described[at]);
+                            } catch (IllegalArgumentException unusable) {
+                                // the list's own description stands
+                            }
+                        }
+                        if (--pending[0] == 0) {
+                            then.accept(List.of(described));
+                        }
+                    });
+        }
     }
 
     private void finish(Promise<Snapshot> promise, Snapshot fresh, Failed failed) {
@@ -275,10 +320,10 @@ public final class ModelCatalog {
     private void facts(EventLoop loop, BackendFlavor flavor, Consumer<ServerFacts> then) {
         String id = "models-" + FETCHES.incrementAndGet();
         if (flavor == BackendFlavor.LLAMACPP) {
-            call(loop, UpstreamRequests.getAtRoot(backend.config(), "/props", id), MAX_FACTS_BYTES,
+            call(loop, UpstreamRequests.get(backend.config(), backend.config().rootPath() + "/props", id), MAX_FACTS_BYTES,
                     (result, failure) -> then.accept(readFacts(result, failure, LlamaCppProps::parse)));
         } else if (flavor == BackendFlavor.LMSTUDIO) {
-            call(loop, UpstreamRequests.getAtRoot(backend.config(), "/api/v1/models", id), MAX_LIST_BYTES,
+            call(loop, UpstreamRequests.get(backend.config(), backend.config().rootPath() + "/api/v1/models", id), MAX_LIST_BYTES,
                     (v1, v1Failure) -> {
                         ServerFacts facts = readFacts(v1, v1Failure, LmStudioModels::parse);
                         if (facts != ServerFacts.NONE || v1Failure != null) {
@@ -286,7 +331,7 @@ public final class ModelCatalog {
                             return;
                         }
                         // LM Studio before 0.4 has only the v0 API
-                        call(loop, UpstreamRequests.getAtRoot(backend.config(), "/api/v0/models", id), MAX_LIST_BYTES,
+                        call(loop, UpstreamRequests.get(backend.config(), backend.config().rootPath() + "/api/v0/models", id), MAX_LIST_BYTES,
                                 (v0, v0Failure) -> then.accept(readFacts(v0, v0Failure, LmStudioModels::parse)));
                     });
         } else {
@@ -334,7 +379,7 @@ public final class ModelCatalog {
         if (result.status() != 200) {
             String message = ErrorMessages.fromBody(result.body());
             throw new Failed(new UpstreamFailure(result.status(), "backend " + backend.describe() + " answered "
-                    + result.status() + " to GET /models" + (message == null ? "" : ": " + message),
+                    + result.status() + " to GET " + backend.dialect().modelListPath(backend.config()) + (message == null ? "" : ": " + message),
                     ErrorKind.BACKEND_STATUS, false));
         }
         if (result.body() == null) {
@@ -342,7 +387,7 @@ public final class ModelCatalog {
                     + " sent a model list that is not JSON", ErrorKind.BACKEND_PROTOCOL, false));
         }
         try {
-            return ModelListParser.parse(result.body());
+            return backend.dialect().parseModelList(result.body());
         } catch (IllegalArgumentException e) {
             throw new Failed(new UpstreamFailure(502, "backend " + backend.describe() + " sent an unusable model list: "
                     + e.getMessage(), ErrorKind.BACKEND_PROTOCOL, false));

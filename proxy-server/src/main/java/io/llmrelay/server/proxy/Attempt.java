@@ -287,7 +287,11 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
             message = text.isEmpty() ? "no details" : text.length() > 500 ? text.substring(0, 500) + "..." : text;
         }
         message = "backend " + backend.name() + " answered " + errorStatus + ": " + message;
-        if (exchange.api() == ClientApi.OPENAI && json != null && json.path("error").isObject()) {
+        // a body already in the caller's shape goes out as the backend wrote it: OpenAI's error object,
+        // or an Ollama node's own {"error": "..."} to an Ollama client
+        boolean callersShape = json != null && (exchange.api() == ClientApi.OPENAI && json.path("error").isObject()
+                || exchange.api() == ClientApi.OLLAMA && backend.dialect().speaksOllama() && json.path("error").isTextual());
+        if (callersShape) {
             exchange.failWithBody(errorStatus, message, body);
         } else {
             body.release();

@@ -21,6 +21,8 @@ import java.util.Set;
 public final class UpstreamRequests {
 
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    /** A client's choice of backend (for Ollama model management); the proxy's business, not the backend's. */
+    public static final AsciiString X_RELAY_BACKEND = AsciiString.cached("x-relay-backend");
 
     /** Hop-by-hop headers, and the ones the proxy sets itself; never copied from a client. */
     private static final Set<AsciiString> NOT_FORWARDED = Set.of(
@@ -28,11 +30,14 @@ public final class UpstreamRequests {
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, HttpHeaderNames.HOST,
             HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.EXPECT, HttpHeaderNames.ACCEPT_ENCODING,
-            AsciiString.cached("proxy-connection"), X_REQUEST_ID);
+            AsciiString.cached("proxy-connection"), X_REQUEST_ID, X_RELAY_BACKEND);
 
     private UpstreamRequests() {}
 
-    /** A JSON request written by the proxy (translated). {@code body} is owned by the result. */
+    /**
+     * A JSON request written by the proxy (translated, or its own, e.g. an Ollama node's
+     * {@code /api/show}) to {@code path}, the full path on the backend. {@code body} is owned by the result.
+     */
     public static UpstreamRequest json(BackendConfig backend, String path, ByteBuf body, String requestId, boolean sse) {
         HttpHeaders headers = base(backend, requestId);
         headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
@@ -40,40 +45,22 @@ public final class UpstreamRequests {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.USER_AGENT, RelayVersion.userAgent());
         authorize(backend, headers, null);
-        return new UpstreamRequest(HttpMethod.POST, backend.basePath() + path, headers, body);
+        return new UpstreamRequest(HttpMethod.POST, path, headers, body);
     }
 
-    /** A GET the proxy makes on its own behalf, e.g. the model list. */
+    /** A GET the proxy makes on its own behalf (the model list, a probe, a server's own facts) of {@code path}, the full path. */
     public static UpstreamRequest get(BackendConfig backend, String path, String requestId) {
-        return getUri(backend, backend.basePath() + path, requestId);
-    }
-
-    private static UpstreamRequest getUri(BackendConfig backend, String uri, String requestId) {
         HttpHeaders headers = base(backend, requestId);
         headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.USER_AGENT, RelayVersion.userAgent());
         authorize(backend, headers, null);
-        return new UpstreamRequest(HttpMethod.GET, uri, headers, Unpooled.EMPTY_BUFFER);
+        return new UpstreamRequest(HttpMethod.GET, path, headers, Unpooled.EMPTY_BUFFER);
     }
 
     /**
-     * A GET of a server's own API beside its OpenAI one ({@code /props}, {@code /api/v0/models}):
-     * {@code path} is taken from the server's root, the base URL without its trailing {@code /v1}.
+     * A client's request forwarded as bytes to {@code pathAndQuery} (the full path on the backend):
+     * {@code body} (owned by the result) as given, end-to-end headers kept, hop-by-hop and Host replaced.
      */
-    public static UpstreamRequest getAtRoot(BackendConfig backend, String path, String requestId) {
-        return getUri(backend, backend.rootPath() + path, requestId);
-    }
-
-    /**
-     * A client's OpenAI request forwarded as bytes: body untouched (retained), end-to-end headers
-     * kept, hop-by-hop and Host replaced. {@code pathAndQuery} is relative to the backend's base URL.
-     */
-    public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
-            String requestId) {
-        return passThrough(backend, client, pathAndQuery, requestId, client.content().retainedDuplicate());
-    }
-
-    /** As {@link #passThrough(BackendConfig, FullHttpRequest, String, String)} with another body (owned by the result). */
     public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
             String requestId, ByteBuf body) {
         HttpHeaders headers = Headers.newTrusted();
@@ -84,11 +71,11 @@ public final class UpstreamRequests {
             headers.remove(name);
         }
         base(backend, requestId, headers);
-        if (body.isReadable() || client.method().equals(HttpMethod.POST)) {
+        if (body.isReadable() || !client.method().equals(HttpMethod.GET) && !client.method().equals(HttpMethod.HEAD)) {
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         }
         authorize(backend, headers, clientAuth);
-        return new UpstreamRequest(client.method(), backend.basePath() + pathAndQuery, headers, body);
+        return new UpstreamRequest(client.method(), pathAndQuery, headers, body);
     }
 
     private static HttpHeaders base(BackendConfig backend, String requestId) {

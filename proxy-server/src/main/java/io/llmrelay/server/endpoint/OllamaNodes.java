@@ -1,0 +1,127 @@
+package io.llmrelay.server.endpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrelay.core.api.RelayException;
+import io.llmrelay.core.registry.ModelRoute;
+import io.llmrelay.core.translate.OllamaRequests;
+import io.llmrelay.server.proxy.Attempt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import io.llmrelay.server.exchange.Exchange;
+import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.upstream.UpstreamRequest;
+import io.llmrelay.server.upstream.UpstreamRequests;
+
+/**
+ * What the Ollama routes do with native Ollama nodes ({@code type: ollama}): an Ollama request is
+ * forwarded to the node's own route as bytes, its {@code model} value rewritten only when the node
+ * knows the model by another name (an alias, a mapping); model management goes to the node that
+ * holds the model, or the one the client names in {@code X-Relay-Backend}.
+ */
+final class OllamaNodes {
+
+    private final Relay relay;
+
+    OllamaNodes(Relay relay) {
+        this.relay = relay;
+    }
+
+    /** The client's request, as it came, for the same route on {@code node}. */
+    UpstreamRequest request(Exchange ex, Backend node, ModelRoute.Target target) {
+        RequestBodies.ModelField field = RequestBodies.modelField(ex.request().content());
+        return UpstreamRequests.passThrough(node.config(), ex.request(),
+                node.dialect().ollamaPath(node.config(), ex.request().uri()), ex.requestId(),
+                RequestBodies.bodyFor(ex, field, target.model()));
+    }
+
+    /** True when the fleet has at least one Ollama node. */
+    boolean any() {
+        for (Backend b : relay.fleet().backends()) {
+            if (b.dialect().speaksOllama()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The model a management request is about: {@code model} (or the older {@code name}); {@code source} for a copy. */
+    String managedModel(Exchange ex) {
+        JsonNode body = RequestBodies.json(ex.request().content());
+        OllamaRequests.requireObject(body);
+        for (String field : new String[] {"source", "model", "name"}) {
+            JsonNode v = body.get(field);
+            if (v != null && v.isTextual() && !v.textValue().isBlank()) {
+                return v.textValue();
+            }
+        }
+        throw RelayException.badRequest("model is required");
+    }
+
+    /**
+     * Forwards a model-management request to its node (see {@code OllamaModelEndpoints.manage}) and
+     * reads the node's list again when it has answered.
+     */
+    void forwardManagement(Exchange ex, String model) {
+        Backend node = nodeFor(ex, model);
+        String path = node.dialect().ollamaPath(node.config(), ex.request().uri());
+        UpstreamRequest request = UpstreamRequests.passThrough(node.config(), ex.request(), path, ex.requestId(),
+                ex.request().content().retainedDuplicate());
+        ex.onSuccess(() -> node.catalog().refresh(ex.loop()));
+        node.stats().tryAcquire(0); // uncapped: management is not load; the attempt gives the slot back
+        Attempt.start(ex, node, model == null ? "" : model, 1, request, null);
+    }
+
+    private Backend nodeFor(Exchange ex, String model) {
+        String named = ex.request().headers().get(UpstreamRequests.X_RELAY_BACKEND);
+        if (named != null) {
+            Backend b = relay.fleet().named(named.trim());
+            if (b == null || !b.dialect().speaksOllama()) {
+                throw RelayException.badRequest("X-Relay-Backend names no Ollama node: '" + named.trim()
+                        + "' (nodes: " + String.join(", ", nodeNames()) + ")");
+            }
+            return b;
+        }
+        if (model != null) {
+            Optional<ModelRoute> route = relay.fleet().registry().resolve(model);
+            if (route.isPresent()) {
+                for (ModelRoute.Target t : route.get().targets()) {
+                    Backend b = relay.fleet().named(t.backend());
+                    if (b != null && b.dialect().speaksOllama() && t.listed()) {
+                        return b;
+                    }
+                }
+            }
+            if (ex.path().equals("/api/copy") || ex.path().equals("/api/delete") || ex.path().equals("/api/push")) {
+                throw RelayException.notFound("model '" + model + "' not found on any Ollama node");
+            }
+        }
+        for (Backend b : relay.fleet().backends()) { // a new model (pull, create) or a blob: the first node
+            if (b.dialect().speaksOllama()) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("no Ollama node"); // any() was checked first
+    }
+
+    private List<String> nodeNames() {
+        List<String> names = new ArrayList<>();
+        for (Backend b : relay.fleet().backends()) {
+            if (b.dialect().speaksOllama()) {
+                names.add(b.name());
+            }
+        }
+        return names;
+    }
+
+    /** True when every backend serving the route is an Ollama node: what the proxy would answer itself, the node does for real. */
+    boolean servedOnlyByNodes(ModelRoute route) {
+        for (ModelRoute.Target t : route.targets()) {
+            Backend b = relay.fleet().named(t.backend());
+            if (b == null || !b.dialect().speaksOllama()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
