@@ -50,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--backend-type", paramLabel = "TYPE",
             description = "Backend type: openai-compatible, openai, openrouter, vllm, llamacpp, lmstudio, ollama "
-                    + "(Ollama's /v1). Default: detected from what the server says (its model list, Server header).")
+                    + "(a native Ollama node at http://host:11434). Default: detected from what the server says (its model list, Server header).")
     String backendType;
 
     @Option(names = "--backend-name", paramLabel = "NAME", description = "Name of the backend in logs and errors.")
