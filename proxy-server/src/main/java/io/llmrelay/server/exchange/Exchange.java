@@ -28,6 +28,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.Map;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -329,6 +331,15 @@ public final class Exchange {
         return headWritten;
     }
 
+    /**
+     * True once the backend's answer has produced a token, even if nothing was written yet (a
+     * {@code stream:false} answer is merged before it is sent): the answer is under way, so from
+     * then on, too, the request must not be sent to another backend.
+     */
+    public boolean tokenArrived() {
+        return times.firstToken != 0;
+    }
+
     /** A header to add to whatever answer this exchange writes. */
     public void responseHeader(CharSequence name, Object value) {
         if (extraHeaders == null) {
@@ -441,8 +452,11 @@ public final class Exchange {
                 adopted != null ? adopted : Headers.newTrusted());
         if (extraHeaders != null) {
             // ours replace the backend's of the same name (two Access-Control-Allow-Origin would be refused)
-            for (String name : extraHeaders.names()) {
-                head.headers().set(name, extraHeaders.getAll(name));
+            // each of ours is set once, so one pass over its entries (no name set built) will do
+            Iterator<Map.Entry<CharSequence, CharSequence>> ours = extraHeaders.iteratorCharSequence();
+            while (ours.hasNext()) {
+                Map.Entry<CharSequence, CharSequence> h = ours.next();
+                head.headers().set(h.getKey(), h.getValue());
             }
         }
         if (contentType != null) {
