@@ -1,0 +1,72 @@
+package io.llmrelay.server.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmrelay.core.balance.StickyKeys;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Reading what routing needs from a body that is forwarded as bytes: the model's place, the sticky opening. */
+class RequestBodiesTest {
+
+    private static ByteBuf body(String json) {
+        return Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theModelValuesByteRangeCoversItsJsonStringExactly() {
+        String json = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"é\"}], \"model\" : \"demo:latest\",\"n\":1}";
+        ByteBuf buf = body("xx" + json).skipBytes(2); // the range counts from the reader index
+        try {
+            RequestBodies.ModelField field = RequestBodies.modelField(buf);
+            assertThat(field.model()).isEqualTo("demo:latest");
+            String range = buf.toString(buf.readerIndex() + field.start(), field.end() - field.start(), StandardCharsets.UTF_8);
+            assertThat(range).isEqualTo("\"demo:latest\"");
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void noModelStringMeansNoField() {
+        for (String json : new String[] {"{\"messages\":[]}", "{\"model\":7}", "[1]", "", "{\"model\":"}) {
+            ByteBuf buf = body(json);
+            assertThat(RequestBodies.modelField(buf)).as(json).isNull();
+            buf.release();
+        }
+    }
+
+    @Test
+    void theOpeningOfAnOpenAiChatIsItsSystemAndFirstUserMessage() {
+        ByteBuf a = body("{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]},{\"role\":\"assistant\",\"content\":\"x\"}]}");
+        ByteBuf b = body("{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                + "{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        ByteBuf other = body("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
+        try {
+            long key = RequestBodies.openAiPrefixKey(a);
+            assertThat(key).isNotZero().isEqualTo(RequestBodies.openAiPrefixKey(b))
+                    .isEqualTo(StickyKeys.prefix("Be brief.", "Hi"));
+            assertThat(RequestBodies.openAiPrefixKey(other)).isNotEqualTo(key);
+        } finally {
+            a.release();
+            b.release();
+            other.release();
+        }
+    }
+
+    @Test
+    void aCompletionsPromptIsItsOpeningAndGarbageHasNone() {
+        ByteBuf prompt = body("{\"model\":\"m\",\"prompt\":\"Once upon\"}");
+        ByteBuf garbage = body("{not json");
+        try {
+            assertThat(RequestBodies.openAiPrefixKey(prompt)).isEqualTo(StickyKeys.prefix(null, "Once upon"));
+            assertThat(RequestBodies.openAiPrefixKey(garbage)).isZero();
+        } finally {
+            prompt.release();
+            garbage.release();
+        }
+    }
+}
