@@ -245,6 +245,14 @@ class FleetRoutingByModelTest {
                 assertThat(r.header("X-Relay-Backend")).isNull();
             }
         }
+        try (Response r = relay.get("/v1/models/gpt-9")) {
+            assertThat(r.code()).isEqualTo(404);
+            assertThat(Ndjson.json(r.body().string()).get("error").get("type").asText()).isEqualTo("not_found_error");
+        }
+        try (Response r = relay.get("/v1/models/qwen3:latest")) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(Ndjson.json(r.body().string()).get("id").asText()).isEqualTo("qwen3");
+        }
         assertThat(alpha.untakenRequests()).as("nothing sent to alpha").isZero();
         assertThat(beta.untakenRequests()).as("nothing sent to beta").isZero();
     }

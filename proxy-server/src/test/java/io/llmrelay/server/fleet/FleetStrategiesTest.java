@@ -82,7 +82,9 @@ class FleetStrategiesTest {
         RelayHarness relay = relay(RelayHarness.fleet(Strategy.ROUND_ROBIN, member("a", a.baseUrl()), member("b", b.baseUrl())));
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            order.add(servedBy(relay, "/api/chat", CHAT));
+            // the demo backend refuses any model but "demo": it must receive its own id for the listed "demo:latest"
+            order.add(i % 2 == 0 ? servedBy(relay, "/api/chat", CHAT)
+                    : servedBy(relay, "/v1/chat/completions", CHAT.replace("\"demo\"", "\"demo:latest\"")));
         }
         assertThat(tally(order)).isEqualTo(Map.of("a", 10, "b", 10));
         for (int i = 1; i < order.size(); i++) {
