@@ -34,6 +34,7 @@ class FleetConfigFileTest {
 
     private static ScriptedBackend alpha;
     private static ScriptedBackend beta;
+    private static ScriptedBackend gamma;
     private static RelayHarness relay;
 
     @BeforeAll
@@ -46,6 +47,8 @@ class FleetConfigFileTest {
         beta.models(FleetRoutingByModelTest.list("shared", "Qwen/Qwen2.5-Coder-32B-Instruct",
                 "meta-llama/llama-3.3-70b-instruct", "text-embedding-3-small"));
         beta.answerAll(EchoAnswers.as("beta"));
+        gamma = new ScriptedBackend(); // lists "m", but the file gives its models
+        gamma.answerAll(EchoAnswers.as("gamma"));
         Files.writeString(dir.resolve("models.txt"), String.join("\n",
                 "# what the team may use",
                 "*",
@@ -62,6 +65,12 @@ class FleetConfigFileTest {
                 "  - name: beta",
                 "    type: openai-compatible",
                 "    url: " + beta.baseUrl(),
+                "  - name: gamma",
+                "    type: openai-compatible",
+                "    url: " + gamma.baseUrl(),
+                "    models: [static-a, llama3.2:3b]",
+                "    headers:",
+                "      X-Title: llm-relay",
                 "routing:",
                 "  strategy: round-robin",
                 "models:",
@@ -80,12 +89,14 @@ class FleetConfigFileTest {
         relay.close();
         alpha.close();
         beta.close();
+        gamma.close();
     }
 
     @BeforeEach
     void forgetEarlierRequests() {
         alpha.drainRequests();
         beta.drainRequests();
+        gamma.drainRequests();
     }
 
     private static String chat(String model) {
@@ -109,7 +120,8 @@ class FleetConfigFileTest {
                 "shared:latest", // beta's only: alpha's own include drops it there
                 "Qwen/Qwen2.5-Coder-32B-Instruct:latest",
                 "llama3.3:latest", // the mapping's name for beta's meta-llama/llama-3.3-70b-instruct
-                "coder:latest", "big:latest", "vectors:latest"); // the aliases
+                "coder:latest", "big:latest", "vectors:latest", // the aliases
+                "static-a:latest"); // gamma's static list (not its own "m")
         // not: llama3.2:1b (filter file), scratch-base (alpha's include), *embed* (models.include),
         // meta-llama/llama-3.3-70b-instruct (known by its mapped name)
         List<String> ids = new ArrayList<>();
@@ -117,7 +129,7 @@ class FleetConfigFileTest {
             Ndjson.json(r.body().string()).get("data").forEach(m -> ids.add(m.get("id").asText()));
         }
         assertThat(ids).containsExactlyInAnyOrder("llama3.2:3b", "qwen2.5-coder:32b", "shared",
-                "Qwen/Qwen2.5-Coder-32B-Instruct", "llama3.3", "coder", "big", "vectors");
+                "Qwen/Qwen2.5-Coder-32B-Instruct", "llama3.3", "coder", "big", "vectors", "static-a");
     }
 
     @Test
@@ -168,6 +180,31 @@ class FleetConfigFileTest {
     }
 
     @Test
+    void aStaticModelListIsServedAsGivenWithTheBackendsExtraHeaders() throws Exception {
+        try (Response r = relay.post("/api/chat", chat("static-a:latest"))) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.header("X-Relay-Backend")).isEqualTo("gamma");
+            assertThat(r.header("X-Relay-Model")).isEqualTo("static-a");
+            r.body().string();
+        }
+        RecordedRequest sent = gamma.takeRequest();
+        assertThat(Ndjson.json(sent.getBody().utf8()).get("model").asText()).isEqualTo("static-a");
+        assertThat(sent.getHeaders().get("X-Title")).isEqualTo("llm-relay");
+        Map<String, Integer> servedBy = new TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            try (Response r = relay.post("/v1/chat/completions", chat("llama3.2:3b"))) {
+                assertThat(r.code()).isEqualTo(200);
+                servedBy.merge(r.header("X-Relay-Backend"), 1, Integer::sum);
+                r.body().string();
+            }
+        }
+        assertThat(servedBy).as("listed by alpha, given to gamma by the file").isEqualTo(Map.of("alpha", 2, "gamma", 2));
+        try (Response r = relay.post("/api/chat", chat("m"))) {
+            assertThat(r.code()).as("what gamma itself lists is not served").isEqualTo(404);
+        }
+    }
+
+    @Test
     void anAliasMayNameAModelTheFiltersHide() throws Exception {
         try (Response r = relay.post("/api/embed", "{\"model\":\"vectors\",\"input\":\"hi\"}")) {
             assertThat(r.code()).isEqualTo(200);
@@ -196,5 +233,6 @@ class FleetConfigFileTest {
         }
         assertThat(alpha.untakenRequests()).isZero();
         assertThat(beta.untakenRequests()).isZero();
+        assertThat(gamma.untakenRequests()).isZero();
     }
 }

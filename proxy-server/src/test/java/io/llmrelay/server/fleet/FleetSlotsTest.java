@@ -134,6 +134,9 @@ class FleetSlotsTest {
                     .body("{\"error\":{\"message\":\"out of memory\"}}").build());
             try (Response r = relay.post(i % 2 == 0 ? "/api/chat" : "/v1/chat/completions", chat)) {
                 assertThat(r.code()).as("the backend's own status, not a 503 from a leaked slot").isEqualTo(500);
+                assertThat(r.header("X-Relay-Backend")).as("a backend's error is a proxied answer too").isEqualTo("failing");
+                assertThat(r.header("X-Relay-Model")).isEqualTo("m");
+                assertThat(r.header("X-Relay-Attempts")).isEqualTo("1");
                 JsonNode error = Ndjson.json(r.body().string()).get("error");
                 assertThat(error.toString()).contains("out of memory");
             }

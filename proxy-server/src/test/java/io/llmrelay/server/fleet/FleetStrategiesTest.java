@@ -189,6 +189,50 @@ class FleetStrategiesTest {
     }
 
     @Test
+    void leastConnectionsRotatesTies() throws Exception {
+        DemoBackend a = demos.start();
+        DemoBackend b = demos.start();
+        DemoBackend c = demos.start();
+        RelayHarness relay = relay(RelayHarness.fleet(Strategy.LEAST_CONNECTIONS,
+                member("a", a.baseUrl()), member("b", b.baseUrl()), member("c", c.baseUrl())));
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            order.add(servedBy(relay, "/api/chat", CHAT)); // one at a time: every choice is a three-way tie
+        }
+        assertThat(tally(order)).isEqualTo(Map.of("a", 7, "b", 7, "c", 7));
+    }
+
+    @Test
+    void aBackendMarkedDownIsPassedOver() throws Exception {
+        ScriptedBackend alive = new ScriptedBackend();
+        closing.add(alive);
+        alive.answerAll(EchoAnswers.as("alive"));
+        ScriptedBackend dying = new ScriptedBackend();
+        closing.add(dying);
+        dying.answerAll(EchoAnswers.as("dying"));
+        RelayHarness relay = relay(RelayHarness.withPeriods(Duration.ofSeconds(60), Duration.ofMillis(100)).apply(
+                RelayHarness.fleet(Strategy.ROUND_ROBIN, member("alive", alive.baseUrl()), member("dying", dying.baseUrl()))));
+        String chat = "{\"model\":\"m\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            before.add(servedBy(relay, "/api/chat", chat));
+        }
+        assertThat(tally(before)).isEqualTo(Map.of("alive", 2, "dying", 2));
+        dying.close();
+        Backend down = relay.server().relay().fleet().named("dying");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (down.health().up() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(down.health().up()).as("two failed probes mark it down").isFalse();
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            after.add(servedBy(relay, i % 2 == 0 ? "/api/chat" : "/v1/chat/completions", chat));
+        }
+        assertThat(after).as("the model is still listed, but only the backend that is up serves it").containsOnly("alive");
+    }
+
+    @Test
     void latencyPrefersTheBackendWithTheFasterFirstByte() throws Exception {
         ScriptedBackend slow = new ScriptedBackend();
         closing.add(slow);
