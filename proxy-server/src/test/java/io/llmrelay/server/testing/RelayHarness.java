@@ -2,14 +2,21 @@ package io.llmrelay.server.testing;
 
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.BackendOptions;
+import io.llmrelay.core.config.ConfigFile;
 import io.llmrelay.core.config.CorsPolicy;
+import io.llmrelay.core.config.ModelsConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.core.config.Secret;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.runtime.Transport;
 import io.netty.channel.EventLoopGroup;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import okhttp3.MediaType;
@@ -19,8 +26,9 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * A proxy started on a free loopback port in front of one backend, with an HTTP client pointed at
- * it. Closing stops both. Timeouts are short so a hang fails fast.
+ * A proxy started on a free loopback port in front of one backend or a fleet (from a
+ * {@link RelayConfig} or a YAML config file), with an HTTP client pointed at it. Closing stops both.
+ * Timeouts are short so a hang fails fast.
  */
 public final class RelayHarness implements AutoCloseable {
 
@@ -48,6 +56,53 @@ public final class RelayHarness implements AutoCloseable {
     /** A proxy in front of {@code backendUrl}, with the config adjusted by {@code tweak}. */
     public static RelayHarness start(String backendUrl, UnaryOperator<RelayConfig> tweak) throws InterruptedException {
         return new RelayHarness(tweak.apply(config(backend(backendUrl, null))));
+    }
+
+    /** A proxy with exactly {@code config} (e.g. a fleet from {@link #fleet}). */
+    public static RelayHarness start(RelayConfig config) throws InterruptedException {
+        return new RelayHarness(config);
+    }
+
+    /**
+     * A proxy configured by {@code yaml}, written as {@code relay.yaml} into {@code dir} (where its
+     * filter and mapping files are found) and read with {@link ConfigFile#load}: the file's backends,
+     * routing, catalogue rules and model overrides, with this harness's timeouts and periods.
+     */
+    public static RelayHarness fromYaml(Path dir, String yaml) throws java.io.IOException, InterruptedException {
+        Path file = dir.resolve("relay.yaml");
+        Files.writeString(file, yaml);
+        ConfigFile loaded = ConfigFile.load(file, Map.of());
+        RelayConfig t = config(loaded.backends().get(0));
+        return new RelayHarness(new RelayConfig(t.host(), t.port(), loaded.backends(), t.maxRequestBytes(),
+                t.maxEventBytes(), t.eventLoops(), t.timeouts(), t.modelsRefresh(), t.healthInterval(),
+                loaded.modelOverrides(), t.cors(), loaded.routing(), loaded.models()));
+    }
+
+    /** Several backends with the test defaults, routed by {@code routing}, catalogued by {@code models}. */
+    public static RelayConfig fleet(List<BackendConfig> backends, RoutingConfig routing, ModelsConfig models) {
+        RelayConfig t = config(backends.get(0));
+        return new RelayConfig(t.host(), t.port(), backends, t.maxRequestBytes(), t.maxEventBytes(), t.eventLoops(),
+                t.timeouts(), t.modelsRefresh(), t.healthInterval(), t.modelOverrides(), t.cors(), routing, models);
+    }
+
+    /** {@link #fleet(List, RoutingConfig, ModelsConfig)} with {@code strategy}, no stickiness and no catalogue rules. */
+    public static RelayConfig fleet(RoutingConfig.Strategy strategy, BackendConfig... backends) {
+        return fleet(List.of(backends), new RoutingConfig(strategy, RoutingConfig.Sticky.OFF), ModelsConfig.none());
+    }
+
+    /** A named OpenAI-compatible backend with its fleet options (priority, weight, cap, ...). */
+    public static BackendConfig member(String name, String url, BackendOptions options) {
+        return new BackendConfig(name, BackendConfig.parseUrl(url), BackendFlavor.GENERIC, null, null, false, options);
+    }
+
+    /** A named OpenAI-compatible backend with the fleet defaults. */
+    public static BackendConfig member(String name, String url) {
+        return member(name, url, BackendOptions.defaults());
+    }
+
+    /** Fleet options: {@code priority}, {@code weight} and {@code max_concurrency}; no headers, list or filter. */
+    public static BackendOptions options(int priority, int weight, int maxConcurrency) {
+        return new BackendOptions(priority, weight, maxConcurrency, Map.of(), List.of(), List.of());
     }
 
     public static BackendConfig backend(String url, Secret key) {
@@ -104,6 +159,22 @@ public final class RelayHarness implements AutoCloseable {
 
     public Response get(String path) throws java.io.IOException {
         return http.newCall(new Request.Builder().url(url(path)).get().build()).execute();
+    }
+
+    /** A POST with extra request headers, given as name, value, name, value, ... */
+    public Response post(String path, String json, String... headers) throws java.io.IOException {
+        Request.Builder r = new Request.Builder().url(url(path)).post(RequestBody.create(json, JSON));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            r.header(headers[i], headers[i + 1]);
+        }
+        return http.newCall(r.build()).execute();
+    }
+
+    /** The body of {@code GET /metrics}. */
+    public String metrics() throws java.io.IOException {
+        try (Response r = get("/metrics")) {
+            return r.body().string();
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -30,6 +31,7 @@ public final class ScriptedBackend implements AutoCloseable {
     private final Map<String, String> listHeaders = new ConcurrentHashMap<>();
     private final AtomicInteger listReads = new AtomicInteger();
     private volatile int listStatus = 200;
+    private volatile Function<RecordedRequest, MockResponse> everyRequest;
 
     public ScriptedBackend() throws java.io.IOException {
         this(null);
@@ -57,6 +59,11 @@ public final class ScriptedBackend implements AutoCloseable {
                     return new MockResponse.Builder().setHeader("Content-Type", "application/json").body(body).build();
                 }
                 received.add(request);
+                Function<RecordedRequest, MockResponse> answer = everyRequest;
+                if (answer != null) {
+                    MockResponse scripted = script.poll();
+                    return scripted != null ? scripted : answer.apply(request);
+                }
                 MockResponse next = script.poll(10, TimeUnit.SECONDS);
                 return next != null ? next : new MockResponse.Builder().code(599).body("no scripted response").build();
             }
@@ -91,6 +98,21 @@ public final class ScriptedBackend implements AutoCloseable {
     /** How many times the model list was read. */
     public int listReads() {
         return listReads.get();
+    }
+
+    /**
+     * Answers every request the script has no response for with {@code answer} (still recorded), at
+     * once: for tests that send many requests, or do not know which backend a request will reach.
+     */
+    public void answerAll(Function<RecordedRequest, MockResponse> answer) {
+        this.everyRequest = answer;
+    }
+
+    /** Every request other than the model list that arrived and was not taken yet, taken now. */
+    public java.util.List<RecordedRequest> drainRequests() {
+        java.util.List<RecordedRequest> out = new java.util.ArrayList<>();
+        received.drainTo(out);
+        return out;
     }
 
     public void enqueue(MockResponse response) {
