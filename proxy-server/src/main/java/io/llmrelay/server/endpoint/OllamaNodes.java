@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.core.translate.OllamaRequests;
-import io.llmrelay.server.proxy.Attempt;
+import io.llmrelay.server.proxy.Forward;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,11 +65,10 @@ final class OllamaNodes {
     void forwardManagement(Exchange ex, String model) {
         Backend node = nodeFor(ex, model);
         String path = node.dialect().ollamaPath(node.config(), ex.request().uri());
-        UpstreamRequest request = UpstreamRequests.passThrough(node.config(), ex.request(), path, ex.requestId(),
-                ex.request().content().retainedDuplicate());
         ex.onSuccess(() -> node.catalog().refresh(ex.loop()));
-        node.stats().tryAcquire(0); // uncapped: management is not load; the attempt gives the slot back
-        Attempt.start(ex, node, model == null ? "" : model, 1, request, null);
+        // uncapped: managing models is not inference load
+        Forward.toBackend(ex, node, false, model == null ? "" : model, () -> UpstreamRequests.passThrough(
+                node.config(), ex.request(), path, ex.requestId(), ex.request().content().retainedDuplicate()));
     }
 
     private Backend nodeFor(Exchange ex, String model) {

@@ -9,7 +9,6 @@ import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
-import io.llmrelay.server.proxy.Attempt;
 import io.llmrelay.server.proxy.AttemptPlan;
 import io.llmrelay.server.proxy.Forward;
 import io.llmrelay.server.upstream.UpstreamRequest;
@@ -52,8 +51,7 @@ final class OpenAiPassThrough {
             }
             // one backend: its own answer says what is missing (llama.cpp even serves its one model)
             Backend only = backends.get(0);
-            only.stats().tryAcquire(0); // uncapped: the attempt gives back the slot it is handed
-            Attempt.start(ex, only, "", 1, passThrough(ex, only, null, null), null);
+            Forward.toBackend(ex, only, true, "", () -> passThrough(ex, only, null, null));
             return;
         }
         long sticky = StickyKey.ofOpenAi(relay.config().routing().sticky(), ex);

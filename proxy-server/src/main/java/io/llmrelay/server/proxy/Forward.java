@@ -10,6 +10,7 @@ import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.fleet.Router;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.util.function.Supplier;
 
 /**
  * Sends a request for a model to the backend the router picks and answers from it. Every candidate
@@ -26,9 +27,7 @@ public final class Forward {
     public static void to(Exchange ex, Router router, ModelRoute route, long stickyKey, AttemptPlan plan) {
         Selection<Backend> selection = router.select(route, stickyKey);
         if (!selection.isChosen()) {
-            ex.responseHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            throw new RelayException(503, "every backend serving model '" + route.name()
-                    + "' is at its max_concurrency; retry in a moment", ErrorKind.AT_CAPACITY);
+            throw atCapacity(ex, "every backend serving model '" + route.name() + "' is");
         }
         Backend backend = selection.member();
         ModelRoute.Target target = Router.targetOn(route, backend);
@@ -43,5 +42,29 @@ public final class Forward {
         }
         ex.onSuccess(() -> plan.succeeded(backend, target));
         Attempt.start(ex, backend, target.model(), 1, request, translator);
+    }
+
+    /**
+     * Sends a request that has no model to choose by to the one backend it can go to, under that
+     * backend's {@code max_concurrency} unless {@code capped} is false.
+     */
+    public static void toBackend(Exchange ex, Backend backend, boolean capped, String model,
+            Supplier<UpstreamRequest> request) {
+        if (!backend.stats().tryAcquire(capped ? backend.options().maxConcurrency() : 0)) {
+            throw atCapacity(ex, "backend " + backend.name() + " is");
+        }
+        UpstreamRequest built;
+        try {
+            built = request.get();
+        } catch (RuntimeException e) {
+            backend.stats().release();
+            throw e;
+        }
+        Attempt.start(ex, backend, model, 1, built, null);
+    }
+
+    private static RelayException atCapacity(Exchange ex, String who) {
+        ex.responseHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        return new RelayException(503, who + " at its max_concurrency; retry in a moment", ErrorKind.AT_CAPACITY);
     }
 }

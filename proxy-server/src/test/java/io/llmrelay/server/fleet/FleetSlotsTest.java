@@ -145,8 +145,6 @@ class FleetSlotsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("bug: OpenAiPassThrough.forward, a body without \"model\" with one backend, takes the slot "
-            + "with tryAcquire(0) (uncapped), so the request is sent past that backend's max_concurrency")
     void anOpenAiRequestWithoutAModelRespectsTheCapOfTheOnlyBackend() throws Exception {
         DemoBackend only = demos.start(Duration.ofSeconds(1));
         RelayHarness relay = relay(RelayHarness.fleet(Strategy.LEAST_CONNECTIONS,
