@@ -33,33 +33,30 @@ final class ModelLookup {
     /** As {@link #find(Exchange, String, Consumer)}, with {@code notFoundHint} added to the 404's message. */
     void find(Exchange ex, String requested, String notFoundHint, Consumer<ModelRoute> found) {
         ex.model(requested);
-        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> {
-            Optional<ModelRoute> route = fleet.registry().resolve(requested);
-            if (route.isPresent()) {
-                found.accept(route.get());
-                return;
-            }
-            List<Backend> unlisted = fleet.unlisted();
-            if (unlisted.isEmpty()) {
-                throw notFound(requested, notFoundHint);
-            }
-            fleet.reread(ex.loop(), unlisted, () -> ex.resume(() -> {
-                Optional<ModelRoute> again = fleet.registry().resolve(requested);
-                if (again.isPresent()) {
-                    found.accept(again.get());
-                    return;
-                }
-                List<Backend> still = fleet.unlisted();
-                if (still.isEmpty()) {
-                    throw notFound(requested, notFoundHint);
-                }
-                UpstreamFailure why = still.get(0).catalog().lastFailure();
-                if (why == null) { // read again just now, and the model is not there
-                    throw notFound(requested, notFoundHint);
-                }
-                ex.fail(why.status(), why.message(), why.kind());
-            }));
-        }));
+        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> resolve(ex, requested, notFoundHint, found, true)));
+    }
+
+    private void resolve(Exchange ex, String requested, String notFoundHint, Consumer<ModelRoute> found,
+            boolean mayReread) {
+        Optional<ModelRoute> route = fleet.registry().resolve(requested);
+        if (route.isPresent()) {
+            found.accept(route.get());
+            return;
+        }
+        List<Backend> unlisted = fleet.unlisted();
+        if (unlisted.isEmpty()) {
+            throw notFound(requested, notFoundHint);
+        }
+        if (mayReread) {
+            fleet.reread(ex.loop(), unlisted,
+                    () -> ex.resume(() -> resolve(ex, requested, notFoundHint, found, false)));
+            return;
+        }
+        UpstreamFailure why = unlisted.get(0).catalog().lastFailure();
+        if (why == null) { // read again just now, and the model is not there
+            throw notFound(requested, notFoundHint);
+        }
+        ex.fail(why.status(), why.message(), why.kind());
     }
 
     /** Whether the proxy may judge the model's capabilities: every backend serving it listed it. */
