@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks llm-relay and writes docs/BENCHMARKS.md.
 #
-#   proxy-bench/run.sh            full run (~46 min): JMH, warm-up, saturation (closed loop) and fixed-rate scenarios,
+#   proxy-bench/run.sh            full run (~50 min): JMH, warm-up, saturation (closed loop) and fixed-rate scenarios,
 #                                 3 runs each, direct / nginx / llm-relay in its default configuration / llm-relay with
-#                                 logging off, one and two event loops, Java 17 and 25, JFR profiles, memory with many
-#                                 streams, start-up; rewrites docs/BENCHMARKS.md
-#   proxy-bench/run.sh --smoke    ~35 s: tiny rates and durations, one JMH benchmark; proves the jars and tools work
+#                                 logging off / llm-relay with a fleet of three mock backends (--config), one and two
+#                                 event loops, Java 17 and 25, JFR profiles, memory with many streams, start-up;
+#                                 rewrites docs/BENCHMARKS.md
+#   proxy-bench/run.sh --smoke    ~40 s: tiny rates and durations, one JMH benchmark; proves the jars and tools work
 #                                 (exit 0), asserts nothing about speed, leaves docs/ alone
 #
 # Options: --runs N (repetitions, default 3), --only LIST (sections, comma-separated: jmh, sweep, saturation, latency,
@@ -19,8 +20,8 @@
 #              SAT_CONNECTIONS (closed-loop connections, default 32), SWEEP_RUNS (default 1), C10K_STREAMS (streams of
 #              the "10,000 streams" scenario, default 10000, fewer when the open-files limit is lower; for trials).
 #
-# Placement on a 2-core box: the proxy (or nginx) on CPU 0, the load generator and the mock on CPU 1; llm-relay with two
-# event loops gets both CPUs (the generator and the mock stay on CPU 1). Every process this script starts is stopped by
+# Placement on a 2-core box: the proxy (or nginx) on CPU 0, the load generator and the mock (the fleet's three mocks) on
+# CPU 1; llm-relay with two event loops gets both CPUs (the generator and the mock stay on CPU 1). Every process this script starts is stopped by
 # its own PID when it exits.
 set -euo pipefail
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
@@ -257,22 +258,58 @@ events_of() { echo "$1" | sed -n 's/.*-e\([0-9]*\).*/\1/p'; }
 
 # ---------------------------------------------------------------- servers
 
-start_mock() {
-  rm -f "$OUT/mock.port"
-  $PIN_LOAD java $MOCK_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench mock --port 0 --port-file "$OUT/mock.port" \
+# launch_mock [N]: the bench's mock (N=1: MOCK_PID, MOCK_PORT) or the fleet's Nth (the same mock, another process
+# on its own port), pinned alike; await_mock N waits for its port. start_mock: the first, launched and awaited.
+declare -A MOCK_PIDS MOCK_PORTS
+mock_name() { [ "${1:-1}" = 1 ] && echo mock || echo "mock$1"; }
+launch_mock() {
+  local n=${1:-1} name
+  name=$(mock_name "$n")
+  rm -f "$OUT/$name.port"
+  $PIN_LOAD java $MOCK_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench mock --port 0 --port-file "$OUT/$name.port" \
     --events 16 --event-bytes 200 --list-model "$STREAM_MODEL" --list-model "$C1K_MODEL" --list-model "$C10K_MODEL" \
-    --list-model "$CHAT10_MODEL" --list-model "$STREAM50_MODEL" >"$OUT/logs/mock.log" 2>&1 &
-  MOCK_PID=$!
-  PIDS+=("$MOCK_PID")
+    --list-model "$CHAT10_MODEL" --list-model "$STREAM50_MODEL" >"$OUT/logs/$name.log" 2>&1 &
+  MOCK_PIDS[$n]=$!
+  PIDS+=("${MOCK_PIDS[$n]}")
+  [ "$n" = 1 ] && MOCK_PID=${MOCK_PIDS[1]}
+  return 0
+}
+await_mock() {
+  local n=${1:-1} name i
+  name=$(mock_name "$n")
+  for i in $(seq 1 200); do [ -s "$OUT/$name.port" ] && break; sleep 0.05; done
+  MOCK_PORTS[$n]=$(cat "$OUT/$name.port")
+  [ "$n" = 1 ] && MOCK_PORT=${MOCK_PORTS[1]}
+  wait_ready "${MOCK_PORTS[$n]}" / 30
+}
+start_mock() { launch_mock 1 && await_mock 1; }
+
+# The fleet (target relay-fleet): llm-relay in its default configuration started with --config FLEET_CONFIG instead
+# of --backend, the config listing FLEET_SIZE backends, the bench's mock and FLEET_SIZE-1 more mock processes, every
+# one serving every model of the bench; routing by least connections (the default strategy, written out).
+FLEET_SIZE=3
+FLEET_STRATEGY=least-connections
+FLEET_CONFIG="$OUT/fleet.yaml"
+fleet_backend() { echo "mock-$1"; } # the name of the Nth backend in the config (logs, X-Relay-Backend, metrics)
+write_fleet_config() {
   local i
-  for i in $(seq 1 200); do [ -s "$OUT/mock.port" ] && break; sleep 0.05; done
-  MOCK_PORT=$(cat "$OUT/mock.port")
-  wait_ready "$MOCK_PORT" / 30
+  {
+    echo "# Written by proxy-bench/run.sh: the fleet scenario's $FLEET_SIZE backends, each a bench mock (its own process,"
+    echo "# pinned like the first) serving every model of the bench. Everything else is llm-relay's default."
+    echo "backends:"
+    for i in $(seq 1 "$FLEET_SIZE"); do
+      echo "  - name: $(fleet_backend "$i")"
+      echo "    url: http://127.0.0.1:${MOCK_PORTS[$i]}/v1"
+    done
+    echo "routing:"
+    echo "  strategy: $FLEET_STRATEGY"
+  } >"$FLEET_CONFIG"
 }
 
 # The llm-relay variants, by target label: relay (the default configuration: INFO, a JSON access-log line per request
 # on stdout, which goes to a file as a container runtime would keep it), relay-quiet (--log-level WARN: logging off),
-# relay-j25 (the default configuration on Java 25), relay-el2 (two event loops on both CPUs).
+# relay-j25 (the default configuration on Java 25), relay-el2 (two event loops on both CPUs), relay-fleet (the default
+# configuration with --config FLEET_CONFIG: three backends instead of one).
 declare -A PID PORT LOGFILE LOGCHECK JCMD DESC
 # start_relay LABEL JAVA "JVM FLAGS" "PIN" [serve options...]: starts it; wait_relay LABEL waits for it
 start_relay() {
@@ -282,14 +319,17 @@ start_relay() {
   LOGFILE[$label]="$ROOT/$OUT/logs/$label.log"
   JCMD[$label]=$(jcmd_of "$javabin")
   LOGCHECK[$label]=1
-  local a
-  for a in "$@"; do [ "$a" = --log-level ] && LOGCHECK[$label]=0; done
+  local a backend=(--backend "http://127.0.0.1:$MOCK_PORT/v1") shown="--backend http://127.0.0.1:M/v1"
+  for a in "$@"; do
+    [ "$a" = --log-level ] && LOGCHECK[$label]=0
+    [ "$a" = --config ] && { backend=(); shown=""; } # the backends are the file's (serve refuses both)
+  done
   # shellcheck disable=SC2086
-  $pin "$javabin" $flags -jar "$RELAY_JAR" serve --port "${PORT[$label]}" --backend "http://127.0.0.1:$MOCK_PORT/v1" "$@" \
+  $pin "$javabin" $flags -jar "$RELAY_JAR" serve --port "${PORT[$label]}" "${backend[@]}" "$@" \
     >>"${LOGFILE[$label]}" 2>&1 &
   PID[$label]=$!
   PIDS+=("${PID[$label]}")
-  DESC[$label]="$javabin $flags -jar $RELAY_JAR serve --port P --backend http://127.0.0.1:M/v1${*:+ $*}${pin:+ (under $pin)}"
+  DESC[$label]="$javabin $flags -jar $RELAY_JAR serve --port P${shown:+ $shown}${*:+ $*}${pin:+ (under $pin)}"
 }
 wait_relay() { wait_ready "${PORT[$1]}" / 60; }
 stop_relay() { [ -n "${PID[$1]:-}" ] && stop_pid "${PID[$1]}"; PID[$1]=""; }
@@ -381,6 +421,11 @@ run_load() {
       watch+=(--watch-pid "${PID[$target]}" --watch-threads relay- --metrics-url "http://127.0.0.1:$port/metrics"
         --counter "$DROP_COUNTER" --jcmd "${JCMD[$target]}")
       [ "${LOGCHECK[$target]}" = 1 ] && watch+=(--log-file "${LOGFILE[$target]}")
+      if [ "$target" = relay-fleet ]; then # every mock's CPU, and the requests each backend got (warm-up included)
+        local i
+        for i in $(seq 2 "$FLEET_SIZE"); do watch+=(--watch-also "$(mock_name "$i")=${MOCK_PIDS[$i]}"); done
+        for i in $(seq 1 "$FLEET_SIZE"); do watch+=(--counter "llm_relay_backend_attempts_total{backend=\"$(fleet_backend "$i")\"}"); done
+      fi
       ;;
   esac
   local file="$OUT/$name.$target.r$REP.json"
@@ -452,6 +497,9 @@ fi
 
 NEED_PROXIES=0
 for s in sweep saturation latency profile; do section "$s" && NEED_PROXIES=1; done
+# the fleet runs in the saturation section, and (full run) in the fixed-rate pass-through and translated scenarios
+NEED_FLEET=0
+if section saturation || { section latency && [ "$MODE" = full ]; }; then NEED_FLEET=1; fi
 HAVE_NGINX=0
 PASS_TARGETS="direct relay relay-quiet"
 RELAYS="relay relay-quiet"
@@ -459,6 +507,7 @@ if section sweep || section saturation || section latency || section profile || 
   start_mock
 fi
 if [ $NEED_PROXIES = 1 ]; then
+  if [ $NEED_FLEET = 1 ]; then for i in $(seq 2 "$FLEET_SIZE"); do launch_mock "$i"; done; fi
   start_relay relay "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_PROXY"
   start_relay relay-quiet "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_PROXY" --log-level WARN
   if section saturation && [ "$MODE" = full ]; then
@@ -469,10 +518,16 @@ if [ $NEED_PROXIES = 1 ]; then
     start_relay relay-el2 "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_BOTH" --event-loops 2
     RELAYS="$RELAYS relay-el2"
   fi
+  if [ $NEED_FLEET = 1 ]; then
+    for i in $(seq 2 "$FLEET_SIZE"); do await_mock "$i"; done
+    write_fleet_config
+    start_relay relay-fleet "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_PROXY" --config "$FLEET_CONFIG"
+    RELAYS="$RELAYS relay-fleet"
+  fi
   for r in $RELAYS; do wait_relay "$r"; done
   if ensure_nginx && start_nginx; then HAVE_NGINX=1; else log "nginx not available: its rows are left out"; fi
   [ $HAVE_NGINX = 1 ] && PASS_TARGETS="direct nginx relay relay-quiet"
-  log "mock :$MOCK_PORT (pid $MOCK_PID)$(for r in $RELAYS; do printf ', %s :%s (pid %s)' "$r" "${PORT[$r]}" "${PID[$r]}"; done)$([ $HAVE_NGINX = 1 ] && echo ", nginx :$NGINX_PORT (pid $NGINX_PID)")"
+  log "mock :$MOCK_PORT (pid $MOCK_PID)$(for i in $(seq 2 "$FLEET_SIZE"); do [ -n "${MOCK_PIDS[$i]:-}" ] && printf ', %s :%s (pid %s)' "$(mock_name "$i")" "${MOCK_PORTS[$i]}" "${MOCK_PIDS[$i]}"; done)$(for r in $RELAYS; do printf ', %s :%s (pid %s)' "$r" "${PORT[$r]}" "${PID[$r]}"; done)$([ $HAVE_NGINX = 1 ] && echo ", nginx :$NGINX_PORT (pid $NGINX_PID)")"
 fi
 
 REP=0
@@ -534,12 +589,12 @@ if section saturation; then
   E10=$(events_of "$CHAT10_MODEL")
   E50=$(events_of "$STREAM50_MODEL")
   if [ "$MODE" = smoke ]; then
-    SAT_V1_TARGETS="relay relay-quiet"; SAT_V1X4_TARGETS=""; SAT_CHAT_TARGETS=""; SAT_STREAM_TARGETS="relay"
+    SAT_V1_TARGETS="relay relay-quiet relay-fleet"; SAT_V1X4_TARGETS=""; SAT_CHAT_TARGETS=""; SAT_STREAM_TARGETS="relay"
   else
-    SAT_V1_TARGETS="direct nginx relay relay-quiet relay-j25 relay-el2"
+    SAT_V1_TARGETS="direct nginx relay relay-fleet relay-quiet relay-j25 relay-el2"
     SAT_V1X4_TARGETS="relay relay-el2"
-    SAT_CHAT_TARGETS="direct nginx relay relay-quiet relay-j25"
-    SAT_STREAM_TARGETS="direct nginx relay relay-quiet relay-j25"
+    SAT_CHAT_TARGETS="direct nginx relay relay-fleet relay-quiet relay-j25"
+    SAT_STREAM_TARGETS="direct nginx relay relay-fleet relay-quiet relay-j25"
   fi
   for REP in $(seq 1 "$RUNS"); do
     for t in $SAT_V1_TARGETS; do
@@ -564,8 +619,10 @@ if [ -n "${PID[relay-el2]:-}" ]; then stop_relay relay-el2; fi
 # ---------------------------------------------------------------- fixed-rate scenarios, open loop, interleaved
 
 if section latency; then
+  LAT_FLEET="" # the fleet at the fixed rate: pass-through and translated, full run only
+  [ "$MODE" = full ] && have relay-fleet && LAT_FLEET=relay-fleet
   for REP in $(seq 1 "$RUNS"); do
-    for t in $PASS_TARGETS; do
+    for t in $PASS_TARGETS $LAT_FLEET; do
       [ "$MODE" = smoke ] && [ "$t" = relay-quiet ] && continue
       log "v1 pass-through at $LAT_RATE/s, $t, run $REP"
       run_load v1 "$t" /v1/chat/completions "$V1_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
@@ -574,7 +631,7 @@ if section latency; then
     log "translated /api/chat at $LAT_RATE/s, run $REP"
     [ "$MODE" = full ] && run_load chat direct /v1/chat/completions "$SSE_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
       --hlog "$OUT/hlog/chat.direct.r$REP.hlog"
-    for t in relay relay-quiet; do
+    for t in relay relay-quiet $LAT_FLEET; do
       [ "$MODE" = smoke ] && [ "$t" = relay-quiet ] && continue
       run_load chat "$t" /api/chat "$CHAT_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM" \
         --hlog "$OUT/hlog/chat.$t.r$REP.hlog" "${FLAGS_SMOKE[@]}"
@@ -595,6 +652,12 @@ if section latency; then
     done
   done
 fi
+
+# the fleet is done with: its proxy and its extra mocks stop (the profiles and the rest run without them)
+stop_relay relay-fleet
+for i in $(seq 2 "$FLEET_SIZE"); do
+  if [ -n "${MOCK_PIDS[$i]:-}" ]; then stop_pid "${MOCK_PIDS[$i]}"; MOCK_PIDS[$i]=""; fi
+done
 
 # ---------------------------------------------------------------- JFR profiles at saturation (separate runs, not in the figures)
 
@@ -692,7 +755,7 @@ MACHINE_NOTE="They come from a 2-core VM shared with other tenants: the hypervis
   echo "sections=$SECTIONS"
   echo "started=$(date -u -d "@$T_START" '+%Y-%m-%d %H:%M UTC')"
   echo "finished=$(date -u -d "@$T_END" '+%Y-%m-%d %H:%M UTC') ($(( (T_END - T_START + 30) / 60 )) min)"
-  echo "full_minutes=46"
+  echo "full_minutes=50"
   echo "loadavg_start=$LOADAVG_START"
   echo "loadavg_end=$(cut -d' ' -f1 /proc/loadavg)"
   echo "machine_note=${BENCH_MACHINE_NOTE:-$MACHINE_NOTE}"
@@ -718,6 +781,9 @@ MACHINE_NOTE="They come from a 2-core VM shared with other tenants: the hypervis
   echo "stream50_model=$STREAM50_MODEL"
   echo "stream_model=$STREAM_MODEL"
   echo "stream_delay_ms=$(echo "$STREAM_MODEL" | sed -n 's/.*-d\([0-9]*\).*/\1/p')"
+  echo "fleet_size=$FLEET_SIZE"
+  echo "fleet_strategy=$FLEET_STRATEGY"
+  echo "fleet_backends=$(for i in $(seq 1 "$FLEET_SIZE"); do printf '%s ' "$(fleet_backend "$i")"; done | sed 's/ $//')"
   echo "c1k_model=$C1K_MODEL"
   echo "c10k_model=$C10K_MODEL"
   if [ "$C10K_N" -gt 0 ] && [ "$C10K_N" -lt 10000 ]; then

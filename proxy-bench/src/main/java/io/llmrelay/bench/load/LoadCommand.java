@@ -112,7 +112,8 @@ public final class LoadCommand implements Callable<Integer> {
     String logMatch;
 
     @Option(names = "--counter", paramLabel = "SAMPLE", description = "A counter on --metrics-url read as the run starts "
-            + "and after the last (repeatable), e.g. llm_relay_log_lines_dropped_total: its increase is reported.")
+            + "and after the last (repeatable), e.g. llm_relay_log_lines_dropped_total: its increase is reported. "
+            + "With labels, e.g. 'llm_relay_backend_attempts_total{backend=\"mock-1\"}', only the samples that have them.")
     List<String> counters = new ArrayList<>();
 
     @Option(names = "--metrics-url", description = "llm-relay's /metrics: read its proxy-overhead histogram before and after the measured window.")
@@ -442,6 +443,9 @@ public final class LoadCommand implements Callable<Integer> {
             for (String name : counters) {
                 double before = OverheadScrape.sum(metricsBefore, name);
                 double after = metricsAfter == null ? Double.NaN : OverheadScrape.sum(metricsAfter, name);
+                if (Double.isNaN(before) && !Double.isNaN(after) && OverheadScrape.declares(metricsBefore, name)) {
+                    before = 0; // a series (backend="x") first counted during the run
+                }
                 if (Double.isNaN(before) || Double.isNaN(after)) {
                     k.putNull(name); // not exported by this build
                 } else {

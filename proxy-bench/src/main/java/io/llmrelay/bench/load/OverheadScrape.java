@@ -53,20 +53,36 @@ final class OverheadScrape {
 
     /**
      * The sum of every sample named exactly {@code sample} (any labels), e.g. a counter such as
-     * {@code llm_relay_log_lines_dropped_total}; NaN when the exposition has no such sample.
+     * {@code llm_relay_log_lines_dropped_total}; NaN when the exposition has no such sample. A selector
+     * such as {@code llm_relay_backend_attempts_total{backend="mock-1"}} sums only the samples whose
+     * labels include each pair given (the others, e.g. {@code outcome}, any value).
      */
     static double sum(String text, String sample) {
+        String name = sample;
+        List<String> wanted = new ArrayList<>();
+        int brace = sample.indexOf('{');
+        if (brace >= 0 && sample.endsWith("}")) {
+            name = sample.substring(0, brace);
+            for (String pair : sample.substring(brace + 1, sample.length() - 1).split(",")) {
+                if (!pair.isBlank()) {
+                    wanted.add(pair.trim());
+                }
+            }
+        }
         double total = 0;
         boolean any = false;
         for (String line : text.split("\n")) {
-            if (!line.startsWith(sample) || line.length() <= sample.length()) {
+            if (!line.startsWith(name) || line.length() <= name.length()) {
                 continue;
             }
-            char next = line.charAt(sample.length());
+            char next = line.charAt(name.length());
             if (next != '{' && next != ' ') {
                 continue; // a longer name sharing the prefix
             }
-            int valueAt = next == '{' ? line.lastIndexOf('}') + 1 : sample.length();
+            int valueAt = next == '{' ? line.lastIndexOf('}') + 1 : name.length();
+            if (!wanted.isEmpty() && (next != '{' || !hasLabels(line.substring(name.length() + 1, valueAt - 1), wanted))) {
+                continue;
+            }
             String[] parts = line.substring(valueAt).trim().split("\\s+");
             try {
                 total += Double.parseDouble(parts[0]);
@@ -76,6 +92,27 @@ final class OverheadScrape {
             }
         }
         return any ? total : Double.NaN;
+    }
+
+    /**
+     * Whether the exposition declares the family of {@code sample} ({@code # TYPE name ...}): a labelled
+     * series that is not there yet has simply not been counted (0), rather than not exported.
+     */
+    static boolean declares(String text, String sample) {
+        int brace = sample.indexOf('{');
+        String name = brace >= 0 ? sample.substring(0, brace) : sample;
+        return text.contains("# TYPE " + name + " ");
+    }
+
+    /** Whether a sample's labels ({@code a="x",b="y"}, as llm-relay writes them) include every {@code k="v"} wanted. */
+    private static boolean hasLabels(String labels, List<String> wanted) {
+        String all = "," + labels + ",";
+        for (String w : wanted) {
+            if (!all.contains("," + w + ",")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static OverheadScrape parse(String text, String route) {

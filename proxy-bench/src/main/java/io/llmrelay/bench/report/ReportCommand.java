@@ -107,6 +107,7 @@ public final class ReportCommand implements Callable<Integer> {
     private static final String J25 = "relay-j25";
     private static final String EL2 = "relay-el2";
     private static final String DOCKER = "relay-docker";
+    private static final String FLEET = "relay-fleet";
 
     private double cpuReq(String scenario, String target) {
         return median(runs(scenario, target), r -> r.path("proc").path("cpu_us_per_request").asDouble(Double.NaN));
@@ -175,6 +176,11 @@ public final class ReportCommand implements Callable<Integer> {
                 fmt0(c2) + "/s, " + us(cpuReq("sat-v1", EL2)) + "/request", "", "one loop: " + fmt0(c1) + "/s, "
                         + us(cpuReq("sat-v1", RELAY)) + "/request", ratio(c2, c1) + " the throughput", Double.isNaN(c2)
                         ? "not run" : "reported (section 3)");
+        // the fleet
+        boolean fleetRan = !runs("sat-v1", FLEET).isEmpty();
+        vrow("Fleet of " + cfg("fleet_size", "3") + " vs 1 backend: CPU per request at saturation (" + cfg("fleet_strategy",
+                "least-connections") + ")", "report next to one backend", fleetSummary(FLEET), "", fleetRan ? "one backend: "
+                + fleetSummary(RELAY) : "", fleetRatios(), fleetRan ? "reported (section 1d)" : "not run");
         // start-up
         double su = startupMedian("startup.json");
         double su25 = startupMedian("startup-j25.json");
@@ -285,7 +291,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ saturation
 
-    private void saturation() {
+    private void saturation() throws IOException {
         line("## 1. Saturation: the highest rate carried, and the CPU per request at that rate (closed loop)");
         line("");
         if (runs("sat-v1", RELAY).isEmpty()) {
@@ -301,7 +307,7 @@ public final class ReportCommand implements Callable<Integer> {
                 + "process's `utime+stime` over the window divided by those answers. *Cores busy* is the proxy's CPU time "
                 + "per second of the window: a proxy under " + fmt(SATURATED) + " (marked †) was not limited by its own "
                 + "core but by the load generator and the mock (which share CPU 1; *generator + mock* is their CPU per "
-                + "request), by other load on the machine, or by waiting (see the latency tail), and its CPU per request "
+                + "request, with the fleet's every mock), by other load on the machine, or by waiting (see the latency tail), and its CPU per request "
                 + "is then higher than at full load, where each wake-up serves more requests.");
         line("");
         satTable("1a. Pass-through `POST /v1/chat/completions`, `stream:false`", "sat-v1", false,
@@ -314,14 +320,159 @@ public final class ReportCommand implements Callable<Integer> {
                 "Model `" + cfg("stream50_model", "?") + "`: 50 token events of ~200 B at once, translated event by event "
                         + "to NDJSON; **direct** and **nginx** carry the same events as SSE. *Per event* is the CPU per "
                         + "request divided by the 50 token events.");
+        fleet();
         threadGroups();
+    }
+
+    /** The fleet's closed-loop scenarios: {scenario, short name}. */
+    private static final String[][] FLEET_SAT = {{"sat-v1", "pass-through"}, {"sat-chat10", "translated, 10 events"},
+        {"sat-stream50", "streamed, 50 events"}};
+
+    /** A fleet of backends against one: the same scenarios, CPU per request side by side, and how the requests spread. */
+    private void fleet() throws IOException {
+        String n = cfg("fleet_size", "3");
+        line("### 1d. A fleet of " + n + " backends against one");
+        line("");
+        if (runs("sat-v1", FLEET).isEmpty()) {
+            line("Not run.");
+            line("");
+            return;
+        }
+        line("llm-relay in its default configuration (the same JVM flags and pinning as with one backend) started with "
+                + "`--config fleet.yaml` instead of `--backend`: " + n + " backends, each a process of the bench's mock (the "
+                + "one every other path uses and " + (Integer.parseInt(n) - 1) + " more, each on its own port and pinned "
+                + "like the first), each serving every model of the bench, routed by `" + cfg("fleet_strategy", "?")
+                + "` (the default strategy: the fewest requests in flight, ties rotate). The same closed-loop scenarios as "
+                + "1a–1c, run in the same rounds (the *fleet* rows above); here its CPU per request is set against llm-relay "
+                + "with one backend. *Requests per backend* is `llm_relay_backend_attempts_total{backend=...}` on the fleet "
+                + "proxy's `/metrics`, read as each run starts and after it ends, summed over the runs: the requests did "
+                + "spread when each backend has about 1/" + n + ". *Generator + mocks* is the CPU per request of the load "
+                + "generator and of every mock (one, or the fleet's " + n + ").");
+        line("");
+        line("| Scenario | CPU per request, one backend (µs) | fleet (µs) | per run, fleet | fleet / one | carried, one / fleet "
+                + "(req/s) | cores busy, one / fleet | generator + mocks CPU per request, one / fleet (µs) | requests per "
+                + "backend, fleet | errors, fleet |");
+        line("|---|---:|---:|---|---:|---:|---:|---:|---|---:|");
+        for (String[] sc : FLEET_SAT) {
+            List<JsonNode> f = runs(sc[0], FLEET);
+            if (f.isEmpty()) {
+                continue;
+            }
+            List<JsonNode> one = runs(sc[0], RELAY);
+            double a = cpuReq(sc[0], RELAY);
+            double b = cpuReq(sc[0], FLEET);
+            double shareF = coresBusy(sc[0], FLEET);
+            line("| " + sc[1] + " | " + fmt(a) + " | " + fmt(b) + (shareF < SATURATED ? " †" : "") + " | "
+                    + perRun(f, r -> r.path("proc").path("cpu_us_per_request").asDouble(Double.NaN)) + " | " + ratio(b, a)
+                    + " | " + fmt0(carried(sc[0], RELAY)) + " / " + fmt0(carried(sc[0], FLEET)) + " | "
+                    + fmt(coresBusy(sc[0], RELAY)) + " / " + fmt(shareF) + " | " + fmt(median(one, ReportCommand::generatorAndMocks))
+                    + " / " + fmt(median(f, ReportCommand::generatorAndMocks)) + " | " + backendSplit(f) + " | " + errors(f) + " |");
+        }
+        line("");
+        List<String[]> fixed = new ArrayList<>();
+        for (String[] sc : new String[][] {{"v1", "pass-through, fixed rate (section 5)"}, {"chat", "translated, fixed rate (section 6)"}}) {
+            if (!runs(sc[0], FLEET).isEmpty()) {
+                fixed.add(sc);
+            }
+        }
+        if (!fixed.isEmpty()) {
+            line("The same at the fixed rate (" + fmt0(median(runs(fixed.get(0)[0], FLEET), r -> r.path("rate").asDouble(Double.NaN)))
+                    + " req/s, open loop; added latency is the proxy's minus direct's at the same percentile):");
+            line("");
+            line("| Scenario | CPU per request, one backend / fleet (µs) | fleet / one | added latency p50, one / fleet (µs) | "
+                    + "added latency p99, one / fleet (µs) | requests per backend, fleet | errors, fleet |");
+            line("|---|---:|---:|---:|---:|---|---:|");
+            for (String[] sc : fixed) {
+                double a = cpuReq(sc[0], RELAY);
+                double b = cpuReq(sc[0], FLEET);
+                line("| " + sc[1] + " | " + fmt(a) + " / " + fmt(b) + " | " + ratio(b, a) + " | "
+                        + fmt(added(sc[0], RELAY, "total", "p50")) + " / " + fmt(added(sc[0], FLEET, "total", "p50")) + " | "
+                        + fmt(added(sc[0], RELAY, "total", "p99")) + " / " + fmt(added(sc[0], FLEET, "total", "p99")) + " | "
+                        + backendSplit(runs(sc[0], FLEET)) + " | " + errors(runs(sc[0], FLEET)) + " |");
+            }
+            line("");
+        }
+        Path yaml = dir.resolve("fleet.yaml");
+        if (Files.exists(yaml)) {
+            line("The fleet's configuration, as `run.sh` wrote it (the ports are the mocks' of that run):");
+            line("");
+            line("```yaml");
+            line(Files.readString(yaml).strip());
+            line("```");
+            line("");
+        }
+    }
+
+    private static long errors(List<JsonNode> rs) {
+        long e = 0;
+        for (JsonNode r : rs) {
+            e += r.path("errors").asLong();
+        }
+        return e;
+    }
+
+    private static final String ATTEMPTS = "llm_relay_backend_attempts_total{";
+
+    /**
+     * How a fleet's requests spread: each backend's share of {@code llm_relay_backend_attempts_total}
+     * (its increase over each run, summed over the runs), e.g. "mock-1 33 %, mock-2 34 %, mock-3 33 % of 1,200".
+     */
+    static String backendSplit(List<JsonNode> rs) {
+        Map<String, Double> by = new TreeMap<>();
+        boolean missing = false;
+        for (JsonNode r : rs) {
+            for (Map.Entry<String, JsonNode> e : r.path("counters").properties()) {
+                if (!e.getKey().startsWith(ATTEMPTS)) {
+                    continue;
+                }
+                int at = e.getKey().indexOf("backend=\"");
+                String backend = at < 0 ? e.getKey() : e.getKey().substring(at + 9, e.getKey().indexOf('"', at + 9));
+                if (e.getValue().isNumber()) {
+                    by.merge(backend, e.getValue().asDouble(), Double::sum);
+                } else {
+                    missing = true; // never counted over the run (or not exported)
+                    by.merge(backend, 0.0, Double::sum);
+                }
+            }
+        }
+        double total = by.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (by.isEmpty() || total == 0) {
+            return missing ? "not counted" : "–";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Double> e : by.entrySet()) {
+            b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(fmt0(100 * e.getValue() / total)).append(" %");
+        }
+        return b.append(" of ").append(fmt0(total)).toString();
+    }
+
+    /** The fleet's (or one backend's) CPU per request in each closed-loop scenario the fleet ran, for the targets table. */
+    private String fleetSummary(String target) {
+        List<String> parts = new ArrayList<>();
+        for (String[] sc : FLEET_SAT) {
+            if (!runs(sc[0], FLEET).isEmpty()) {
+                parts.add(sc[1] + " " + us(cpuReq(sc[0], target)) + " at " + fmt0(carried(sc[0], target)) + "/s");
+            }
+        }
+        return parts.isEmpty() ? "not run" : String.join("; ", parts);
+    }
+
+    private String fleetRatios() {
+        List<String> parts = new ArrayList<>();
+        for (String[] sc : FLEET_SAT) {
+            if (!runs(sc[0], FLEET).isEmpty()) {
+                parts.add(sc[1] + " " + ratio(cpuReq(sc[0], FLEET), cpuReq(sc[0], RELAY)));
+            }
+        }
+        return String.join("; ", parts);
     }
 
     /** The share of a core from which a proxy counts as saturated (its own CPU the limit). */
     private static final double SATURATED = 0.9;
 
     private static final String[][] SAT_ROWS = {{"direct", "direct to the mock"}, {"nginx", "nginx"},
-        {RELAY, "**llm-relay, defaults**"}, {QUIET, "llm-relay, log off"}, {J25, "llm-relay, defaults, Java 25"},
+        {RELAY, "**llm-relay, defaults**"}, {FLEET, "llm-relay, defaults, fleet of 3 backends (section 1d)"},
+        {QUIET, "llm-relay, log off"}, {J25, "llm-relay, defaults, Java 25"},
         {EL2, "llm-relay, defaults, two event loops on both CPUs"}};
 
     private void satTable(String title, String scenario, boolean perEvent, String what) {
@@ -346,8 +497,7 @@ public final class ReportCommand implements Callable<Integer> {
             boolean proxy = !t[0].equals("direct");
             double cpu = proxy ? cpuReq(scenario, t[0]) : Double.NaN;
             double share = proxy ? median(rs, r -> r.path("proc").path("cpu_share").asDouble(Double.NaN)) : Double.NaN;
-            double others = median(rs, r -> r.path("others").path("generator").path("cpu_us_per_request").asDouble(Double.NaN)
-                    + r.path("others").path("mock").path("cpu_us_per_request").asDouble(Double.NaN));
+            double others = median(rs, ReportCommand::generatorAndMocks);
             long errors = 0;
             for (JsonNode r : rs) {
                 errors += r.path("errors").asLong();
@@ -362,6 +512,21 @@ public final class ReportCommand implements Callable<Integer> {
         }
         line("");
         machineLine(scenario);
+    }
+
+    /** CPU per request of the load generator and every mock the run watched (the fleet's three). */
+    static double generatorAndMocks(JsonNode run) {
+        JsonNode others = run.path("others");
+        if (!others.has("generator") || !others.has("mock")) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (Map.Entry<String, JsonNode> e : others.properties()) {
+            if (e.getKey().equals("generator") || e.getKey().startsWith("mock")) {
+                sum += e.getValue().path("cpu_us_per_request").asDouble(Double.NaN);
+            }
+        }
+        return sum;
     }
 
     private static String perRun(List<JsonNode> rs, ToDoubleFunction<JsonNode> f) {
@@ -810,6 +975,13 @@ public final class ReportCommand implements Callable<Integer> {
                 + "and, for pass-through, generator → nginx → mock; overhead is the difference per percentile. The mock "
                 + "(`bench mock`, Netty, precomputed answers, pauses scheduled on its event loop) is the same process for "
                 + "all three.");
+        if (config.containsKey("fleet_size")) {
+            line("- **A fleet (section 1d).** The same llm-relay, default configuration, flags and pinning, started with "
+                    + "`--config` listing " + cfg("fleet_size", "3") + " backends (as many mock processes, pinned like the one "
+                    + "mock) and `routing.strategy: " + cfg("fleet_strategy", "least-connections") + "`, runs the saturation "
+                    + "scenarios in the same rounds as the others (and, in a full run, the fixed-rate pass-through and translated "
+                    + "ones); the requests each backend got are read from its `/metrics`.");
+        }
         line("- **Runs.** " + cfg("warmup_note", "?") + " Each measured run has its own warm-up; scenarios are "
                 + "run " + cfg("runs", "3") + " times, the paths interleaved, and the median of each figure is "
                 + "reported (the open-loop rate sweep of section 9: " + cfg("sweep_runs", "1") + " run).");
@@ -836,7 +1008,8 @@ public final class ReportCommand implements Callable<Integer> {
         line("");
         latencyTable("v1", "total", true);
         cpuTable(new String[][] {{"v1", "nginx", "nginx, `/v1` pass-through"}, {"v1", RELAY, "llm-relay, `/v1` pass-through"},
-            {"v1", QUIET, "llm-relay, log off, `/v1` pass-through"}}, "v1", "nginx");
+            {"v1", QUIET, "llm-relay, log off, `/v1` pass-through"},
+            {"v1", FLEET, "llm-relay, fleet of 3 backends, `/v1` pass-through (section 1d)"}}, "v1", "nginx");
         errorsLine("v1");
         overheadHeader("v1");
     }
@@ -850,7 +1023,8 @@ public final class ReportCommand implements Callable<Integer> {
         line("");
         latencyTable("chat", "total", false);
         cpuTable(new String[][] {{"v1", "nginx", "nginx, `/v1` pass-through"}, {"chat", RELAY, "llm-relay, translated `/api/chat`"},
-            {"chat", QUIET, "llm-relay, log off, translated `/api/chat`"}}, "v1", "nginx");
+            {"chat", QUIET, "llm-relay, log off, translated `/api/chat`"},
+            {"chat", FLEET, "llm-relay, fleet of 3 backends, translated `/api/chat` (section 1d)"}}, "v1", "nginx");
         errorsLine("chat");
         overheadHeader("chat");
     }
@@ -1143,9 +1317,9 @@ public final class ReportCommand implements Callable<Integer> {
         line("## Reproducing");
         line("");
         line("```bash");
-        line("proxy-bench/run.sh            # full run (builds, ~" + cfg("full_minutes", "45") + " min), rewrites docs/BENCHMARKS.md");
+        line("proxy-bench/run.sh            # full run (builds, ~" + cfg("full_minutes", "50") + " min), rewrites docs/BENCHMARKS.md");
         line("proxy-bench/run.sh --only saturation --runs 1   # one section, report in the results directory");
-        line("proxy-bench/run.sh --smoke    # about 35 s: proves the jars and tools work, asserts nothing about speed");
+        line("proxy-bench/run.sh --smoke    # about 40 s: proves the jars and tools work, asserts nothing about speed");
         line("java -jar proxy-bench/target/benchmarks.jar -prof gc        # all JMH benchmarks");
         line("java -cp proxy-bench/target/benchmarks.jar io.llmrelay.bench.Bench mock --help");
         line("java -cp proxy-bench/target/benchmarks.jar io.llmrelay.bench.Bench load --help");
@@ -1232,7 +1406,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     private void machineLine(String scenario) {
         List<JsonNode> all = new ArrayList<>();
-        for (String t : new String[] {"direct", "nginx", RELAY, QUIET, J25, EL2}) {
+        for (String t : new String[] {"direct", "nginx", RELAY, QUIET, J25, EL2, FLEET}) {
             all.addAll(runs(scenario, t));
         }
         double steal = median(all, r -> r.path("machine_steal_pct").asDouble(Double.NaN));
@@ -1247,7 +1421,7 @@ public final class ReportCommand implements Callable<Integer> {
     private void errorsLine(String scenario) {
         machineLine(scenario);
         StringBuilder b = new StringBuilder("Failed requests (errors + timeouts, summed over runs): ");
-        for (String t : new String[] {"direct", "nginx", RELAY, QUIET}) {
+        for (String t : new String[] {"direct", "nginx", RELAY, QUIET, FLEET}) {
             List<JsonNode> rs = runs(scenario, t);
             if (!rs.isEmpty()) {
                 long e = 0;

@@ -45,6 +45,24 @@ class OverheadScrapeTest {
     }
 
     @Test
+    void aSelectorSumsOnlyTheSamplesWithItsLabels() {
+        metrics.attempts.add(5, "mock-1", "ok");
+        metrics.attempts.add(2, "mock-1", "error");
+        metrics.attempts.add(7, "mock-2", "ok");
+        metrics.attempts.add(100, "mock-10", "ok"); // a name that starts like another
+        String text = metrics.scrape();
+
+        assertThat(OverheadScrape.sum(text, "llm_relay_backend_attempts_total{backend=\"mock-1\"}")).isEqualTo(7);
+        assertThat(OverheadScrape.sum(text, "llm_relay_backend_attempts_total{backend=\"mock-2\",outcome=\"ok\"}")).isEqualTo(7);
+        assertThat(OverheadScrape.sum(text, "llm_relay_backend_attempts_total{outcome=\"ok\"}")).isEqualTo(112);
+        assertThat(OverheadScrape.sum(text, "llm_relay_backend_attempts_total")).isEqualTo(114);
+        assertThat(OverheadScrape.sum(text, "llm_relay_backend_attempts_total{backend=\"mock-3\"}")).isNaN();
+        // not counted yet, but the family is there: the run's starting value is 0, not "not exported"
+        assertThat(OverheadScrape.declares(text, "llm_relay_backend_attempts_total{backend=\"mock-3\"}")).isTrue();
+        assertThat(OverheadScrape.declares(text, "llm_relay_not_there_total{backend=\"mock-3\"}")).isFalse();
+    }
+
+    @Test
     void aRouteWithoutRequestsReadsAsNothing() {
         metrics.overhead.recordNanos("/api/chat2", 40_000);
         OverheadScrape s = OverheadScrape.parse(metrics.scrape(), "/api/chat");
