@@ -35,7 +35,7 @@ final class MockBackendCommand implements Callable<Integer> {
             description = "Pause between streamed tokens (default ${DEFAULT-VALUE}).")
     int tokenDelayMs;
 
-    @Option(names = "--models", paramLabel = "ID,...", split = ",",
+    @Option(names = "--models", paramLabel = "ID", split = ",",
             description = "Model ids to serve, in this order; an id containing 'embed' is an embedding model, any "
                     + "other a chat model (default: demo,demo-embed).")
     List<String> models;
