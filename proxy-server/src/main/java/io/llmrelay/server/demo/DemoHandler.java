@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Serves the demo backend's OpenAI API: {@code GET /v1/models}, {@code POST /v1/chat/completions},
  * {@code /v1/completions} and {@code /v1/embeddings}, streaming replies one token per event at the
- * configured pace. Every chat model gives the same replies; an answer names the model asked for. One instance per connection, on its event loop; requests are released by the
- * superclass. A stream stops the moment its client disconnects.
+ * configured pace. Every chat model gives the same replies; an answer names the model asked for.
+ * One instance per connection, on its event loop; requests are released by the superclass. A
+ * stream stops the moment its client disconnects.
  */
 final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
