@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, handler and end-to-end tests of every module (Netty's paranoid
 # leak detection on: a leaked buffer fails the build), /metrics checked by Prometheus' promtool,
-# then the compat suite: the built proxy driven by the official Ollama and OpenAI clients, then the
+# then the compat suite: the built proxy driven by the official Ollama and OpenAI clients (in front
+# of one backend, then the Node and Python suites again in front of a three-backend fleet), then the
 # real-server suite: the same Python clients through the proxy to llama.cpp's own server with a real
 # (135M-parameter) model, then a seconds-long smoke run of the benchmark tools (proves the jars work;
 # asserts nothing about speed).
@@ -33,5 +34,6 @@ opts=$(./run.sh --java-opts)
 grep -q -e '-XX:SharedArchiveFile=' -e '-XX:AOTCache=' <<<"$opts" \
   || { echo "test.sh: run.sh wrote no class-data archive (flags: $opts)" >&2; exit 1; }
 compat/run.sh
+compat/run.sh --no-install --fleet node python   # the clients installed just above; a few seconds
 compat/realserver/run.sh
 proxy-bench/run.sh --smoke --no-build

@@ -9,6 +9,30 @@ import pytest
 
 CHAT_MODEL = "Qwen/Qwen3-8B"
 EMBED_MODEL = "nomic-embed-text"
+
+
+def _fleet():
+    """compat/run.sh --fleet: {mock backend's name: [its model ids]}, from RELAY_COMPAT_FLEET
+    ("mock-a=m1,m2 mock-b=m2,m3"); empty when the proxy serves the scriptable backend alone."""
+    fleet = {}
+    for entry in os.environ.get("RELAY_COMPAT_FLEET", "").split():
+        name, _, models = entry.partition("=")
+        fleet[name] = models.split(",")
+    return fleet
+
+
+# The mock backends beside the scriptable one, and every model id they add to the catalogue.
+FLEET = _fleet()
+FLEET_MODELS = sorted({m for models in FLEET.values() for m in models})
+
+
+def tagged(name):
+    """A model id as /api/tags lists it: Ollama's ":latest" added when there is no tag."""
+    return name if ":" in name.rsplit("/", 1)[-1] else name + ":latest"
+
+
+# the fleet's own checks need the fleet
+collect_ignore = [] if FLEET else ["test_fleet.py"]
 # A 1x1 PNG; the proxy must sniff it as image/png.
 PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
 STREAM_OPTS = {"stream": True, "stream_options": {"include_usage": True}}

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import ollama
 import pytest
 
-from conftest import CHAT_MODEL, EMBED_MODEL, PNG_B64, STREAM_OPTS
+from conftest import CHAT_MODEL, EMBED_MODEL, FLEET_MODELS, PNG_B64, STREAM_OPTS, tagged
 
 WEATHER_TOOL = {
     "type": "function",
@@ -54,13 +54,14 @@ def assert_final(chunk, prompt_tokens, eval_tokens):
 
 def test_list(client, backend):
     backend.script()
-    res = client.list()
-    assert [(m.model, m.modified_at, m.size, m.digest) for m in res.models] == [
+    # in a fleet (compat/run.sh --fleet) the mock backends' models are listed too: test_fleet.py
+    models = [m for m in client.list().models if m.model not in {tagged(f) for f in FLEET_MODELS}]
+    assert [(m.model, m.modified_at, m.size, m.digest) for m in models] == [
         ("Qwen/Qwen3-8B:latest", MODIFIED, 0, "a82fd547628efc95bba6ce4fbe5c4c21fdfe5b815eca823db15d1df4837b1167"),
         ("nomic-embed-text:latest", MODIFIED, 0, "a4134b0e39785810a45922e0b9dcf450702ce8d7d2514ef5d4c4ef3c81a08e5b"),
     ]
-    assert res.models[0].details.model_dump() == CHAT_DETAILS
-    assert res.models[1].details.family == "nomic"
+    assert models[0].details.model_dump() == CHAT_DETAILS
+    assert models[1].details.family == "nomic"
     assert backend.upstream() == []
 
 

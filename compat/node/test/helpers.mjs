@@ -7,6 +7,19 @@ export const BACKEND = required('COMPAT_BACKEND_URL');
 
 export const CHAT_MODEL = 'Qwen/Qwen3-8B';
 export const EMBED_MODEL = 'nomic-embed-text';
+
+/**
+ * compat/run.sh --fleet: the model ids the two mock backends add to the catalogue, from
+ * RELAY_COMPAT_FLEET ("mock-a=m1,m2 mock-b=m2,m3"); empty when the proxy serves the scriptable
+ * backend alone. A model list then holds these too (the Python suite's test_fleet.py checks them).
+ */
+export const FLEET_MODELS = new Set((process.env.RELAY_COMPAT_FLEET ?? '').split(/\s+/).filter(Boolean)
+  .flatMap((entry) => entry.slice(entry.indexOf('=') + 1).split(',')));
+
+/** A model id as /api/tags lists it: Ollama's ":latest" added when there is no tag. */
+export function tagged(name) {
+  return name.split('/').at(-1).includes(':') ? name : `${name}:latest`;
+}
 /** A 1x1 PNG; the proxy must sniff it as image/png. */
 export const PNG_B64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';

@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where the proxy and the scriptable backend are (set by compat/run.sh), and the backend's control
@@ -22,6 +24,12 @@ final class Backend {
     static final String PROXY = required("COMPAT_PROXY_URL");
     static final String URL = required("COMPAT_BACKEND_URL");
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * compat/run.sh --fleet: the model ids the two mock backends add to the catalogue, as /api/tags
+     * lists them, from RELAY_COMPAT_FLEET ("mock-a=m1,m2 mock-b=m2,m3"); empty when the proxy
+     * serves the scriptable backend alone.
+     */
+    static final Set<String> FLEET_MODELS = fleetModels(System.getenv("RELAY_COMPAT_FLEET"));
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -36,6 +44,19 @@ final class Backend {
             throw new IllegalStateException(name + " is not set: run the suite through compat/run.sh");
         }
         return v.replaceAll("/$", "");
+    }
+
+    private static Set<String> fleetModels(String fleet) {
+        Set<String> models = new HashSet<>();
+        for (String entry : (fleet == null ? "" : fleet).trim().split("\\s+")) {
+            if (!entry.isEmpty()) {
+                for (String id : entry.substring(entry.indexOf('=') + 1).split(",")) {
+                    // Ollama's ":latest" when the id has no tag
+                    models.add(id.substring(id.lastIndexOf('/') + 1).contains(":") ? id : id + ":latest");
+                }
+            }
+        }
+        return Set.copyOf(models);
     }
 
     /** Forgets earlier scripts and requests, then queues the named scenarios. */

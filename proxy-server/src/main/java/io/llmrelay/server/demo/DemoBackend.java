@@ -11,23 +11,27 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The built-in demo backend: a small, deterministic OpenAI-compatible server with one chat model
  * ({@code demo}), streamed one token per event at a configurable pace, and one embedding model
  * ({@code demo-embed}). It runs in-process behind {@code serve} when no backend is configured, or
- * standalone as {@code llm-relay mock-backend}.
+ * standalone as {@code llm-relay mock-backend}, which may name other models (an id containing
+ * "embed" is an embedding model), so that a few of them make a fleet.
  */
 public final class DemoBackend implements AutoCloseable {
 
     private final Channel serverChannel;
+    private final List<String> models;
     private final long tokenDelayNanos;
     private final long startedAtSeconds = System.currentTimeMillis() / 1000;
     private final AtomicInteger openStreams = new AtomicInteger();
 
-    private DemoBackend(EventLoopGroup group, Transport transport, String host, int port, Duration tokenDelay)
-            throws InterruptedException {
+    private DemoBackend(EventLoopGroup group, Transport transport, String host, int port, Duration tokenDelay,
+            List<String> models) throws InterruptedException {
+        this.models = models;
         this.tokenDelayNanos = tokenDelay.toNanos();
         DemoBackend self = this;
         this.serverChannel = new ServerBootstrap()
@@ -48,10 +52,41 @@ public final class DemoBackend implements AutoCloseable {
                 .channel();
     }
 
-    /** Starts the demo backend on {@code host:port} (port 0: any free port). */
+    /** Starts the demo backend on {@code host:port} (port 0: any free port) with its two default models. */
     public static DemoBackend start(EventLoopGroup group, Transport transport, String host, int port,
             Duration tokenDelay) throws InterruptedException {
-        return new DemoBackend(group, transport, host, port, tokenDelay);
+        return start(group, transport, host, port, tokenDelay, DemoModels.DEFAULT);
+    }
+
+    /**
+     * Starts the demo backend serving {@code models}, in that order; an id containing "embed" is an
+     * embedding model, any other a chat model.
+     *
+     * @throws IllegalArgumentException when the list is empty or an id is blank, has white space or repeats
+     */
+    public static DemoBackend start(EventLoopGroup group, Transport transport, String host, int port,
+            Duration tokenDelay, List<String> models) throws InterruptedException {
+        return new DemoBackend(group, transport, host, port, tokenDelay, DemoModels.checked(models));
+    }
+
+    /**
+     * {@code ids} if a demo backend can serve them: at least one, none blank, none with white space,
+     * none twice.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static List<String> checkedModels(List<String> ids) {
+        return DemoModels.checked(ids);
+    }
+
+    /** The default model ids, {@code demo} and {@code demo-embed}. */
+    public static List<String> defaultModels() {
+        return DemoModels.DEFAULT;
+    }
+
+    /** The model ids this backend serves, in the order {@code /v1/models} lists them. */
+    public List<String> models() {
+        return models;
     }
 
     public int port() {

@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Serves the demo backend's OpenAI API: {@code GET /v1/models}, {@code POST /v1/chat/completions},
  * {@code /v1/completions} and {@code /v1/embeddings}, streaming replies one token per event at the
- * configured pace. One instance per connection, on its event loop; requests are released by the
- * superclass. A stream stops the moment its client disconnects.
+ * configured pace. Every chat model gives the same replies; an answer names the model asked for.
+ * One instance per connection, on its event loop; requests are released by the superclass. A
+ * stream stops the moment its client disconnects.
  */
 final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -51,7 +52,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         try {
             if (path.equals("/v1/models") && request.method().equals(HttpMethod.GET)) {
-                json(ctx, keepAlive, 200, modelList());
+                modelList(ctx, keepAlive);
             } else if (!request.method().equals(HttpMethod.POST)) {
                 error(ctx, keepAlive, 404, "not found: " + request.method() + " " + path, null);
             } else if (path.equals("/v1/chat/completions")) {
@@ -69,7 +70,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void complete(ChannelHandlerContext ctx, boolean keepAlive, JsonNode body, boolean chat) {
-        String model = requireModel(body, DemoModels.CHAT_MODEL);
+        String model = requireModel(body, false);
         String prompt = chat ? lastUserText(body.path("messages")) : body.path("prompt").asText("");
         List<String> tokens = DemoModels.tokens(DemoModels.reply(prompt));
         int max = body.path("max_tokens").asInt(body.path("max_completion_tokens").asInt(Integer.MAX_VALUE));
@@ -119,7 +120,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void embeddings(ChannelHandlerContext ctx, boolean keepAlive, JsonNode body) {
-        String model = requireModel(body, DemoModels.EMBEDDING_MODEL);
+        String model = requireModel(body, true);
         JsonNode input = body.get("input");
         if (input == null || !(input.isTextual() || input.isArray())) {
             throw new BadRequest(400, "input must be a string or an array of strings", null);
@@ -163,13 +164,31 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         send(ctx, keepAlive, 200, out);
     }
 
-    private String modelList() {
+    /** {@code /v1/models}: vLLM's shape, with {@code max_model_len} the proxy reads as the context length. */
+    private void modelList(ChannelHandlerContext ctx, boolean keepAlive) {
         long created = backend.startedAtSeconds();
-        return "{\"object\":\"list\",\"data\":["
-                + "{\"id\":\"" + DemoModels.CHAT_MODEL + "\",\"object\":\"model\",\"created\":" + created
-                + ",\"owned_by\":\"llm-relay\",\"max_model_len\":" + DemoModels.CONTEXT_LENGTH + "},"
-                + "{\"id\":\"" + DemoModels.EMBEDDING_MODEL + "\",\"object\":\"model\",\"created\":" + created
-                + ",\"owned_by\":\"llm-relay\",\"max_model_len\":512}]}";
+        ByteBuf out = ctx.alloc().buffer();
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (String id : backend.models()) {
+                g.writeStartObject();
+                g.writeStringField("id", id);
+                g.writeStringField("object", "model");
+                g.writeNumberField("created", created);
+                g.writeStringField("owned_by", "llm-relay");
+                g.writeNumberField("max_model_len", DemoModels.isEmbedding(id)
+                        ? DemoModels.EMBEDDING_CONTEXT_LENGTH : DemoModels.CONTEXT_LENGTH);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            out.release();
+            throw new UncheckedIOException(e);
+        }
+        send(ctx, keepAlive, 200, out);
     }
 
     @Override
@@ -201,15 +220,17 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private static String requireModel(JsonNode body, String expected) {
+    /** The request's model: one this backend lists, of the kind the route needs (chat or embedding). */
+    private String requireModel(JsonNode body, boolean embedding) {
         JsonNode model = body.get("model");
         if (model == null || !model.isTextual() || model.textValue().isEmpty()) {
             throw new BadRequest(400, "you must provide a model parameter", null);
         }
-        if (!model.textValue().equals(expected)) {
-            throw new BadRequest(404, "The model `" + model.textValue() + "` does not exist.", "model_not_found");
+        String id = model.textValue();
+        if (!backend.models().contains(id) || DemoModels.isEmbedding(id) != embedding) {
+            throw new BadRequest(404, "The model `" + id + "` does not exist.", "model_not_found");
         }
-        return model.textValue();
+        return id;
     }
 
     private static String lastUserText(JsonNode messages) {
@@ -330,7 +351,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private String head(boolean streamed) {
             String object = chat ? (streamed ? "chat.completion.chunk" : "chat.completion") : "text_completion";
             return "{\"id\":\"" + id + "\",\"object\":\"" + object + "\",\"created\":" + created
-                    + ",\"model\":\"" + model + "\",\"choices\":[";
+                    + ",\"model\":" + Json.NODES.textNode(model) + ",\"choices\":[";
         }
 
         private String usage() {

@@ -48,6 +48,15 @@ class CommandLineTest {
 
     @Test
     void mockBackendHasHelp() {
-        assertThat(run("mock-backend", "--help")).startsWith("0\n").contains("--port").contains("--token-delay-ms");
+        assertThat(run("mock-backend", "--help")).startsWith("0\n").contains("--port").contains("--token-delay-ms")
+                .contains("--models");
+    }
+
+    @Test
+    void mockBackendRefusesAModelListItCannotServe() {
+        assertThat(run("mock-backend", "--port", "0", "--models", "a,,b"))
+                .isEqualTo("2\nllm-relay: mock-backend: --models: a model id is empty\n");
+        assertThat(run("mock-backend", "--port", "0", "--models", "a,a"))
+                .isEqualTo("2\nllm-relay: mock-backend: --models: model id 'a' is given twice\n");
     }
 }
