@@ -62,11 +62,16 @@ public final class ModelNames {
         return m.find() ? m.group() : "";
     }
 
-    /** A parameter size found in the id ({@code Qwen3-0.6B} → {@code 0.6B}), or "". */
+    /** A parameter size found in the id ({@code Qwen3-0.6B} → {@code 0.6B}) or its tag ({@code qwen3:8b} → {@code 8B}), or "". */
     public static String parameterSize(String backendId) {
         Matcher m = PARAMETERS.matcher(baseName(backendId));
         if (!m.find()) {
-            return "";
+            String last = backendId.substring(backendId.lastIndexOf('/') + 1);
+            int colon = last.indexOf(':');
+            m = PARAMETERS.matcher(colon < 0 ? "" : last.substring(colon + 1));
+            if (!m.find()) {
+                return "";
+            }
         }
         String size = m.group(1); // only the unit is upper-cased: Mixtral-8x7b → 8x7B
         return size.substring(0, size.length() - 1) + Character.toUpperCase(size.charAt(size.length() - 1));

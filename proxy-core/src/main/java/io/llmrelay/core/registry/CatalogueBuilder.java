@@ -1,5 +1,7 @@
 package io.llmrelay.core.registry;
 
+import io.llmrelay.core.api.ModelNames;
+import io.llmrelay.core.backend.ModelDetails;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.config.ModelsConfig;
 import java.util.ArrayList;
@@ -193,16 +195,38 @@ final class CatalogueBuilder {
     private static ModelInfo listing(String name, List<ModelRoute.Target> targets) {
         ModelInfo first = targets.get(0).info();
         ModelInfo out = first.withId(name);
-        if (first.details().hasDigest()) {
-            return out;
-        }
-        for (ModelRoute.Target t : targets) {
+        for (ModelRoute.Target t : targets) { // an Ollama node's own details are kept as the node says them
             ModelInfo node = t.info();
             if (node.details().hasDigest()) {
                 out = out.withDetails(node.details());
-                return out.created() > 0 ? out : out.withCreated(node.created());
+                out = out.created() > 0 ? out : out.withCreated(node.created());
+                break;
             }
         }
-        return out;
+        for (ModelRoute.Target t : targets) { // what the first backend does not say, another may
+            ModelInfo other = t.info();
+            if (out.contextLength() == 0 && other.contextLength() > 0) {
+                out = out.withContext(other.contextLength(), other.loadedContextLength());
+            }
+            if (out.details().equals(ModelDetails.UNKNOWN) && !other.details().equals(ModelDetails.UNKNOWN)) {
+                out = out.withDetails(other.details());
+            }
+        }
+        return named(out, first.id());
+    }
+
+    /**
+     * A model listed under another name (an alias, a mapping) keeps its family and size: they are
+     * guessed from the model's own id, not from the name a client uses.
+     */
+    private static ModelInfo named(ModelInfo listing, String modelId) {
+        ModelDetails d = listing.details();
+        if (listing.id().equals(modelId) || !d.family().isEmpty()) {
+            return listing;
+        }
+        String family = ModelNames.family(modelId);
+        String size = d.parameterSize().isEmpty() ? ModelNames.parameterSize(modelId) : d.parameterLabel();
+        return listing.withDetails(new ModelDetails(d.sizeBytes(), d.format(), d.quantization(), d.parameterCount(),
+                size, d.digest(), family, family.isEmpty() ? List.of() : List.of(family), d.parentModel()));
     }
 }

@@ -11,12 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The models clients have used recently, kept "loaded" for their keep-alive, as Ollama's
- * {@code /api/ps} shows them. A request with {@code keep_alive: 0} unloads; a negative one keeps the
+ * {@code /api/ps} shows them: once each, however many backends served it (the fleet is one server
+ * to a client), with the backend that served it last. A request with {@code keep_alive: 0} unloads; a negative one keeps the
  * model forever. Thread-safe: every event loop records into it.
  */
 public final class LoadedModels {
 
-    /** A model and when it stops counting as loaded. */
+    /** A model, the backend that served it last, and when it stops counting as loaded. */
     public record Entry(String backend, ModelInfo model, Instant expiresAt) {}
 
     private static final Instant FOREVER = Instant.parse("9999-12-31T23:59:59Z");
@@ -26,7 +27,7 @@ public final class LoadedModels {
     /** Records a use of {@code model} on {@code backend} with the keep-alive the request asked for (null: default). */
     public void touch(String backend, ModelInfo model, Duration keepAlive, Instant now) {
         Duration ttl = keepAlive == null ? KeepAlive.DEFAULT : keepAlive;
-        String key = backend + '\u0000' + model.id();
+        String key = model.id();
         if (ttl.isZero()) {
             entries.remove(key);
             return;
@@ -41,7 +42,7 @@ public final class LoadedModels {
             if (e.expiresAt().isAfter(now)) {
                 out.add(e);
             } else {
-                entries.remove(e.backend() + '\u0000' + e.model().id(), e);
+                entries.remove(e.model().id(), e);
             }
         }
         out.sort(Comparator.comparing(Entry::expiresAt).reversed());

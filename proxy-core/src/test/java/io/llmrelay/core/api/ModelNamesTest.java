@@ -107,7 +107,10 @@ class ModelNamesTest {
         "microsoft/phi-3-mini-4k-instruct,        ''",
         "BAAI/bge-m3,                             ''",
         "x7b,                                     ''",
-        "llama3.2:3b,                             ''",
+        "llama3.2:3b,                             3B",
+        "qwen3:8b,                                8B",
+        "qwen2.5-coder:7b-instruct-q4_K_M,        7B",
+        "llama3.2:latest,                         ''",
     })
     void parameterSizeFoundInTheName(String id, String size) {
         assertThat(ModelNames.parameterSize(id)).isEqualTo(size);

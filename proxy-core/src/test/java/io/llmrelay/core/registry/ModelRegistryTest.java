@@ -301,6 +301,29 @@ class ModelRegistryTest {
                 NO_RULES)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty model pattern");
     }
 
+    @Test
+    void aListingFillsWhatItsFirstBackendDoesNotSayFromTheOthers() {
+        ModelInfo bare = new ModelInfo("qwen3:8b", 0, "", 0, 0, Set.of("completion"), ModelDetails.UNKNOWN);
+        ModelDetails files = new ModelDetails(5_000_000_000L, "gguf", "Q4_K_M", 8_190_000_000L, "");
+        ModelInfo described = new ModelInfo("qwen3:8b", 0, "", 40960, 8192, Set.of("completion", "tools"), files);
+        ModelRoute route = ModelRegistry.build(List.of(backend("static", bare), backend("vllm", described)), NO_RULES)
+                .resolve("qwen3:8b").orElseThrow();
+        assertThat(route.listing().contextLength()).isEqualTo(40960);
+        assertThat(route.listing().loadedContextLength()).isEqualTo(8192);
+        assertThat(route.listing().details()).isEqualTo(files);
+        assertThat(route.listing().capabilities()).containsExactly("completion"); // the first backend's say, not merged
+    }
+
+    @Test
+    void anAliasKeepsTheFamilyAndSizeOfTheModelItNames() {
+        Map<String, List<String>> aliases = Map.of("fast", List.of("Qwen/Qwen3-8B"));
+        ModelRoute fast = ModelRegistry.build(List.of(listed("a", "Qwen/Qwen3-8B")), rules(aliases, List.of(), List.of(),
+                Map.of())).resolve("fast").orElseThrow();
+        assertThat(fast.listing().id()).isEqualTo("fast");
+        assertThat(fast.listing().details().family()).isEqualTo("qwen3");
+        assertThat(fast.listing().details().parameterSize()).isEqualTo("8B");
+    }
+
     // ---- helpers ----
 
     private static ModelsConfig rules(Map<String, List<String>> aliases, List<String> include, List<String> filter,

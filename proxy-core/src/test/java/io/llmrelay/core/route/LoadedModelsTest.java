@@ -35,6 +35,17 @@ class LoadedModelsTest {
     }
 
     @Test
+    void aModelServedByTwoBackendsIsLoadedOnceWithTheLastBackend() {
+        LoadedModels loaded = new LoadedModels();
+        loaded.touch("gpu-1", QWEN, Duration.ofMinutes(5), NOW);
+        loaded.touch("gpu-2", QWEN, Duration.ofMinutes(10), NOW.plusSeconds(1));
+        assertThat(loaded.current(NOW.plusSeconds(2))).containsExactly(
+                new LoadedModels.Entry("gpu-2", QWEN, NOW.plusSeconds(1).plus(Duration.ofMinutes(10))));
+        loaded.touch("gpu-1", QWEN, Duration.ZERO, NOW.plusSeconds(3)); // unloading the model unloads it everywhere
+        assertThat(loaded.current(NOW.plusSeconds(4))).isEmpty();
+    }
+
+    @Test
     void keepAliveZeroUnloads() {
         LoadedModels loaded = new LoadedModels();
         loaded.touch("b", QWEN, Duration.ofHours(1), NOW);
@@ -63,19 +74,6 @@ class LoadedModelsTest {
                 new LoadedModels.Entry("b", QWEN, NOW.plusSeconds(150)));
         loaded.touch("b", QWEN, Duration.ofSeconds(10), NOW.plusSeconds(40)); // a shorter keep-alive shortens it
         assertThat(loaded.current(NOW)).containsExactly(new LoadedModels.Entry("b", QWEN, NOW.plusSeconds(50)));
-    }
-
-    @Test
-    void theSameModelOnTwoBackendsIsTwoEntries() {
-        LoadedModels loaded = new LoadedModels();
-        loaded.touch("one", QWEN, Duration.ofMinutes(1), NOW);
-        loaded.touch("two", QWEN, Duration.ofMinutes(3), NOW);
-        loaded.touch("one", EMBED, Duration.ofMinutes(2), NOW);
-        assertThat(loaded.current(NOW)).extracting(e -> e.backend() + "/" + e.model().id())
-                .containsExactly("two/Qwen/Qwen3-8B", "one/nomic-embed", "one/Qwen/Qwen3-8B");
-        loaded.touch("one", QWEN, Duration.ZERO, NOW);
-        assertThat(loaded.current(NOW)).extracting(e -> e.backend() + "/" + e.model().id())
-                .containsExactly("two/Qwen/Qwen3-8B", "one/nomic-embed");
     }
 
     @Test

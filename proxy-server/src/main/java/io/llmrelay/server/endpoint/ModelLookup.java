@@ -40,6 +40,7 @@ final class ModelLookup {
             boolean mayReread) {
         Optional<ModelRoute> route = fleet.registry().resolve(requested);
         if (route.isPresent()) {
+            ex.model(route.get().name()); // one name per model in logs and metrics, however a client spells it
             found.accept(route.get());
             return;
         }
