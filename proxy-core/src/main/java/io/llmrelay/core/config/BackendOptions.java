@@ -14,9 +14,16 @@ import java.util.Map;
  * @param headers extra request headers sent on every request to this backend
  * @param models a static model list; empty = discover from the backend
  * @param include globs over this backend's models; {@code "!glob"} excludes; empty keeps all
+ * @param timeouts its own connect, first-byte and idle limits (each unset one is the proxy's)
  */
 public record BackendOptions(int priority, int weight, int maxConcurrency, Map<String, String> headers,
-        List<String> models, List<String> include) {
+        List<String> models, List<String> include, BackendTimeouts timeouts) {
+
+    /** Options with the proxy's time limits. */
+    public BackendOptions(int priority, int weight, int maxConcurrency, Map<String, String> headers,
+            List<String> models, List<String> include) {
+        this(priority, weight, maxConcurrency, headers, models, include, BackendTimeouts.INHERIT);
+    }
 
     public static final int DEFAULT_PRIORITY = 100;
 
@@ -30,6 +37,7 @@ public record BackendOptions(int priority, int weight, int maxConcurrency, Map<S
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         models = List.copyOf(models);
         include = List.copyOf(include);
+        java.util.Objects.requireNonNull(timeouts, "timeouts");
     }
 
     public static BackendOptions defaults() {

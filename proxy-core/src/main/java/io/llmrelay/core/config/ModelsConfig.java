@@ -15,17 +15,29 @@ import java.util.Map;
  * @param filter the filter file's lines: one name or glob each ({@code "!glob"} excludes); empty keeps everything
  * @param mappingFile where {@code mapping} was read from (for display); null for none
  * @param mapping a public (Ollama-style) name → the backend's model id
+ * @param fallbacks a public name → the models to try, in order, when no backend of it can serve
  */
 public record ModelsConfig(Map<String, List<String>> aliases, List<String> include, Path filterFile,
-        List<String> filter, Path mappingFile, Map<String, String> mapping) {
+        List<String> filter, Path mappingFile, Map<String, String> mapping, Map<String, List<String>> fallbacks) {
+
+    /** Catalogue rules without fallback chains. */
+    public ModelsConfig(Map<String, List<String>> aliases, List<String> include, Path filterFile,
+            List<String> filter, Path mappingFile, Map<String, String> mapping) {
+        this(aliases, include, filterFile, filter, mappingFile, mapping, Map.of());
+    }
 
     public ModelsConfig {
-        Map<String, List<String>> a = new LinkedHashMap<>();
-        aliases.forEach((k, v) -> a.put(k, List.copyOf(v)));
-        aliases = java.util.Collections.unmodifiableMap(a);
+        aliases = copy(aliases);
+        fallbacks = copy(fallbacks);
         include = List.copyOf(include);
         filter = List.copyOf(filter);
         mapping = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
+    }
+
+    private static Map<String, List<String>> copy(Map<String, List<String>> lists) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        lists.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     public static ModelsConfig none() {

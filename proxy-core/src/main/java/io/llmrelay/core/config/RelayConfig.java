@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param cors the browser origins allowed to call the proxy
  * @param routing how a request picks among the backends that serve its model
  * @param models the fleet catalogue's aliases, filters and name mapping
+ * @param resilience health checks, outlier ejection, breakers and failover
  */
 public record RelayConfig(
         String host,
@@ -33,7 +34,16 @@ public record RelayConfig(
         List<ModelOverride> modelOverrides,
         CorsPolicy cors,
         RoutingConfig routing,
-        ModelsConfig models) {
+        ModelsConfig models,
+        ResilienceConfig resilience) {
+
+    /** A fleet with the default resilience settings. */
+    public RelayConfig(String host, int port, List<BackendConfig> backends, int maxRequestBytes, int maxEventBytes,
+            int eventLoops, Timeouts timeouts, Duration modelsRefresh, Duration healthInterval,
+            List<ModelOverride> modelOverrides, CorsPolicy cors, RoutingConfig routing, ModelsConfig models) {
+        this(host, port, backends, maxRequestBytes, maxEventBytes, eventLoops, timeouts, modelsRefresh,
+                healthInterval, modelOverrides, cors, routing, models, ResilienceConfig.defaults());
+    }
 
     /** One backend or a few, with the default routing and no catalogue rules. */
     public RelayConfig(String host, int port, List<BackendConfig> backends, int maxRequestBytes, int maxEventBytes,
@@ -74,6 +84,7 @@ public record RelayConfig(
         Objects.requireNonNull(cors, "cors");
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(resilience, "resilience");
         java.util.Set<String> names = new java.util.HashSet<>();
         for (BackendConfig b : backends) {
             if (!names.add(b.name())) {
