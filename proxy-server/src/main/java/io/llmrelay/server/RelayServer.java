@@ -2,6 +2,7 @@ package io.llmrelay.server;
 
 import io.llmrelay.server.runtime.Transport;
 import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.server.endpoint.Endpoints;
@@ -72,7 +73,7 @@ public final class RelayServer implements AutoCloseable {
         this.relay = new Relay(context, new Fleet(config, backends));
         relay.metrics().eventLoopCpu(LoopAccount::allLoopsCpuNanos);
         relay.metrics().logLinesDropped(BatchingStdoutAppender::dropped);
-        relay.metrics().addConnectionGauges(sink -> {
+        relay.metrics().addBackendGauges(sink -> {
             for (Backend backend : relay.fleet().backends()) {
                 long idle = 0;
                 long active = 0;
@@ -81,6 +82,9 @@ public final class RelayServer implements AutoCloseable {
                     active += pool.activeConnections();
                 }
                 sink.connections(backend.name(), idle, active, backend.stats().inFlight());
+                for (AttemptOutcome outcome : AttemptOutcome.values()) {
+                    sink.attempts(backend.name(), outcome.label(), backend.stats().count(outcome));
+                }
             }
         });
         Dispatcher dispatcher = Endpoints.dispatcher(relay);

@@ -14,14 +14,18 @@ public final class RelayMetrics {
     /** Label combinations per counter beyond which new ones are folded into {@code _other}. */
     private static final int MAX_SERIES = 2_000;
 
-    /** Reports each backend's connections (idle and active) and requests in flight. */
-    public interface ConnectionGauges {
-        void report(ConnectionSink sink);
+    /** Reports what each backend's own counters hold (read at scrape time, so requests pay nothing for them). */
+    public interface BackendGauges {
+        void report(BackendSink sink);
     }
 
-    /** Receives one backend's connection counts and its requests in flight. */
-    public interface ConnectionSink {
+    /** Receives one backend's figures. */
+    public interface BackendSink {
+        /** Its pooled connections, idle and in use, and its requests in flight. */
         void connections(String backend, long idle, long active, long inFlight);
+
+        /** How many of its attempts ended with {@code outcome}. */
+        void attempts(String backend, String outcome, long count);
     }
 
     public final CounterFamily requests = new CounterFamily("llm_relay_requests_total",
@@ -36,8 +40,6 @@ public final class RelayMetrics {
             "route");
     public final CounterFamily errors = new CounterFamily("llm_relay_errors_total",
             "Failed requests by kind of failure.", MAX_SERIES, "kind");
-    public final CounterFamily attempts = new CounterFamily("llm_relay_backend_attempts_total",
-            "Attempts (one request on one backend) by backend and outcome.", MAX_SERIES, "backend", "outcome");
 
     public final HistogramFamily duration = new HistogramFamily("llm_relay_request_duration_seconds",
             "Time from a complete request to the end of its answer.", "route");
@@ -52,7 +54,7 @@ public final class RelayMetrics {
 
     private final LongAdder inflightRequests = new LongAdder();
     private final LongAdder inflightStreams = new LongAdder();
-    private final List<ConnectionGauges> connectionGauges = new ArrayList<>();
+    private final List<BackendGauges> backendGauges = new ArrayList<>();
     private final JvmMetrics jvm = new JvmMetrics();
     private volatile LongSupplier eventLoopCpuNanos;
     private volatile LongSupplier logLinesDropped;
@@ -82,8 +84,8 @@ public final class RelayMetrics {
     }
 
     /** Adds a source of per-backend connection counts (set up once at start). */
-    public synchronized void addConnectionGauges(ConnectionGauges gauges) {
-        connectionGauges.add(gauges);
+    public synchronized void addBackendGauges(BackendGauges gauges) {
+        backendGauges.add(gauges);
     }
 
     /**
@@ -99,6 +101,29 @@ public final class RelayMetrics {
         this.logLinesDropped = dropped;
     }
 
+    /** One scrape's backend figures, gathered so that each family is written in one piece. */
+    private static final class BackendRows implements BackendSink {
+        record Row(String backend, String label, long value) {}
+
+        final List<Row> attempts = new ArrayList<>();
+        final List<Row> connections = new ArrayList<>();
+        final List<Row> inFlight = new ArrayList<>();
+
+        @Override
+        public void connections(String backend, long idle, long active, long requests) {
+            connections.add(new Row(backend, "idle", idle));
+            connections.add(new Row(backend, "active", active));
+            inFlight.add(new Row(backend, "", requests));
+        }
+
+        @Override
+        public void attempts(String backend, String outcome, long count) {
+            if (count > 0) {
+                attempts.add(new Row(backend, outcome, count));
+            }
+        }
+    }
+
     /** The whole scrape answer. */
     public String scrape() {
         StringBuilder sb = new StringBuilder(16 * 1024);
@@ -108,31 +133,26 @@ public final class RelayMetrics {
         completionTokens.writeTo(out);
         clientDisconnects.writeTo(out);
         errors.writeTo(out);
-        attempts.writeTo(out);
         out.family("llm_relay_inflight_requests", "gauge", "Requests being answered now.");
         out.sample("llm_relay_inflight_requests", inflightRequests.sum());
         out.family("llm_relay_inflight_streams", "gauge", "Streamed answers being written now.");
         out.sample("llm_relay_inflight_streams", inflightStreams.sum());
-        List<ConnectionGauges> sources;
+        List<BackendGauges> sources;
         synchronized (this) {
-            sources = List.copyOf(connectionGauges);
+            sources = List.copyOf(backendGauges);
         }
-        List<long[]> inFlight = new ArrayList<>();
-        List<String> inFlightNames = new ArrayList<>();
+        BackendRows rows = new BackendRows();
+        sources.forEach(g -> g.report(rows));
+        out.family("llm_relay_backend_attempts_total", "counter",
+                "Attempts (one request on one backend) by backend and outcome.");
+        rows.attempts.forEach(r -> out.sample("llm_relay_backend_attempts_total", r.value, "backend", r.backend,
+                "outcome", r.label));
         out.family("llm_relay_backend_connections", "gauge", "Pooled backend connections, idle or in use.");
-        for (ConnectionGauges g : sources) {
-            g.report((backend, idle, active, requests) -> {
-                out.sample("llm_relay_backend_connections", idle, "backend", backend, "state", "idle");
-                out.sample("llm_relay_backend_connections", active, "backend", backend, "state", "active");
-                inFlightNames.add(backend);
-                inFlight.add(new long[] {requests});
-            });
-        }
+        rows.connections.forEach(r -> out.sample("llm_relay_backend_connections", r.value, "backend", r.backend,
+                "state", r.label));
         out.family("llm_relay_backend_in_flight", "gauge",
                 "Requests in flight on each backend (what least-connections and max_concurrency count).");
-        for (int i = 0; i < inFlight.size(); i++) {
-            out.sample("llm_relay_backend_in_flight", inFlight.get(i)[0], "backend", inFlightNames.get(i));
-        }
+        rows.inFlight.forEach(r -> out.sample("llm_relay_backend_in_flight", r.value, "backend", r.backend));
         duration.writeTo(out);
         timeToFirstByte.writeTo(out);
         timeToFirstToken.writeTo(out);

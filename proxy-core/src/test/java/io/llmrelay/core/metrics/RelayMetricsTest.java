@@ -15,7 +15,11 @@ class RelayMetricsTest {
         m.duration.recordNanos("/api/chat", 1_000);
         m.requestStarted();
         m.streamStarted();
-        m.addConnectionGauges(sink -> sink.connections("b", 2, 1, 3));
+        m.addBackendGauges(sink -> {
+            sink.connections("b", 2, 1, 3);
+            sink.attempts("b", "ok", 5);
+            sink.attempts("b", "cancelled", 0); // never happened: not a series
+        });
         String text = m.scrape();
 
         Set<String> typed = new HashSet<>();
@@ -35,6 +39,9 @@ class RelayMetricsTest {
         assertThat(text).contains("llm_relay_inflight_requests 1\n").contains("llm_relay_inflight_streams 1\n")
                 .contains("llm_relay_backend_connections{backend=\"b\",state=\"idle\"} 2\n")
                 .contains("llm_relay_backend_connections{backend=\"b\",state=\"active\"} 1\n")
+                .contains("llm_relay_backend_in_flight{backend=\"b\"} 3\n")
+                .contains("llm_relay_backend_attempts_total{backend=\"b\",outcome=\"ok\"} 5\n")
+                .doesNotContain("outcome=\"cancelled\"")
                 .contains("jvm_memory_used_bytes{area=\"heap\"}")
                 .contains("process_cpu_seconds_total");
         assertThat(typed).contains("llm_relay_proxy_overhead_seconds", "llm_relay_errors_total",

@@ -71,6 +71,9 @@ public final class Exchange {
 
     public static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     static final AsciiString X_RELAY_OVERHEAD_US = AsciiString.cached("x-relay-overhead-us");
+    static final AsciiString X_RELAY_BACKEND = AsciiString.cached("x-relay-backend");
+    static final AsciiString X_RELAY_MODEL = AsciiString.cached("x-relay-model");
+    static final AsciiString X_RELAY_ATTEMPTS = AsciiString.cached("x-relay-attempts");
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
@@ -87,6 +90,9 @@ public final class Exchange {
     private String route = "unmatched";
     private String model;
     private String backendName;
+    /** The model id the backend received, and how many attempts were made; 0 until one is. */
+    private String backendModel;
+    private int attempts;
     private long promptTokens = -1;
     private long completionTokens = -1;
     private ErrorKind errorKind;
@@ -288,6 +294,24 @@ public final class Exchange {
         this.backendName = name;
     }
 
+    /**
+     * The request is being sent to {@code backend} as attempt {@code attempt} (from 1), which receives
+     * the model as {@code model}: the answer says so in {@code X-Relay-Backend}, {@code X-Relay-Model}
+     * and {@code X-Relay-Attempts}.
+     */
+    public void routedTo(String backend, String model, int attempt) {
+        this.backendName = backend;
+        this.backendModel = model;
+        this.attempts = attempt;
+    }
+
+    /** The routing headers, written straight into the answer's head (no map of their own per request). */
+    private void routingHeaders(HttpHeaders headers) {
+        if (attempts > 0) {
+            headers.set(X_RELAY_BACKEND, backendName).set(X_RELAY_MODEL, backendModel).setInt(X_RELAY_ATTEMPTS, attempts);
+        }
+    }
+
     public String backendName() {
         return backendName;
     }
@@ -379,6 +403,7 @@ public final class Exchange {
         if (statusCode != 204) { // a 204 has no body and must not announce one
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         }
+        routingHeaders(response.headers());
         response.headers()
                 .set(X_REQUEST_ID, requestId)
                 .set(X_RELAY_OVERHEAD_US, overheadHeaderMicros(true));
@@ -465,6 +490,7 @@ public final class Exchange {
         if (!head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             HttpUtil.setTransferEncodingChunked(head, true);
         }
+        routingHeaders(head.headers());
         head.headers().set(X_REQUEST_ID, requestId);
         String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
         streamContentType = type != null && (type.startsWith(ContentTypes.SSE) || type.startsWith(ContentTypes.NDJSON))

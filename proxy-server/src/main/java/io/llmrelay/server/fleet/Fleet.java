@@ -27,6 +27,7 @@ public final class Fleet {
     private final List<Backend> backends;
     private final Map<String, Backend> byName;
     private volatile Router router;
+    private volatile boolean allTried;
 
     public Fleet(RelayConfig config, List<Backend> backends) {
         if (backends.isEmpty()) {
@@ -72,11 +73,18 @@ public final class Fleet {
      * already failed: the health checks bring it back).
      */
     public void whenKnown(EventLoop loop, Runnable then) {
+        if (allTried) {
+            then.run();
+            return;
+        }
         List<Backend> untried = new ArrayList<>();
         for (Backend b : backends) {
             if (!b.catalog().tried()) {
                 untried.add(b);
             }
+        }
+        if (untried.isEmpty()) {
+            allTried = true; // once tried, a list stays tried: requests stop asking
         }
         awaitReads(loop, untried, Duration.ZERO, then);
     }

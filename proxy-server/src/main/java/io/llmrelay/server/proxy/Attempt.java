@@ -34,10 +34,6 @@ import java.util.List;
  */
 public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Output {
 
-    static final AsciiString X_RELAY_BACKEND = AsciiString.cached("x-relay-backend");
-    static final AsciiString X_RELAY_MODEL = AsciiString.cached("x-relay-model");
-    static final AsciiString X_RELAY_ATTEMPTS = AsciiString.cached("x-relay-attempts");
-
     /** Beyond this an error body is cut: only its message matters. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
@@ -81,10 +77,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     public static void start(Exchange exchange, Backend backend, String model, int number, UpstreamRequest request,
             BodyTranslator translator) {
         Attempt attempt = new Attempt(exchange, backend, translator);
-        exchange.backendName(backend.name());
-        exchange.responseHeader(X_RELAY_BACKEND, backend.name());
-        exchange.responseHeader(X_RELAY_MODEL, model);
-        exchange.responseHeader(X_RELAY_ATTEMPTS, number);
+        exchange.routedTo(backend.name(), model, number);
         attempt.call = new UpstreamCall(backend.origin(), exchange.loop(), request, attempt, exchange.times(),
                 exchange.context().clocks(), exchange.context().config().timeouts().upstreamIdle());
         exchange.onCancel(attempt::abandon);
@@ -241,8 +234,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         }
         settled = true;
         backend.stats().release();
-        backend.stats().recordOutcome(outcome);
-        exchange.context().metrics().attempts.inc(backend.name(), outcome.label());
+        backend.stats().recordOutcome(outcome); // exported from there at scrape time
     }
 
     private static AttemptOutcome outcomeOf(UpstreamFailure failure) {
