@@ -47,12 +47,17 @@ public final class Router {
 
     /** The backend to try for {@code route}, its slot taken; or why there is none. */
     public Selection<Backend> select(ModelRoute route, long stickyKey) {
+        return select(route, stickyKey, NONE);
+    }
+
+    /** As {@link #select(ModelRoute, long)}, never choosing a backend {@code tried} names (one that failed this request). */
+    public Selection<Backend> select(ModelRoute route, long stickyKey, Predicate<Backend> tried) {
         BackendGroup<Backend> group = groups.get(route);
         if (group == null) {
             group = unlistedGroups.computeIfAbsent(names(route), n -> BackendGroup.of(members(route), routing));
         }
-        Selection<Backend> s = group.select(stickyKey, DOWN);
-        return s.result() == Selection.Result.NONE_ELIGIBLE ? group.select(stickyKey, NONE) : s;
+        Selection<Backend> s = group.select(stickyKey, tried == NONE ? DOWN : DOWN.or(tried));
+        return s.result() == Selection.Result.NONE_ELIGIBLE ? group.select(stickyKey, tried) : s;
     }
 
     /** The target of {@code route} on {@code backend}. */

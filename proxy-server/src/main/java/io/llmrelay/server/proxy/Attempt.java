@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.balance.AttemptOutcome;
+import io.llmrelay.core.config.BackendTimeouts;
+import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.translate.BodyTranslator;
@@ -58,11 +60,27 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     private ByteBuf errorBody;
     private ByteBuf wholeAnswer;
     private boolean settled;
+    private final Retrier retrier; // null: this attempt is the only one
 
-    private Attempt(Exchange exchange, Backend backend, BodyTranslator translator) {
+    /**
+     * Decides, when an attempt fails before anything reached the client, whether the request goes to
+     * another backend instead of the client getting this failure. Runs on the exchange's loop.
+     */
+    public interface Retrier {
+        /**
+         * @param kind what went wrong, in the terms of {@code retry.on}
+         * @param status the status the client would get
+         * @param message what it would say
+         * @return true when another attempt was started (or is about to be): this one must stay silent
+         */
+        boolean retry(ResilienceConfig.On kind, int status, String message);
+    }
+
+    private Attempt(Exchange exchange, Backend backend, BodyTranslator translator, Retrier retrier) {
         this.exchange = exchange;
         this.backend = backend;
         this.translator = translator;
+        this.retrier = retrier;
         this.startNanos = exchange.context().clocks().nanoTime();
     }
 
@@ -76,10 +94,17 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
      */
     public static void start(Exchange exchange, Backend backend, String model, int number, UpstreamRequest request,
             BodyTranslator translator) {
-        Attempt attempt = new Attempt(exchange, backend, translator);
+        start(exchange, backend, model, number, request, translator, null);
+    }
+
+    /** As {@link #start(Exchange, Backend, String, int, UpstreamRequest, BodyTranslator)}; {@code retrier} may send the request elsewhere. */
+    static void start(Exchange exchange, Backend backend, String model, int number, UpstreamRequest request,
+            BodyTranslator translator, Retrier retrier) {
+        Attempt attempt = new Attempt(exchange, backend, translator, retrier);
         exchange.routedTo(backend.name(), model, number);
+        BackendTimeouts.Resolved limits = backend.options().timeouts().resolve(exchange.context().config().timeouts());
         attempt.call = new UpstreamCall(backend.origin(), exchange.loop(), request, attempt, exchange.times(),
-                exchange.context().clocks(), exchange.context().config().timeouts().upstreamIdle());
+                exchange.context().clocks(), limits.firstByte(), limits.idle());
         exchange.onCancel(attempt::abandon);
         exchange.onWritable(attempt.call::resume);
         attempt.call.start();
@@ -99,6 +124,13 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         int status = head.status().code();
         backend.stats().recordFirstByte(exchange.context().clocks().nanoTime() - startNanos);
         if (status >= 400) {
+            ResilienceConfig.On kind = status == 429 ? ResilienceConfig.On.TOO_MANY_REQUESTS
+                    : status == 503 ? ResilienceConfig.On.UNAVAILABLE
+                    : status >= 500 ? ResilienceConfig.On.SERVER_ERROR : null;
+            if (kind != null && retried(kind, status, "backend " + backend.name() + " answered " + status,
+                    AttemptOutcome.ofStatus(status))) {
+                return;
+            }
             errorStatus = status;
             errorBody = exchange.alloc().buffer(256);
             return;
@@ -139,6 +171,12 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         try {
             translator.onContent(content, this);
         } catch (RelayException e) {
+            // an error event, or an answer that cannot be translated: before its first token, another
+            // backend may still answer
+            if (!exchange.tokenArrived() && retried(ResilienceConfig.On.SERVER_ERROR, e.status(), e.getMessage(),
+                    AttemptOutcome.BROKEN)) {
+                return;
+            }
             settle(AttemptOutcome.BROKEN); // the backend's answer could not be translated
             abandon();
             exchange.fail(e);
@@ -187,7 +225,33 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     public void onFailure(UpstreamFailure failure) {
         settle(outcomeOf(failure));
         release();
+        // a reset or a silence counts as long as the client has nothing: a streamed answer's head waits
+        // for its first event, so a backend that breaks off before it can still be replaced
+        ResilienceConfig.On kind = failure.kind() == ErrorKind.BACKEND_TIMEOUT ? ResilienceConfig.On.TIMEOUT
+                : failure.kind() == ErrorKind.BACKEND_UNREACHABLE || failure.kind() == ErrorKind.BACKEND_PROTOCOL
+                        ? ResilienceConfig.On.CONNECT : null;
+        if (kind != null && retrier != null && !exchange.isCommitted() && !exchange.tokenArrived()
+                && retrier.retry(kind, failure.status(), failure.message())) {
+            return;
+        }
         exchange.fail(failure.status(), failure.message(), failure.kind());
+    }
+
+    /**
+     * Hands the request to the retrier when it may go elsewhere; if it does, this attempt ends here:
+     * its outcome counted, its backend call closed, nothing said to the client.
+     */
+    private boolean retried(ResilienceConfig.On kind, int status, String message, AttemptOutcome outcome) {
+        if (retrier == null || exchange.isCommitted()) {
+            return false;
+        }
+        settle(outcome);
+        if (!retrier.retry(kind, status, message)) {
+            return false;
+        }
+        call.cancel();
+        release();
+        return true;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.balance.Selection;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.registry.ModelRoute;
-import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.fleet.Router;
@@ -29,19 +28,7 @@ public final class Forward {
         if (!selection.isChosen()) {
             throw atCapacity(ex, "every backend serving model '" + route.name() + "' is");
         }
-        Backend backend = selection.member();
-        ModelRoute.Target target = Router.targetOn(route, backend);
-        UpstreamRequest request;
-        BodyTranslator translator;
-        try {
-            request = plan.request(backend, target);
-            translator = plan.translator(backend, target);
-        } catch (RuntimeException e) {
-            backend.stats().release(); // nothing was sent: the slot was never used
-            throw e;
-        }
-        ex.onSuccess(() -> plan.succeeded(backend, target));
-        Attempt.start(ex, backend, target.model(), 1, request, translator);
+        new Failover(ex, router, route, stickyKey, plan).start(selection.member());
     }
 
     /**

@@ -58,6 +58,8 @@ public final class UpstreamCall {
     private final ExchangeTimes times;
     private final Clocks clocks;
     private final long idleTimeoutNanos;
+    /** The most the backend may stay silent before its answer starts (it may differ from the idle limit). */
+    private final long firstByteTimeoutNanos;
 
     private State state = State.NEW;
     private Channel channel;
@@ -73,6 +75,13 @@ public final class UpstreamCall {
 
     public UpstreamCall(Origin origin, EventLoop loop, UpstreamRequest request, Listener listener,
             ExchangeTimes times, Clocks clocks, Duration idleTimeout) {
+        this(origin, loop, request, listener, times, clocks, idleTimeout, idleTimeout);
+    }
+
+    /** A call whose answer must start within {@code firstByteTimeout}, then never fall silent for {@code idleTimeout}. */
+    public UpstreamCall(Origin origin, EventLoop loop, UpstreamRequest request, Listener listener,
+            ExchangeTimes times, Clocks clocks, Duration firstByteTimeout, Duration idleTimeout) {
+        this.firstByteTimeoutNanos = firstByteTimeout.toNanos();
         this.origin = origin;
         this.pool = origin.pool(loop);
         this.request = request;
@@ -187,6 +196,9 @@ public final class UpstreamCall {
             return;
         }
         state = State.RECEIVING;
+        if (firstByteTimeoutNanos > idleTimeoutNanos) {
+            startTimer(); // the pending check was set for the longer first-byte limit
+        }
         keepAlive = HttpUtil.isKeepAlive(head);
         times.upstreamHeaders = lastActivity;
         releaseRequest(); // the response has started: there will be no second attempt
@@ -277,7 +289,12 @@ public final class UpstreamCall {
 
     private void startTimer() {
         stopTimer();
-        idleTimer = channel.eventLoop().schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        idleTimer = channel.eventLoop().schedule(this::checkIdle, silenceLimit(), TimeUnit.NANOSECONDS);
+    }
+
+    /** How long the backend may be silent now: before its answer starts, and then between pieces. */
+    private long silenceLimit() {
+        return state == State.WAITING ? firstByteTimeoutNanos : idleTimeoutNanos;
     }
 
     private void stopTimer() {
@@ -294,14 +311,20 @@ public final class UpstreamCall {
             return;
         }
         long silent = clocks.nanoTime() - lastActivity;
-        if (!paused && silent >= idleTimeoutNanos) {
-            fail(504, "backend " + origin.describe() + " sent nothing for "
-                    + TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNanos) + " s", ErrorKind.BACKEND_TIMEOUT,
-                    state == State.RECEIVING);
+        long limit = silenceLimit();
+        if (!paused && silent >= limit) {
+            fail(504, "backend " + origin.describe() + (state == State.WAITING ? " did not start its answer within "
+                    : " sent nothing for ") + seconds(limit), ErrorKind.BACKEND_TIMEOUT, state == State.RECEIVING);
             return;
         }
-        long wait = paused ? idleTimeoutNanos : idleTimeoutNanos - silent;
+        long wait = paused ? limit : limit - silent;
         idleTimer = channel.eventLoop().schedule(this::checkIdle, wait, TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code 300 s}, or {@code 1.5 s} for a limit that is not whole seconds. */
+    private static String seconds(long nanos) {
+        return nanos % 1_000_000_000L == 0 ? nanos / 1_000_000_000L + " s"
+                : String.format(java.util.Locale.ROOT, "%.3g s", nanos / 1e9);
     }
 
     private static boolean isTls(Throwable cause) {
