@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -24,9 +25,11 @@ import java.util.regex.Pattern;
 final class BackendsSection {
 
     static final List<String> KEYS = List.of("name", "type", "url", "api_key_env", "ca_file", "priority", "weight",
-            "max_concurrency", "headers", "models", "include");
+            "max_concurrency", "headers", "models", "include", "timeouts");
+    static final List<String> TIMEOUT_KEYS = List.of("connect", "first_byte", "idle");
     static final int MAX_WEIGHT = 1_000_000;
     static final int MAX_CONCURRENCY = 1_000_000;
+    private static final Duration ONE_MS = Duration.ofMillis(1);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Headers the proxy writes itself on every backend request: one from the file would contradict it. */
@@ -231,7 +234,18 @@ final class BackendsSection {
                 cap == null ? 0 : cap.integer(0, MAX_CONCURRENCY, 0),
                 headers(s.get("headers"), hasKey),
                 models == null ? List.of() : distinct(models),
-                ModelPatterns.read(s.get("include")));
+                ModelPatterns.read(s.get("include")),
+                timeouts(s.get("timeouts")));
+    }
+
+    /** The backend's own limits; each left out is the proxy's. */
+    private static BackendTimeouts timeouts(ConfigValue v) {
+        if (v == null) {
+            return BackendTimeouts.INHERIT;
+        }
+        ConfigSection t = v.section(TIMEOUT_KEYS);
+        return new BackendTimeouts(t.duration("connect", ONE_MS, null), t.duration("first_byte", ONE_MS, null),
+                t.duration("idle", ONE_MS, null));
     }
 
     private static Map<String, String> headers(ConfigValue v, boolean hasKey) {

@@ -12,15 +12,17 @@ import java.util.Map;
 
 /**
  * A fleet configuration file ({@code serve --config relay.yaml}, {@code check-config relay.yaml}):
- * YAML with the sections {@code backends}, {@code routing}, {@code models} and {@code server}, read
- * into the config records. Values may use {@code ${VAR}} and {@code ${VAR:-default}} from the
+ * YAML with the sections {@code backends}, {@code routing}, {@code models}, the resilience sections
+ * ({@code health}, {@code breaker}, {@code outlier}, {@code retry}) and {@code server}, read into the
+ * config records. Values may use {@code ${VAR}} and {@code ${VAR:-default}} from the
  * environment. Any unknown key, wrong type or impossible value refuses the whole file with a
  * {@link ConfigException} that lists every problem as {@code file:line: key: message}; nothing is
  * ignored, nothing is guessed.
  */
 public final class ConfigFile {
 
-    static final List<String> SECTIONS = List.of("backends", "routing", "models", "server");
+    static final List<String> SECTIONS = List.of("backends", "routing", "models", "health", "breaker", "outlier",
+            "retry", "server");
 
     private final Path path;
     private final List<BackendConfig> backends;
@@ -29,10 +31,11 @@ public final class ConfigFile {
     private final RoutingConfig routing;
     private final ModelsConfig models;
     private final List<ModelOverride> modelOverrides;
+    private final ResilienceConfig resilience;
     private final ServerConfig server;
 
     private ConfigFile(Path path, BackendsSection.Result backends, RoutingConfig routing, ModelsSection.Result models,
-            ServerConfig server) {
+            ResilienceConfig resilience, ServerConfig server) {
         this.path = path;
         this.backends = backends.backends();
         this.keyVariables = Collections.unmodifiableMap(new LinkedHashMap<>(backends.keyVariables()));
@@ -40,6 +43,7 @@ public final class ConfigFile {
         this.routing = routing;
         this.models = models.models();
         this.modelOverrides = models.overrides();
+        this.resilience = resilience;
         this.server = server;
     }
 
@@ -69,12 +73,14 @@ public final class ConfigFile {
         BackendsSection.Result backends = BackendsSection.read(get(sections, "backends"), source);
         RoutingConfig routing = RoutingSection.read(get(sections, "routing"));
         ModelsSection.Result models = ModelsSection.read(get(sections, "models"), source, backends.names());
-        ServerConfig server = ServerSection.read(get(sections, "server"));
+        ResilienceSection.Result resilience = ResilienceSection.read(get(sections, "health"),
+                get(sections, "breaker"), get(sections, "outlier"), get(sections, "retry"));
+        ServerConfig server = ServerSection.read(get(sections, "server"), resilience.interval());
         if (source.problems.any()) {
             backends.unsetKeys().forEach(p -> source.problems.add(p.line(), p.path(), p.message()));
             source.problems.throwIfAny();
         }
-        return new ConfigFile(file, backends, routing, models, server);
+        return new ConfigFile(file, backends, routing, models, resilience.config(), server);
     }
 
     private static String text(Path file) {
@@ -140,6 +146,12 @@ public final class ConfigFile {
         return modelOverrides;
     }
 
+    /** {@code health:}, {@code breaker:}, {@code outlier:} and {@code retry:}; the probe interval is {@link ServerConfig#healthInterval()}. */
+    public ResilienceConfig resilience() {
+        return resilience;
+    }
+
+    /** {@code server:}, with the probe interval wherever the file gives it. */
     public ServerConfig server() {
         return server;
     }

@@ -1,5 +1,6 @@
 package io.llmrelay.core.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,18 @@ final class ConfigSection {
             source.problems.add(e == null ? line : e.line(), keyPath(key), "is required: " + why);
         }
         return v;
+    }
+
+    /** The key's whole number between the bounds; {@code byDefault} when absent (or, reported, unreadable). */
+    int integer(String key, int min, int max, int byDefault) {
+        ConfigValue v = get(key);
+        return v == null ? byDefault : v.integer(min, max, byDefault);
+    }
+
+    /** The key's duration of at least {@code min}; {@code byDefault} when absent (or, reported, unreadable). */
+    Duration duration(String key, Duration min, Duration byDefault) {
+        ConfigValue v = get(key);
+        return v == null ? byDefault : v.duration(min, byDefault);
     }
 
     int line() {

@@ -11,6 +11,9 @@ public final class Durations {
 
     private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
+    private static final long[] UNIT_NANOS = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L};
+    private static final String[] UNIT_NAMES = {"h", "m", "s", "ms"};
+
     private Durations() {}
 
     /** Parses {@code text}; {@code what} names the setting in the error. */
@@ -29,5 +32,19 @@ public final class Durations {
             default -> 1_000_000_000L;
         };
         return Duration.ofNanos(amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValueExact());
+    }
+
+    /** The shortest exact form {@link #parse} reads back: {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 0s}, {@code 1.0005s}. */
+    public static String format(Duration d) {
+        long nanos = d.toNanos();
+        if (nanos == 0) {
+            return "0s";
+        }
+        for (int i = 0; i < UNIT_NANOS.length; i++) {
+            if (nanos % UNIT_NANOS[i] == 0) {
+                return nanos / UNIT_NANOS[i] + UNIT_NAMES[i];
+            }
+        }
+        return BigDecimal.valueOf(nanos).movePointLeft(9).stripTrailingZeros().toPlainString() + "s";
     }
 }

@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads {@code models:}: the catalogue's aliases, include globs, filter and mapping files, and the
+ * Reads {@code models:}: the catalogue's aliases, include globs, filter and mapping files, the
  * operator's capabilities and context lengths by glob (as {@code --model-capabilities} and
- * {@code --model-context} write them).
+ * {@code --model-context} write them), and the fallback chains.
  */
 final class ModelsSection {
 
     static final List<String> KEYS = List.of("aliases", "include", "filter_file", "mapping_file", "capabilities",
-            "context");
+            "context", "fallbacks");
 
     /**
      * @param models the catalogue settings
@@ -42,7 +42,8 @@ final class ModelsSection {
                 filterFile,
                 filterFile == null ? List.of() : FilterFile.read(filterKey, filterFile),
                 mappingFile,
-                mappingFile == null ? Map.of() : MappingFile.read(mappingKey, mappingFile));
+                mappingFile == null ? Map.of() : MappingFile.read(mappingKey, mappingFile),
+                FallbackChains.read(s.get("fallbacks")));
         List<ModelOverride> overrides = new ArrayList<>(capabilities(s.get("capabilities")));
         overrides.addAll(contexts(s.get("context")));
         return new Result(models, List.copyOf(overrides));

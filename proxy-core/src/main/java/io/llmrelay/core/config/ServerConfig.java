@@ -14,7 +14,8 @@ import java.util.List;
  * @param maxRequestBytes largest accepted request body
  * @param logFormat {@code json} or {@code text}
  * @param logLevel e.g. {@code INFO}
- * @param healthInterval how often each backend is probed
+ * @param healthInterval how often each backend is probed ({@code health.interval}, or {@code server.health_interval}
+ *     where earlier files set it)
  * @param modelsRefresh how often each backend's model list is re-read
  * @param origins browser origins allowed besides Ollama's defaults; empty for none
  * @param connectTimeout opening a backend connection
@@ -27,6 +28,12 @@ public record ServerConfig(String host, Integer port, Integer eventLoops, Intege
 
     public ServerConfig {
         origins = List.copyOf(origins);
+    }
+
+    /** The same settings with the probe interval given elsewhere in the file ({@code health.interval}). */
+    ServerConfig withHealthInterval(Duration interval) {
+        return new ServerConfig(host, port, eventLoops, maxRequestBytes, logFormat, logLevel, interval, modelsRefresh,
+                origins, connectTimeout, upstreamIdleTimeout, clientStallTimeout);
     }
 
     /** A file without a {@code server:} section. */

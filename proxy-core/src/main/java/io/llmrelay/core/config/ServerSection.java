@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads {@code server:}: the settings {@code serve}'s flags also set, named as the flags are. */
+/**
+ * Reads {@code server:}: the settings {@code serve}'s flags also set, named as the flags are; and the
+ * probe interval, which {@code health.interval} sets.
+ */
 final class ServerSection {
 
     static final List<String> KEYS = List.of("host", "port", "event_loops", "max_request_size", "log_format",
@@ -18,9 +21,13 @@ final class ServerSection {
 
     private ServerSection() {}
 
-    static ServerConfig read(ConfigValue value) {
+    /**
+     * {@code inHealth}: {@code health.interval}, the documented place of the probe interval (null when
+     * not given); {@code server.health_interval}, where earlier files set it, still works, but not both.
+     */
+    static ServerConfig read(ConfigValue value, ConfigValue inHealth) {
         if (value == null) {
-            return ServerConfig.none();
+            return inHealth == null ? ServerConfig.none() : ServerConfig.none().withHealthInterval(interval(inHealth));
         }
         ConfigSection s = value.section(KEYS);
         ConfigValue host = s.get("host");
@@ -28,6 +35,10 @@ final class ServerSection {
         ConfigValue loops = s.get("event_loops");
         ConfigValue size = s.get("max_request_size");
         ConfigValue health = s.get("health_interval");
+        if (health != null && inHealth != null) {
+            health.problem("is health.interval, which line " + inHealth.line()
+                    + " sets too; keep one (health.interval is where it goes)");
+        }
         ConfigValue refresh = s.get("models_refresh");
         ConfigValue origins = s.get("origins");
         ConfigSection timeouts = s.get("timeouts") == null ? null : s.get("timeouts").section(TIMEOUT_KEYS);
@@ -38,12 +49,16 @@ final class ServerSection {
                 size == null ? null : (int) size.size(1, Integer.MAX_VALUE, 1),
                 oneOf(s.get("log_format"), LOG_FORMATS, false),
                 oneOf(s.get("log_level"), LOG_LEVELS, true),
-                health == null ? null : health.duration(MIN_INTERVAL, MIN_INTERVAL),
+                interval(inHealth != null ? inHealth : health),
                 refresh == null ? null : refresh.duration(MIN_INTERVAL, MIN_INTERVAL),
                 origins == null ? List.of() : origins.texts(),
                 timeout(timeouts, "connect"),
                 timeout(timeouts, "upstream_idle"),
                 timeout(timeouts, "client_stall"));
+    }
+
+    private static Duration interval(ConfigValue v) {
+        return v == null ? null : v.duration(MIN_INTERVAL, MIN_INTERVAL);
     }
 
     private static Duration timeout(ConfigSection timeouts, String key) {

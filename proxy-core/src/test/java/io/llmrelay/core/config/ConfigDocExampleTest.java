@@ -6,6 +6,7 @@ import io.llmrelay.core.backend.BackendFlavor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -50,5 +51,36 @@ class ConfigDocExampleTest {
         assertThat(c.server().port()).isEqualTo(11434);
         assertThat(c.server().maxRequestBytes()).isEqualTo(32 * 1024 * 1024);
         assertThat(c.server().origins()).isEqualTo(List.of("https://chat.example.org"));
+        assertThat(c.backends().get(0).options().timeouts()).isEqualTo(new BackendTimeouts(Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Duration.ofSeconds(60)));
+        assertThat(c.backends().get(1).options().timeouts()).isEqualTo(BackendTimeouts.INHERIT);
+        assertThat(c.models().fallbacks()).containsExactly(Map.entry("coder", List.of("qwen3", "llama3.2:3b")));
+        assertThat(c.server().healthInterval()).isEqualTo(Duration.ofSeconds(1));
+        ResilienceConfig r = c.resilience();
+        assertThat(r.health()).isEqualTo(new ResilienceConfig.Health(null, null, 3, 2, Duration.ofSeconds(30),
+                ResilienceConfig.Ready.ANY_BACKEND));
+        assertThat(r.breaker()).isEqualTo(new ResilienceConfig.Breaker(5, Duration.ofSeconds(15)));
+        assertThat(r.outlier()).isEqualTo(new ResilienceConfig.Outlier(3, Duration.ofSeconds(1), Duration.ofMinutes(1), 50));
+        assertThat(r.retry()).isEqualTo(ResilienceConfig.Retry.defaults());
+    }
+
+    /** Every key the loader accepts has its row in the page's tables (or, for a section's map, its mention). */
+    @Test
+    void everyKeyIsDocumented() throws IOException {
+        String page = Files.readString(PAGE);
+        for (List<String> keys : List.of(BackendsSection.KEYS, ModelsSection.KEYS, RoutingSection.KEYS,
+                ServerSection.KEYS, ResilienceSection.HEALTH_KEYS, ResilienceSection.BREAKER_KEYS,
+                ResilienceSection.OUTLIER_KEYS, ResilienceSection.RETRY_KEYS)) {
+            for (String key : keys) {
+                // a row of its own; server's timeouts have a row each, as timeouts.connect
+                assertThat(page).as("docs/CONFIG.md has a row for '%s'", key).contains("| `" + key);
+            }
+        }
+        for (String key : BackendsSection.TIMEOUT_KEYS) {
+            assertThat(page).as("docs/CONFIG.md explains a backend's '%s'", key).contains("`" + key + "`: ");
+        }
+        for (String section : ConfigFile.SECTIONS) {
+            assertThat(page).as("a heading for %s:", section).containsPattern("## .*`" + section + ":`");
+        }
     }
 }

@@ -109,6 +109,7 @@ class ConfigFileTest {
         assertThat(c.models()).isEqualTo(ModelsConfig.none());
         assertThat(c.modelOverrides()).isEmpty();
         assertThat(c.server()).isEqualTo(ServerConfig.none());
+        assertThat(c.resilience()).isEqualTo(ResilienceConfig.defaults());
     }
 
     @Test
@@ -251,7 +252,8 @@ class ConfigFileTest {
                 "5: backends[0].maxConcurrency: unknown key; did you mean 'max_concurrency'? (allowed here: "
                         + String.join(", ", BackendsSection.KEYS) + ")",
                 "6: backends[0].colour: unknown key (allowed here: " + String.join(", ", BackendsSection.KEYS) + ")",
-                "7: routng: unknown key; did you mean 'routing'? (allowed here: backends, routing, models, server)");
+                "7: routng: unknown key; did you mean 'routing'? (allowed here: backends, routing, models, health, "
+                        + "breaker, outlier, retry, server)");
     }
 
     @Test
@@ -455,7 +457,8 @@ class ConfigFileTest {
     @Test
     void theFileMustBeAMap() throws IOException {
         assertThat(problems("- backends\n")).containsExactly(
-                "1: : a config file is a map of sections (backends, routing, models, server), not a list");
+                "1: : a config file is a map of sections (backends, routing, models, health, breaker, outlier, retry, "
+                        + "server), not a list");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,5 +23,18 @@ class DurationsTest {
         assertThatThrownBy(() -> Durations.parse("--health-interval", text))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--health-interval must be a duration");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0s", "25, 25ms", "1000, 1s", "1500, 1500ms", "90000, 90s", "120000, 2m", "7200000, 2h"})
+    void formattedInTheShortestExactForm(long millis, String text) {
+        assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
+        assertThat(Durations.parse("x", text)).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @Test
+    void aFractionOfAMillisecondIsWrittenInSeconds() {
+        Duration d = Durations.parse("x", "1.0005s");
+        assertThat(Durations.format(d)).isEqualTo("1.0005s");
     }
 }

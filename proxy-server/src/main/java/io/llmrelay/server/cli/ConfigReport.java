@@ -4,18 +4,25 @@ import io.llmrelay.core.backend.Capability;
 import io.llmrelay.core.backend.ModelOverride;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.BackendOptions;
+import io.llmrelay.core.config.BackendTimeouts;
 import io.llmrelay.core.config.ConfigFile;
+import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.ModelsConfig;
+import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.SensitiveHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The fleet a config file resolves to, as {@code check-config} prints it: every backend with its
- * settings, routing, the catalogue rules, and the server settings that differ from the defaults.
+ * settings, routing, the catalogue rules, and the resilience and server settings that differ from the
+ * defaults.
  * A key is shown only as the variable it comes from and whether it is set; headers that carry
  * credentials show as {@code (redacted)}.
  */
@@ -31,6 +38,7 @@ final class ConfigReport {
         r.backends(file, settings);
         r.routing(settings);
         r.models(settings.models, settings.modelOverrides);
+        r.resilience(settings, defaults);
         r.server(settings, defaults);
         return r.out.toString();
     }
@@ -41,18 +49,18 @@ final class ConfigReport {
             for (BackendConfig b : file.backends()) {
                 String variable = file.keyVariables().get(b.name());
                 String set = b.apiKey() != null ? " (set)" : " (NOT SET)";
-                backend(b, variable == null ? "none" : "env " + variable + set);
+                backend(b, variable == null ? "none" : "env " + variable + set, settings.timeouts);
             }
         } else if (settings.backend != null) {
             BackendConfig b = settings.backend.config();
             line(0, "backends: none in the file; one from " + settings.backend.source() + ":");
-            backend(b, b.apiKey() == null ? "none" : b.apiKey().source() + " (set)");
+            backend(b, b.apiKey() == null ? "none" : b.apiKey().source() + " (set)", settings.timeouts);
         } else {
             line(0, "backends: none (serve runs the built-in demo backend)");
         }
     }
 
-    private void backend(BackendConfig b, String key) {
+    private void backend(BackendConfig b, String key, RelayConfig.Timeouts proxy) {
         BackendOptions o = b.options();
         line(1, b.name());
         line(2, "type: " + (b.detectFlavor() ? "detect" : b.flavor().id()));
@@ -72,6 +80,18 @@ final class ConfigReport {
         }
         line(2, "models: " + (o.models().isEmpty() ? "discovered from the server" : String.join(", ", o.models())));
         line(2, "include: " + patterns(o.include()));
+        line(2, "timeouts: " + timeouts(o.timeouts(), proxy));
+    }
+
+    /** Each limit the backend runs with; one it does not set itself is marked as the proxy's. */
+    private static String timeouts(BackendTimeouts own, RelayConfig.Timeouts proxy) {
+        BackendTimeouts.Resolved t = own.resolve(proxy);
+        return limit("connect", t.connect(), own.connect()) + ", " + limit("first_byte", t.firstByte(), own.firstByte())
+                + ", " + limit("idle", t.idle(), own.idle());
+    }
+
+    private static String limit(String name, Duration resolved, Duration own) {
+        return name + " " + duration(resolved) + (own == null ? " (proxy's)" : "");
     }
 
     private void routing(ServeSettings settings) {
@@ -103,6 +123,59 @@ final class ConfigReport {
             line(1, "overrides:");
             overrides.forEach(o -> line(2, override(o)));
         }
+        if (m.fallbacks().isEmpty()) {
+            line(1, "fallbacks: none");
+        } else {
+            line(1, "fallbacks:");
+            m.fallbacks().forEach((model, chain) -> line(2, model + ": " + String.join(", ", chain)));
+        }
+    }
+
+    private void resilience(ServeSettings s, ServeSettings d) {
+        ResilienceConfig r = s.resilience;
+        ResilienceConfig rd = d.resilience;
+        List<String> changed = new ArrayList<>();
+        differs(changed, "health.interval", duration(s.healthInterval), duration(d.healthInterval));
+        differs(changed, "health.timeout", probeTimeout(r.health().timeout()), probeTimeout(rd.health().timeout()));
+        differs(changed, "health.path", probePath(r.health().path()), probePath(rd.health().path()));
+        differs(changed, "health.fall", r.health().fall(), rd.health().fall());
+        differs(changed, "health.rise", r.health().rise(), rd.health().rise());
+        differs(changed, "health.slow_start", duration(r.health().slowStart()), duration(rd.health().slowStart()));
+        differs(changed, "health.ready", r.health().ready().id(), rd.health().ready().id());
+        differs(changed, "breaker.failures", r.breaker().failures(), rd.breaker().failures());
+        differs(changed, "breaker.open_for", duration(r.breaker().openFor()), duration(rd.breaker().openFor()));
+        differs(changed, "outlier.consecutive_errors", r.outlier().consecutiveErrors(),
+                rd.outlier().consecutiveErrors());
+        differs(changed, "outlier.base_ejection", duration(r.outlier().baseEjection()),
+                duration(rd.outlier().baseEjection()));
+        differs(changed, "outlier.max_ejection", duration(r.outlier().maxEjection()),
+                duration(rd.outlier().maxEjection()));
+        differs(changed, "outlier.max_ejected_percent", r.outlier().maxEjectedPercent(),
+                rd.outlier().maxEjectedPercent());
+        differs(changed, "retry.attempts", r.retry().attempts(), rd.retry().attempts());
+        differs(changed, "retry.on", conditions(r.retry().on()), conditions(rd.retry().on()));
+        differs(changed, "retry.budget_percent", r.retry().budgetPercent(), rd.retry().budgetPercent());
+        differs(changed, "retry.backoff", duration(r.retry().backoff()), duration(rd.retry().backoff()));
+        if (changed.isEmpty()) {
+            line(0, "resilience: the defaults");
+        } else {
+            line(0, "resilience (what differs from the defaults):");
+            changed.forEach(c -> line(1, c));
+        }
+    }
+
+    private static String probeTimeout(Duration timeout) {
+        return timeout == null ? "twice the interval, at least 1s" : duration(timeout);
+    }
+
+    private static String probePath(String path) {
+        return path == null ? "the backend type's probe" : path;
+    }
+
+    /** In the order the docs list them (connect, timeout, 5xx, 429, 503); "none" for {@code on: []}. */
+    private static String conditions(Set<ResilienceConfig.On> on) {
+        String ids = on.stream().sorted().map(ResilienceConfig.On::id).collect(Collectors.joining(", "));
+        return ids.isEmpty() ? "none" : ids;
     }
 
     private void server(ServeSettings s, ServeSettings d) {
@@ -113,7 +186,6 @@ final class ConfigReport {
         differs(changed, "max_request_size", size(s.maxRequestBytes), size(d.maxRequestBytes));
         differs(changed, "log_format", s.logFormat, d.logFormat);
         differs(changed, "log_level", s.logLevel, d.logLevel);
-        differs(changed, "health_interval", duration(s.healthInterval), duration(d.healthInterval));
         differs(changed, "models_refresh", duration(s.modelsRefresh), duration(d.modelsRefresh));
         differs(changed, "origins", String.join(", ", s.extraOrigins), String.join(", ", d.extraOrigins));
         differs(changed, "timeouts.connect", duration(s.timeouts.connect()), duration(d.timeouts.connect()));
@@ -154,16 +226,8 @@ final class ConfigReport {
         return patterns.isEmpty() ? "all" : String.join(", ", patterns);
     }
 
-    /** The shortest exact form: {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}. */
-    static String duration(Duration d) {
-        long ms = d.toMillis();
-        for (Map.Entry<Long, String> unit : List.of(Map.entry(3_600_000L, "h"), Map.entry(60_000L, "m"),
-                Map.entry(1_000L, "s"))) {
-            if (ms > 0 && ms % unit.getKey() == 0) {
-                return ms / unit.getKey() + unit.getValue();
-            }
-        }
-        return ms + "ms";
+    private static String duration(Duration d) {
+        return Durations.format(d);
     }
 
     /** The largest exact binary unit: {@code 64MiB}, {@code 10KiB}, else bytes. */

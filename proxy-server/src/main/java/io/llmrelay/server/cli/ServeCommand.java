@@ -95,6 +95,28 @@ final class ServeCommand implements Callable<Integer> {
             description = "How often each backend is probed, e.g. 500ms, 2s (default 2s); /health/ready follows the probes.")
     String healthInterval;
 
+    @Option(names = "--health-fall", paramLabel = "N",
+            description = "Failed probes in a row that mark a backend down (default 2).")
+    Integer healthFall;
+
+    @Option(names = "--health-rise", paramLabel = "N",
+            description = "Successful probes in a row that mark a down backend up again (default 1).")
+    Integer healthRise;
+
+    @Option(names = "--breaker-failures", paramLabel = "N",
+            description = "Failed attempts in a row (connect errors, time-outs, 5xx, 429, 503) that open a backend's "
+                    + "circuit breaker (default 5).")
+    Integer breakerFailures;
+
+    @Option(names = "--breaker-open-for", paramLabel = "DURATION",
+            description = "How long an open breaker keeps a backend out before one trial request, e.g. 10s (default 10s).")
+    String breakerOpenFor;
+
+    @Option(names = "--retry-attempts", paramLabel = "N",
+            description = "Attempts per request in all, each on another backend, while nothing has reached the client "
+                    + "(default 3; 1: no retry).")
+    Integer retryAttempts;
+
     @Option(names = "--model-capabilities", paramLabel = "GLOB=LIST",
             description = "Capabilities of the models matching GLOB, shown by /api/show and /api/tags: a list replaces "
                     + "what the backend reports, +name/-name adjust it (completion, tools, insert, vision, thinking, "
@@ -232,6 +254,11 @@ final class ServeCommand implements Callable<Integer> {
         f.clientStallTimeoutSeconds = clientStallTimeout;
         f.modelsRefreshSeconds = modelsRefresh;
         f.healthInterval = healthInterval;
+        f.healthFall = healthFall;
+        f.healthRise = healthRise;
+        f.breakerFailures = breakerFailures;
+        f.breakerOpenFor = breakerOpenFor;
+        f.retryAttempts = retryAttempts;
         f.demoTokenDelayMs = demoTokenDelayMs;
         f.modelCapabilities = modelCapabilities;
         f.modelContext = modelContext;

@@ -8,6 +8,7 @@ import io.llmrelay.core.config.CorsPolicy;
 import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.ModelsConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.core.config.Secret;
 import io.llmrelay.core.config.ServerConfig;
@@ -50,6 +51,11 @@ final class ServeSettings {
         Integer clientStallTimeoutSeconds;
         Integer modelsRefreshSeconds;
         String healthInterval;
+        Integer healthFall;
+        Integer healthRise;
+        Integer breakerFailures;
+        String breakerOpenFor;
+        Integer retryAttempts;
         Integer demoTokenDelayMs;
         List<String> modelCapabilities = List.of();
         List<String> modelContext = List.of();
@@ -77,6 +83,7 @@ final class ServeSettings {
     final CorsPolicy cors;
     final RoutingConfig routing;
     final ModelsConfig models;
+    final ResilienceConfig resilience;
 
     private ServeSettings(Flags f, Map<String, String> env, boolean interactive, ConfigFile file) {
         ServerConfig fs = file == null ? ServerConfig.none() : file.server();
@@ -129,6 +136,7 @@ final class ServeSettings {
         cors = CorsPolicy.withExtraOrigins(origins);
         routing = file == null ? RoutingConfig.defaults() : file.routing();
         models = file == null ? ModelsConfig.none() : file.models();
+        resilience = ResilienceSettings.resolve(f, file == null ? ResilienceConfig.defaults() : file.resilience());
     }
 
     /**
@@ -152,7 +160,7 @@ final class ServeSettings {
     /** The proxy configuration, with {@code backends} decided by the caller (the file's, the chosen one or the demo). */
     RelayConfig relayConfig(List<BackendConfig> backends) {
         return new RelayConfig(host, port, backends, maxRequestBytes, 16 * 1024 * 1024, eventLoops, timeouts,
-                modelsRefresh, healthInterval, modelOverrides, cors, routing, models);
+                modelsRefresh, healthInterval, modelOverrides, cors, routing, models, resilience);
     }
 
     /**

@@ -90,6 +90,7 @@ class CheckConfigCommandTest {
                     headers: none
                     models: discovered from the server
                     include: qwen*
+                    timeouts: connect 10s (proxy's), first_byte 5m (proxy's), idle 5m (proxy's)
                   node-1
                     type: detect
                     url: http://node-1:11434
@@ -100,6 +101,7 @@ class CheckConfigCommandTest {
                     headers: none
                     models: llama3.2:3b
                     include: all
+                    timeouts: connect 10s (proxy's), first_byte 5m (proxy's), idle 5m (proxy's)
                   cloud
                     type: openrouter
                     url: https://openrouter.ai/api/v1
@@ -112,6 +114,7 @@ class CheckConfigCommandTest {
                       X-Api-Key: (redacted)
                     models: discovered from the server
                     include: all
+                    timeouts: connect 10s (proxy's), first_byte 5m (proxy's), idle 5m (proxy's)
                 routing:
                   strategy: weighted
                   sticky: off
@@ -125,12 +128,82 @@ class CheckConfigCommandTest {
                   overrides:
                     qwen3*: capabilities +thinking -tools
                     gpt-4o*: context 128000 tokens where the backend reports none
+                  fallbacks: none
+                resilience (what differs from the defaults):
+                  health.interval: 500ms (default 2s)
                 server (what differs from the defaults):
                   port: 8080 (default 11434)
-                  health_interval: 500ms (default 2s)
                 %s: OK
                 """.formatted(dir.resolve("filter.txt"), dir.resolve("mapping.json"), file));
         assertThat(r.out()).doesNotContain("secret");
+    }
+
+    @Test
+    void printsTheResilienceSettingsThatDifferFromTheDefaults() throws IOException {
+        Path file = write("relay.yaml", """
+                backends:
+                  - name: gpu-1
+                    url: http://gpu-1:8000/v1
+                    timeouts: {connect: 2s, first_byte: 30s}
+                models:
+                  fallbacks:
+                    big: [medium, small]
+                health:
+                  interval: 1s
+                  timeout: 800ms
+                  path: /health
+                  fall: 3
+                  rise: 2
+                  slow_start: 0s
+                  ready: any
+                breaker: {failures: 4, open_for: 30s}
+                outlier: {consecutive_errors: 5, base_ejection: 2s, max_ejection: 1m, max_ejected_percent: 34}
+                retry: {attempts: 2, on: [503, connect], budget_percent: 10, backoff: 50ms}
+                server:
+                  timeouts: {upstream_idle: 2m}
+                """);
+        Run r = run(Map.of(), file.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("""
+                    timeouts: connect 2s, first_byte 30s, idle 2m (proxy's)
+                """).contains("""
+                  fallbacks:
+                    big: medium, small
+                resilience (what differs from the defaults):
+                  health.interval: 1s (default 2s)
+                  health.timeout: 800ms (default twice the interval, at least 1s)
+                  health.path: /health (default the backend type's probe)
+                  health.fall: 3 (default 2)
+                  health.rise: 2 (default 1)
+                  health.slow_start: 0s (default 10s)
+                  health.ready: any (default models)
+                  breaker.failures: 4 (default 5)
+                  breaker.open_for: 30s (default 10s)
+                  outlier.consecutive_errors: 5 (default 3)
+                  outlier.base_ejection: 2s (default 1s)
+                  outlier.max_ejection: 1m (default 30s)
+                  outlier.max_ejected_percent: 34 (default 50)
+                  retry.attempts: 2 (default 3)
+                  retry.on: connect, 503 (default connect, timeout, 5xx, 429, 503)
+                  retry.budget_percent: 10 (default 20)
+                  retry.backoff: 50ms (default 25ms)
+                server (what differs from the defaults):
+                  timeouts.upstream_idle: 2m (default 5m)
+                """);
+        Run defaults = run(Map.of(), write("defaults.yaml", "retry: {on: [connect, timeout, 5xx, 429, 503]}\n").toString());
+        assertThat(defaults.out()).contains("  fallbacks: none\nresilience: the defaults\nserver: the defaults\n");
+        Run none = run(Map.of(), write("none.yaml", "retry: {on: []}\n").toString());
+        assertThat(none.out()).contains("  retry.on: none (default connect, timeout, 5xx, 429, 503)\n");
+    }
+
+    @Test
+    void theIntervalGivenTwiceIsAnError() throws IOException {
+        Path file = write("relay.yaml", "health:\n  interval: 1s\nserver:\n  health_interval: 1s\n");
+        Run r = run(Map.of(), file.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo(file + ":4: server.health_interval: is health.interval, which line 2 sets too; "
+                + "keep one (health.interval is where it goes)\n");
     }
 
     @Test

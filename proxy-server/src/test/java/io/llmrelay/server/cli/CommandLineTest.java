@@ -30,7 +30,8 @@ class CommandLineTest {
         String out = run("serve", "--help");
         assertThat(out).startsWith("0\n");
         for (String flag : new String[] {"--host", "--port", "--backend", "--api-key-env", "--log-format", "--help",
-                "--version", "--health-interval", "--backend-type", "--config"}) {
+                "--version", "--health-interval", "--backend-type", "--config", "--health-fall", "--health-rise",
+                "--breaker-failures", "--breaker-open-for", "--retry-attempts"}) {
             assertThat(out).contains(flag);
         }
     }

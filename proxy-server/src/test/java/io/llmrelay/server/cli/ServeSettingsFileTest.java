@@ -7,6 +7,7 @@ import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.ConfigException;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.RoutingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,22 @@ class ServeSettingsFileTest {
                 coder: [gpu-1/qwen-coder]
               capabilities:
                 "qwen*": [+thinking]
+            """;
+
+    private static final String RESILIENCE = """
+            health:
+              interval: 750ms
+              fall: 4
+              rise: 3
+              ready: any
+            breaker:
+              failures: 7
+              open_for: 20s
+            outlier:
+              consecutive_errors: 2
+            retry:
+              attempts: 5
+              on: [connect, 503]
             """;
 
     @TempDir
@@ -124,6 +141,91 @@ class ServeSettingsFileTest {
         assertThat(s.timeouts.connect()).isEqualTo(Duration.ofSeconds(4));
         assertThat(s.timeouts.upstreamIdle()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.timeouts.clientStall()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theFilesResilienceSettingsBeatTheDefaults() throws IOException {
+        ServeSettings s = ServeSettings.resolve(withFile(RESILIENCE), Map.of(), false);
+        ResilienceConfig r = s.resilience;
+        assertThat(s.healthInterval).isEqualTo(Duration.ofMillis(750));
+        assertThat(r.health().fall()).isEqualTo(4);
+        assertThat(r.health().rise()).isEqualTo(3);
+        assertThat(r.health().ready()).isEqualTo(ResilienceConfig.Ready.ANY_BACKEND);
+        assertThat(r.breaker()).isEqualTo(new ResilienceConfig.Breaker(7, Duration.ofSeconds(20)));
+        assertThat(r.outlier().consecutiveErrors()).isEqualTo(2);
+        assertThat(r.retry().attempts()).isEqualTo(5);
+        assertThat(r.retry().on()).containsExactly(ResilienceConfig.On.CONNECT, ResilienceConfig.On.UNAVAILABLE);
+        RelayConfig config = s.relayConfig(List.of());
+        assertThat(config.resilience()).isEqualTo(r);
+        assertThat(config.healthInterval()).isEqualTo(Duration.ofMillis(750));
+    }
+
+    @Test
+    void resilienceFlagsBeatTheFileAndLeaveTheRestAsTheFileSays() throws IOException {
+        ServeSettings.Flags f = withFile(RESILIENCE);
+        f.healthInterval = "250ms";
+        f.healthFall = 1;
+        f.healthRise = 5;
+        f.breakerFailures = 2;
+        f.breakerOpenFor = "1.5s";
+        f.retryAttempts = 1;
+        ResilienceConfig r = ServeSettings.resolve(f, Map.of(), false).resilience;
+        assertThat(ServeSettings.resolve(f, Map.of(), false).healthInterval).isEqualTo(Duration.ofMillis(250));
+        assertThat(r.health().fall()).isEqualTo(1);
+        assertThat(r.health().rise()).isEqualTo(5);
+        assertThat(r.health().ready()).isEqualTo(ResilienceConfig.Ready.ANY_BACKEND);
+        assertThat(r.breaker()).isEqualTo(new ResilienceConfig.Breaker(2, Duration.ofMillis(1500)));
+        assertThat(r.outlier().consecutiveErrors()).isEqualTo(2);
+        assertThat(r.retry().attempts()).isEqualTo(1);
+        assertThat(r.retry().on()).containsExactly(ResilienceConfig.On.CONNECT, ResilienceConfig.On.UNAVAILABLE);
+    }
+
+    @Test
+    void resilienceFlagsWithoutAFileChangeOnlyWhatTheyName() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.retryAttempts = 4;
+        f.breakerOpenFor = "1m";
+        ResilienceConfig r = ServeSettings.resolve(f, Map.of(), false).resilience;
+        ResilienceConfig d = ResilienceConfig.defaults();
+        assertThat(r).isEqualTo(new ResilienceConfig(d.health(), new ResilienceConfig.Breaker(d.breaker().failures(),
+                Duration.ofMinutes(1)), d.outlier(), new ResilienceConfig.Retry(4, d.retry().on(),
+                d.retry().budgetPercent(), d.retry().backoff())));
+        assertThat(ServeSettings.resolve(new ServeSettings.Flags(), Map.of(), false).resilience).isEqualTo(d);
+    }
+
+    @Test
+    void impossibleResilienceFlagsNameTheFlag() {
+        ServeSettings.Flags fall = new ServeSettings.Flags();
+        fall.healthFall = 0;
+        assertThatThrownBy(() -> ServeSettings.resolve(fall, Map.of(), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--health-fall must be at least 1, not 0");
+        ServeSettings.Flags rise = new ServeSettings.Flags();
+        rise.healthRise = -2;
+        assertThatThrownBy(() -> ServeSettings.resolve(rise, Map.of(), false))
+                .hasMessage("--health-rise must be at least 1, not -2");
+        ServeSettings.Flags failures = new ServeSettings.Flags();
+        failures.breakerFailures = 0;
+        assertThatThrownBy(() -> ServeSettings.resolve(failures, Map.of(), false))
+                .hasMessage("--breaker-failures must be at least 1, not 0");
+        ServeSettings.Flags attempts = new ServeSettings.Flags();
+        attempts.retryAttempts = 0;
+        assertThatThrownBy(() -> ServeSettings.resolve(attempts, Map.of(), false))
+                .hasMessage("--retry-attempts must be at least 1, not 0");
+        ServeSettings.Flags openFor = new ServeSettings.Flags();
+        openFor.breakerOpenFor = "0s";
+        assertThatThrownBy(() -> ServeSettings.resolve(openFor, Map.of(), false))
+                .hasMessage("--breaker-open-for must be longer than 0");
+        openFor.breakerOpenFor = "soon";
+        assertThatThrownBy(() -> ServeSettings.resolve(openFor, Map.of(), false))
+                .hasMessageStartingWith("--breaker-open-for must be a duration such as 500ms");
+    }
+
+    @Test
+    void theIntervalStillReadFromServerIsBeatenByTheFlag() throws IOException {
+        ServeSettings.Flags f = withFile("server:\n  health_interval: 3s\n");
+        assertThat(ServeSettings.resolve(f, Map.of(), false).healthInterval).isEqualTo(Duration.ofSeconds(3));
+        f.healthInterval = "1s";
+        assertThat(ServeSettings.resolve(f, Map.of(), false).healthInterval).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
