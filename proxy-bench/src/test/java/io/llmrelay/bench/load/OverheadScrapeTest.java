@@ -46,10 +46,12 @@ class OverheadScrapeTest {
 
     @Test
     void aSelectorSumsOnlyTheSamplesWithItsLabels() {
-        metrics.attempts.add(5, "mock-1", "ok");
-        metrics.attempts.add(2, "mock-1", "error");
-        metrics.attempts.add(7, "mock-2", "ok");
-        metrics.attempts.add(100, "mock-10", "ok"); // a name that starts like another
+        metrics.addBackendGauges(sink -> {
+            sink.attempts("mock-1", "ok", 5);
+            sink.attempts("mock-1", "error", 2);
+            sink.attempts("mock-2", "ok", 7);
+            sink.attempts("mock-10", "ok", 100); // a name that starts like another
+        });
         String text = metrics.scrape();
 
         assertThat(OverheadScrape.sum(text, "llm_relay_backend_attempts_total{backend=\"mock-1\"}")).isEqualTo(7);
