@@ -8,6 +8,7 @@ import io.llmrelay.server.upstream.UpstreamCall;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.ResilienceConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponse;
@@ -19,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Active health checks of one backend, so that readiness follows it within seconds: a
- * {@code GET /models} every interval, on one event loop, with a deadline. Two failures in a row mark
- * it down, one success up. Any HTTP answer below 500 is up (the server is there; a 401 only means the
+ * Active health checks of one backend, so that readiness follows it within seconds: a GET of its
+ * dialect's cheapest route ({@code /v1/models}, an Ollama node's {@code /api/version}) or of
+ * {@code health.path}, every interval, on one event loop, with a deadline. {@code health.fall}
+ * failures in a row mark it down, {@code health.rise} successes up. Any HTTP answer below 500 is up (the server is there; a 401 only means the
  * list needs the client's key). It also keeps the model catalogue fresh: read again when it is due,
  * when it never was, and when the backend comes back.
  *
@@ -31,7 +33,6 @@ public final class BackendHealth {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendHealth.class);
     private static final AtomicLong PROBES = new AtomicLong();
-    private static final int FAILURES_TO_MARK_DOWN = 2;
 
     private final Backend backend;
     private final EventLoop loop;
@@ -39,10 +40,14 @@ public final class BackendHealth {
     private final long intervalNanos;
     private final Duration timeout;
     private final Duration modelsRefresh;
+    private final int fall;
+    private final int rise;
+    private final String path;
 
     private volatile boolean up;
     private volatile String lastError = "not checked yet";
     private int failures;
+    private int successes;
     private boolean stopped;
     private ScheduledFuture<?> next;
 
@@ -51,9 +56,16 @@ public final class BackendHealth {
         this.loop = loop;
         this.clocks = clocks;
         this.intervalNanos = config.healthInterval().toNanos();
-        // a probe may take as long as a few intervals, and never less than a second: a busy backend is not a dead one
-        this.timeout = Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), 2 * intervalNanos));
+        ResilienceConfig.Health health = config.resilience().health();
+        // unless set, a probe may take as long as a few intervals, and never less than a second: a busy
+        // backend is not a dead one
+        this.timeout = health.timeout() != null ? health.timeout()
+                : Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), 2 * intervalNanos));
         this.modelsRefresh = config.modelsRefresh();
+        this.fall = health.fall();
+        this.rise = health.rise();
+        this.path = health.path() != null ? backend.config().rootPath() + health.path()
+                : backend.dialect().healthPath(backend.config());
     }
 
     /** Probes now, then every interval until {@link #stop()}. */
@@ -86,11 +98,11 @@ public final class BackendHealth {
         }
         Probe probe = new Probe();
         UpstreamCall call = new UpstreamCall(backend.origin(), loop,
-                UpstreamRequests.get(backend.config(), backend.dialect().healthPath(backend.config()), "health-" + PROBES.incrementAndGet()),
+                UpstreamRequests.get(backend.config(), path, "health-" + PROBES.incrementAndGet()),
                 probe, new ExchangeTimes(clocks.nanoTime()), clocks, timeout);
         probe.deadline = loop.schedule(() -> {
             call.cancel();
-            probe.finish(false, "no answer to GET " + backend.dialect().healthPath(backend.config()) + " within " + timeout.toMillis() + " ms");
+            probe.finish(false, "no answer to GET " + path + " within " + timeout.toMillis() + " ms");
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         call.start();
     }
@@ -99,7 +111,9 @@ public final class BackendHealth {
         boolean wasUp = up;
         if (ok) {
             failures = 0;
-            up = true;
+            if (++successes >= rise || wasUp) {
+                up = true;
+            }
             ModelCatalog catalog = backend.catalog();
             ModelCatalog.Snapshot s = catalog.current();
             if (!wasUp || s == null || catalog.lastError() != null
@@ -108,7 +122,8 @@ public final class BackendHealth {
             }
         } else {
             lastError = error;
-            if (++failures >= FAILURES_TO_MARK_DOWN || !wasUp) {
+            successes = 0;
+            if (++failures >= fall || !wasUp) {
                 up = false;
             }
         }
@@ -153,7 +168,7 @@ public final class BackendHealth {
 
         @Override
         public void onEnd() {
-            finish(status < 500, "backend " + backend.describe() + " answered " + status + " to GET " + backend.dialect().healthPath(backend.config()));
+            finish(status < 500, "backend " + backend.describe() + " answered " + status + " to GET " + path);
         }
 
         @Override
