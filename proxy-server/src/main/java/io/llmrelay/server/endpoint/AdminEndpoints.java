@@ -1,7 +1,9 @@
 package io.llmrelay.server.endpoint;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.json.Json;
+import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.core.metrics.PrometheusText;
 import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.server.runtime.RelayVersion;
@@ -12,6 +14,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The answers that need nothing but the proxy itself. */
 final class AdminEndpoints {
@@ -38,43 +42,78 @@ final class AdminEndpoints {
     }
 
     /**
-     * {@code /health/ready}: 200 when at least one backend can serve (it answers its health probes and
-     * its model list was read), else 503. Reads the state the health checks keep; never calls a backend.
+     * {@code /health/ready}: 200 when the fleet can serve — under {@code health.ready: models} (the
+     * default) every model of the catalogue has a backend that can serve it, under {@code any} at
+     * least one backend can — else 503. A backend can serve when it answers its health probes and
+     * its model list was read (or it has none to give). Reads the state the health checks keep;
+     * never calls a backend.
      */
     void ready(Exchange ex) {
+        List<Backend> backends = relay.fleet().backends();
         boolean anyReady = false;
+        for (Backend b : backends) {
+            anyReady |= b.ready();
+        }
+        List<String> stranded = new ArrayList<>();
+        if (relay.config().resilience().health().ready() == ResilienceConfig.Ready.EVERY_MODEL) {
+            for (ModelRoute route : relay.fleet().registry().models()) {
+                if (!servable(route)) {
+                    stranded.add(route.name());
+                }
+            }
+        }
+        boolean ready = anyReady && stranded.isEmpty();
         ByteBuf out = ex.alloc().buffer(256);
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
             g.writeArrayFieldStart("backends");
-            for (Backend backend : relay.fleet().backends()) {
-                ModelCatalog catalog = backend.catalog();
-                ModelCatalog.Snapshot snapshot = catalog.current();
-                boolean ready = backend.ready();
-                anyReady |= ready;
-                g.writeStartObject();
-                g.writeStringField("name", backend.name());
-                g.writeStringField("type", backend.flavor().id());
-                g.writeBooleanField("ready", ready);
-                if (snapshot != null) {
-                    g.writeNumberField("models", snapshot.models().size());
-                }
-                String error = backend.health().lastError() != null ? backend.health().lastError()
-                        : catalog.lastError() != null && !catalog.listless() ? catalog.lastError()
-                        : snapshot == null && !catalog.listless() ? "model list not read yet" : null;
-                if (error != null) {
-                    g.writeStringField("error", error);
-                }
-                g.writeEndObject();
+            for (Backend backend : backends) {
+                writeBackend(g, backend);
             }
             g.writeEndArray();
-            g.writeStringField("status", anyReady ? "ready" : "not ready");
+            if (!stranded.isEmpty()) {
+                g.writeArrayFieldStart("models_without_a_backend");
+                for (String model : stranded.subList(0, Math.min(stranded.size(), 50))) {
+                    g.writeString(model);
+                }
+                g.writeEndArray();
+            }
+            g.writeStringField("status", ready ? "ready" : "not ready");
             g.writeEndObject();
         } catch (IOException e) {
             out.release();
             throw new UncheckedIOException(e);
         }
-        ex.respond(anyReady ? 200 : 503, ContentTypes.JSON, out);
+        ex.respond(ready ? 200 : 503, ContentTypes.JSON, out);
+    }
+
+    private boolean servable(ModelRoute route) {
+        for (ModelRoute.Target t : route.targets()) {
+            Backend b = relay.fleet().named(t.backend());
+            if (b != null && b.ready()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void writeBackend(JsonGenerator g, Backend backend) throws IOException {
+        ModelCatalog catalog = backend.catalog();
+        ModelCatalog.Snapshot snapshot = catalog.current();
+        g.writeStartObject();
+        g.writeStringField("name", backend.name());
+        g.writeStringField("type", backend.flavor().id());
+        g.writeBooleanField("ready", backend.ready());
+        if (snapshot != null) {
+            g.writeNumberField("models", snapshot.models().size());
+        }
+        String error = backend.health().lastError() != null ? backend.health().lastError()
+                : catalog.lastError() != null && !catalog.listless() ? catalog.lastError()
+                : snapshot == null && !catalog.listless() ? "model list not read yet" : null;
+        if (error != null) {
+            g.writeStringField("error", error);
+        }
+        g.writeEndObject();
     }
 
     /** {@code /metrics}: Prometheus text format. */

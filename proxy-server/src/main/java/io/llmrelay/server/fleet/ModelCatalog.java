@@ -114,6 +114,17 @@ public final class ModelCatalog {
         this.clocks = clocks;
         // a list read that stalls this long is a failure: readiness and requests wait on it
         this.idleTimeout = min(relay.timeouts().upstreamIdle(), Duration.ofSeconds(10));
+        List<String> fixed = backend.config().options().models();
+        if (!fixed.isEmpty()) { // the operator's list: known from the start, nothing to read
+            this.snapshot = fixedSnapshot(fixed);
+        }
+    }
+
+    private Snapshot fixedSnapshot(List<String> ids) {
+        List<ModelInfo> listed = new ArrayList<>(ids.size());
+        ids.forEach(id -> listed.add(ModelInfo.unlisted(id)));
+        return new Snapshot(describe(listed, ServerFacts.NONE), backend.config().flavor(), clocks.nanoTime(),
+                clocks.wall().instant());
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -228,10 +239,7 @@ public final class ModelCatalog {
     private void fetch(EventLoop loop, Promise<Snapshot> promise) {
         List<String> fixed = backend.config().options().models();
         if (!fixed.isEmpty()) { // the operator's list: nothing to read, names and overrides say it all
-            List<ModelInfo> listed = new ArrayList<>(fixed.size());
-            fixed.forEach(id -> listed.add(ModelInfo.unlisted(id)));
-            finish(promise, new Snapshot(describe(listed, ServerFacts.NONE), backend.config().flavor(),
-                    clocks.nanoTime(), clocks.wall().instant()), null);
+            finish(promise, fixedSnapshot(fixed), null);
             return;
         }
         call(loop, UpstreamRequests.get(backend.config(), backend.dialect().modelListPath(backend.config()), "models-" + FETCHES.incrementAndGet()),
