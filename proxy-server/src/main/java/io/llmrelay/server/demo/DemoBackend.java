@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Objects;
 
 /**
  * The built-in demo backend: a small, deterministic OpenAI-compatible server with one chat model
@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code demo-embed}). It runs in-process behind {@code serve} when no backend is configured, or
  * standalone as {@code llm-relay mock-backend}, which may name other models (an id containing
  * "embed" is an embedding model), so that a few of them make a fleet.
+ *
+ * <p>It can inject faults ({@link FaultPlan}: resets, stalls, broken or huge events, error statuses,
+ * a slow drip, HTML where JSON belongs), set at start, by {@link #fault(FaultPlan)} or by
+ * {@code POST /__fault}, and counts what it served ({@link #stats()}, {@code GET /__stats}), so that
+ * tests and soaks can watch a proxy cope.
  */
 public final class DemoBackend implements AutoCloseable {
 
@@ -27,11 +32,13 @@ public final class DemoBackend implements AutoCloseable {
     private final List<String> models;
     private final long tokenDelayNanos;
     private final long startedAtSeconds = System.currentTimeMillis() / 1000;
-    private final AtomicInteger openStreams = new AtomicInteger();
+    private final DemoCounters counters = new DemoCounters();
+    private final FaultSwitch faults;
 
     private DemoBackend(EventLoopGroup group, Transport transport, String host, int port, Duration tokenDelay,
-            List<String> models) throws InterruptedException {
+            List<String> models, FaultPlan faultPlan) throws InterruptedException {
         this.models = models;
+        this.faults = new FaultSwitch(faultPlan);
         this.tokenDelayNanos = tokenDelay.toNanos();
         DemoBackend self = this;
         this.serverChannel = new ServerBootstrap()
@@ -66,7 +73,19 @@ public final class DemoBackend implements AutoCloseable {
      */
     public static DemoBackend start(EventLoopGroup group, Transport transport, String host, int port,
             Duration tokenDelay, List<String> models) throws InterruptedException {
-        return new DemoBackend(group, transport, host, port, tokenDelay, DemoModels.checked(models));
+        return start(group, transport, host, port, tokenDelay, models, FaultPlan.NONE);
+    }
+
+    /**
+     * Starts the demo backend serving {@code models} with {@code faults} injected from the first
+     * connection on.
+     *
+     * @throws IllegalArgumentException when the list is empty or an id is blank, has white space or repeats
+     */
+    public static DemoBackend start(EventLoopGroup group, Transport transport, String host, int port,
+            Duration tokenDelay, List<String> models, FaultPlan faults) throws InterruptedException {
+        return new DemoBackend(group, transport, host, port, tokenDelay, DemoModels.checked(models),
+                Objects.requireNonNull(faults, "faults"));
     }
 
     /**
@@ -102,7 +121,26 @@ public final class DemoBackend implements AutoCloseable {
 
     /** Streams being written right now; a client that disconnects ends its stream at once. */
     public int openStreams() {
-        return openStreams.get();
+        return counters.openStreams();
+    }
+
+    /**
+     * Sets the fault plan from the next request (or connection) on; {@link FaultPlan#NONE} clears it.
+     * Answers under way keep the plan they started with. Its numbering of requests starts afresh,
+     * so the same plan set again faults the same requests of a run.
+     */
+    public void fault(FaultPlan plan) {
+        faults.set(Objects.requireNonNull(plan, "plan"));
+    }
+
+    /** The fault plan in force. */
+    public FaultPlan fault() {
+        return faults.plan();
+    }
+
+    /** What it has served so far: requests, faults by mode, open connections and streams. */
+    public DemoStats stats() {
+        return counters.snapshot();
     }
 
     long tokenDelayNanos() {
@@ -113,12 +151,12 @@ public final class DemoBackend implements AutoCloseable {
         return startedAtSeconds;
     }
 
-    void streamStarted() {
-        openStreams.incrementAndGet();
+    DemoCounters counters() {
+        return counters;
     }
 
-    void streamEnded() {
-        openStreams.decrementAndGet();
+    FaultSwitch faults() {
+        return faults;
     }
 
     @Override

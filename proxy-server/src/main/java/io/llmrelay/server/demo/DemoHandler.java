@@ -4,56 +4,68 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.json.Json;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves the demo backend's OpenAI API: {@code GET /v1/models}, {@code POST /v1/chat/completions},
  * {@code /v1/completions} and {@code /v1/embeddings}, streaming replies one token per event at the
  * configured pace. Every chat model gives the same replies; an answer names the model asked for.
- * One instance per connection, on its event loop; requests are released by the superclass. A
- * stream stops the moment its client disconnects.
+ * Faults: an answer the current {@link FaultPlan} hits is reshaped ({@link DemoStream},
+ * {@link WholeFaults}) or replaced ({@link FaultAnswers}), and a connection it refuses is reset
+ * before anything is read; {@code /__fault} and {@code /__stats} go to {@link FaultControl}. One
+ * instance per connection, on its event loop; requests are released by the superclass, answers by
+ * the codec that writes them. A stream or a drip stops the moment its client disconnects.
  */
 final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final AtomicLong IDS = new AtomicLong();
 
     private final DemoBackend backend;
-    private ScheduledFuture<?> nextToken;
+    /** The stream or drip still writing on this connection, if any. */
+    private Paced pending;
 
     DemoHandler(DemoBackend backend) {
         this.backend = backend;
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        backend.counters().connectionOpened();
+        if (backend.faults().refusesConnection()) {
+            // refuse in scope all: reset before a byte is read (auto-read starts after this returns)
+            backend.counters().faultInjected(Fault.REFUSE);
+            Rst.reset(ctx.channel());
+            return;
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = request.uri().split("\\?", 2)[0];
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (FaultControl.handles(path)) {
+            DemoResponses.finish(ctx, FaultControl.answer(backend, request, path, ctx.channel().remoteAddress(),
+                    ctx.alloc(), keepAlive), keepAlive);
+            return;
+        }
+        boolean post = request.method().equals(HttpMethod.POST);
+        backend.counters().request(post && (path.equals("/v1/chat/completions") || path.equals("/v1/completions")
+                || path.equals("/v1/embeddings")));
         try {
             if (path.equals("/v1/models") && request.method().equals(HttpMethod.GET)) {
                 modelList(ctx, keepAlive);
-            } else if (!request.method().equals(HttpMethod.POST)) {
+            } else if (!post) {
                 error(ctx, keepAlive, 404, "not found: " + request.method() + " " + path, null);
             } else if (path.equals("/v1/chat/completions")) {
                 complete(ctx, keepAlive, body(request), true);
@@ -78,45 +90,51 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (truncated) {
             tokens = tokens.subList(0, Math.max(0, max));
         }
-        Reply reply = new Reply("demo-" + IDS.incrementAndGet(), model, chat, tokens, truncated ? "length" : "stop",
-                promptTokens(body, chat), System.currentTimeMillis() / 1000);
+        DemoReply reply = new DemoReply("demo-" + IDS.incrementAndGet(), model, chat, tokens,
+                truncated ? "length" : "stop", promptTokens(body, chat), System.currentTimeMillis() / 1000);
         if (!body.path("stream").asBoolean(false)) {
-            json(ctx, keepAlive, 200, reply.whole());
+            answer(ctx, keepAlive, DemoResponses.json(ctx.alloc(), keepAlive, 200, reply.whole()), true);
             return;
         }
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
-        HttpUtil.setTransferEncodingChunked(head, true);
-        HttpUtil.setKeepAlive(head, keepAlive);
-        ctx.writeAndFlush(head);
+        FaultPlan fault = roll(true);
+        if (fault.active() && !fault.mode().shapesAnswer()) {
+            FaultAnswers.replace(ctx, keepAlive, fault);
+            return;
+        }
         boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
-        backend.streamStarted();
-        streamToken(ctx, reply, 0, usage, keepAlive);
+        DemoStream stream = new DemoStream(ctx, reply, usage, keepAlive, backend.tokenDelayNanos(), fault,
+                backend.counters());
+        pending = stream;
+        stream.start();
     }
 
-    /** Sends token {@code i} (or the finish) and schedules the next one. */
-    private void streamToken(ChannelHandlerContext ctx, Reply reply, int i, boolean usage, boolean keepAlive) {
-        nextToken = null;
-        if (!ctx.channel().isActive()) {
-            backend.streamEnded();
-            return;
+    /**
+     * Sends a whole answer, or the fault that hits it.
+     *
+     * @param inference whether it answers an inference request (the faults' default scope)
+     */
+    private void answer(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response, boolean inference) {
+        FaultPlan fault = roll(inference);
+        if (!fault.active()) {
+            DemoResponses.finish(ctx, response, keepAlive);
+        } else if (fault.mode().shapesAnswer()) {
+            Paced drip = WholeFaults.shape(ctx, response, keepAlive, fault);
+            if (drip != null) {
+                pending = drip;
+            }
+        } else {
+            response.release();
+            FaultAnswers.replace(ctx, keepAlive, fault);
         }
-        if (i < reply.tokens.size()) {
-            ctx.writeAndFlush(sse(ctx, reply.chunk(i)));
-            nextToken = ctx.executor().schedule(() -> streamToken(ctx, reply, i + 1, usage, keepAlive),
-                    backend.tokenDelayNanos(), TimeUnit.NANOSECONDS);
-            return;
+    }
+
+    /** The fault plan if it hits this request (counted), else {@link FaultPlan#NONE}. */
+    private FaultPlan roll(boolean inference) {
+        FaultPlan fault = backend.faults().forRequest(inference);
+        if (fault.active()) {
+            backend.counters().faultInjected(fault.mode());
         }
-        ctx.write(sse(ctx, reply.finishChunk()));
-        if (usage) {
-            ctx.write(sse(ctx, reply.usageChunk()));
-        }
-        ctx.write(new DefaultHttpContent(ByteBufUtil.writeAscii(ctx.alloc(), "data: [DONE]\n\n")));
-        var done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        if (!keepAlive) {
-            done.addListener(ChannelFutureListener.CLOSE);
-        }
-        backend.streamEnded();
+        return fault;
     }
 
     private void embeddings(ChannelHandlerContext ctx, boolean keepAlive, JsonNode body) {
@@ -161,7 +179,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             out.release();
             throw new UncheckedIOException(e);
         }
-        send(ctx, keepAlive, 200, out);
+        answer(ctx, keepAlive, DemoResponses.json(keepAlive, 200, out), true);
     }
 
     /** {@code /v1/models}: vLLM's shape, with {@code max_model_len} the proxy reads as the context length. */
@@ -188,15 +206,15 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             out.release();
             throw new UncheckedIOException(e);
         }
-        send(ctx, keepAlive, 200, out);
+        answer(ctx, keepAlive, DemoResponses.json(keepAlive, 200, out), false);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (nextToken != null) {
-            nextToken.cancel(false); // the client left: stop "generating"
-            nextToken = null;
-            backend.streamEnded();
+        backend.counters().connectionClosed();
+        if (pending != null) {
+            pending.cancel(); // the client left: stop "generating"
+            pending = null;
         }
         ctx.fireChannelInactive();
     }
@@ -260,32 +278,10 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return n;
     }
 
-    private static DefaultHttpContent sse(ChannelHandlerContext ctx, String json) {
-        return new DefaultHttpContent(ByteBufUtil.writeUtf8(ctx.alloc(), "data: " + json + "\n\n"));
-    }
-
-    private static void json(ChannelHandlerContext ctx, boolean keepAlive, int status, String json) {
-        send(ctx, keepAlive, status, ByteBufUtil.writeUtf8(ctx.alloc(), json));
-    }
-
-    private static void error(ChannelHandlerContext ctx, boolean keepAlive, int status, String message, String code) {
-        String body = "{\"error\":{\"message\":" + Json.NODES.textNode(message)
-                + ",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
-                + (code == null ? "null" : "\"" + code + "\"") + "}}";
-        json(ctx, keepAlive, status, body);
-    }
-
-    private static void send(ChannelHandlerContext ctx, boolean keepAlive, int status, ByteBuf body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status), body);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        HttpUtil.setKeepAlive(response, keepAlive);
-        var future = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            future.addListener(ChannelFutureListener.CLOSE);
-        }
+    /** An OpenAI error of the demo's own (a bad request, an unknown path); faulted only in scope all. */
+    private void error(ChannelHandlerContext ctx, boolean keepAlive, int status, String message, String code) {
+        answer(ctx, keepAlive, DemoResponses.json(ctx.alloc(), keepAlive, status,
+                DemoResponses.errorBody(message, "invalid_request_error", code)), false);
     }
 
     /** A request the demo refuses, with the OpenAI status and error code to answer. */
@@ -298,65 +294,6 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             super(message, null, false, false);
             this.status = status;
             this.code = code;
-        }
-    }
-
-    /** One reply, rendered as OpenAI chat or completions JSON. */
-    private static final class Reply {
-        final String id;
-        final String model;
-        final boolean chat;
-        final List<String> tokens;
-        final String finishReason;
-        final int promptTokens;
-        final long created;
-
-        Reply(String id, String model, boolean chat, List<String> tokens, String finishReason, int promptTokens,
-                long created) {
-            this.id = (chat ? "chatcmpl-" : "cmpl-") + id;
-            this.model = model;
-            this.chat = chat;
-            this.tokens = tokens;
-            this.finishReason = finishReason;
-            this.promptTokens = promptTokens;
-            this.created = created;
-        }
-
-        String chunk(int i) {
-            String text = Json.NODES.textNode(tokens.get(i)).toString();
-            return head(true) + (chat
-                    ? "{\"index\":0,\"delta\":{" + (i == 0 ? "\"role\":\"assistant\"," : "") + "\"content\":" + text
-                            + "},\"finish_reason\":null}]}"
-                    : "{\"index\":0,\"text\":" + text + ",\"finish_reason\":null}]}");
-        }
-
-        String finishChunk() {
-            return head(true) + (chat
-                    ? "{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finishReason + "\"}]}"
-                    : "{\"index\":0,\"text\":\"\",\"finish_reason\":\"" + finishReason + "\"}]}");
-        }
-
-        String usageChunk() {
-            return head(true) + "]," + usage() + "}";
-        }
-
-        String whole() {
-            String text = Json.NODES.textNode(String.join("", tokens)).toString();
-            return head(false) + (chat
-                    ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + text + "},\"finish_reason\":\""
-                    : "{\"index\":0,\"text\":" + text + ",\"finish_reason\":\"")
-                    + finishReason + "\"}]," + usage() + "}";
-        }
-
-        private String head(boolean streamed) {
-            String object = chat ? (streamed ? "chat.completion.chunk" : "chat.completion") : "text_completion";
-            return "{\"id\":\"" + id + "\",\"object\":\"" + object + "\",\"created\":" + created
-                    + ",\"model\":" + Json.NODES.textNode(model) + ",\"choices\":[";
-        }
-
-        private String usage() {
-            return "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + tokens.size()
-                    + ",\"total_tokens\":" + (promptTokens + tokens.size()) + "}";
         }
     }
 }
