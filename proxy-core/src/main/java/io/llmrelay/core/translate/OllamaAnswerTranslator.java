@@ -75,8 +75,13 @@ public final class OllamaAnswerTranslator implements BodyTranslator, SseFramer.L
 
     @Override
     public void onHead(String backendContentType) {
-        if (backendContentType != null && backendContentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+        String type = backendContentType == null ? "" : backendContentType.toLowerCase(java.util.Locale.ROOT);
+        if (type.contains("json")) {
             wholeBody = new IncrementalJsonReader(MAX_JSON_BODY);
+        } else if (!type.isEmpty() && !type.startsWith("text/event-stream")) {
+            // an HTML page from a gateway, plain text: nothing here is an answer to translate
+            throw new RelayException(502, "backend answered with Content-Type " + backendContentType
+                    + ", not an event stream or JSON");
         }
     }
 

@@ -139,7 +139,17 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         if (translator == null) {
             exchange.startResponse(status, null, endToEndHeaders(head.headers()), true);
         } else {
-            translator.onHead(contentType);
+            try {
+                translator.onHead(contentType);
+            } catch (RelayException e) {
+                if (!retried(ResilienceConfig.On.SERVER_ERROR, e.status(), e.getMessage(), AttemptOutcome.BROKEN)) {
+                    settle(AttemptOutcome.BROKEN);
+                    abandon();
+                    exchange.fail(e.status(), "backend " + backend.name() + ": " + e.getMessage(),
+                            ErrorKind.BACKEND_PROTOCOL);
+                }
+                return;
+            }
             if (translator.streaming()) {
                 exchange.startResponse(200, translator.contentType(), null, false);
             }
