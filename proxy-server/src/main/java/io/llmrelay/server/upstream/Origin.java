@@ -50,7 +50,8 @@ public final class Origin {
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.SO_KEEPALIVE, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) relay.timeouts().connect().toMillis());
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                            (int) config.options().timeouts().resolve(relay.timeouts()).connect().toMillis());
             BackendPool pool = new BackendPool(loop, bootstrap, config.host(), config.port(), MAX_IDLE_PER_LOOP);
             long poolIdle = relay.timeouts().poolIdle().toMillis();
             bootstrap.handler(new ChannelInitializer<Channel>() {
