@@ -50,9 +50,11 @@ final class AdminEndpoints {
      */
     void ready(Exchange ex) {
         List<Backend> backends = relay.fleet().backends();
+        boolean[] readyNow = new boolean[backends.size()]; // read once: the answer must agree with itself
         boolean anyReady = false;
-        for (Backend b : backends) {
-            anyReady |= b.ready();
+        for (int i = 0; i < readyNow.length; i++) {
+            readyNow[i] = backends.get(i).ready();
+            anyReady |= readyNow[i];
         }
         List<String> stranded = new ArrayList<>();
         if (relay.config().resilience().health().ready() == ResilienceConfig.Ready.EVERY_MODEL) {
@@ -67,8 +69,8 @@ final class AdminEndpoints {
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
             g.writeArrayFieldStart("backends");
-            for (Backend backend : backends) {
-                writeBackend(g, backend);
+            for (int i = 0; i < readyNow.length; i++) {
+                writeBackend(g, backends.get(i), readyNow[i]);
             }
             g.writeEndArray();
             if (!stranded.isEmpty()) {
@@ -97,17 +99,17 @@ final class AdminEndpoints {
         return false;
     }
 
-    private static void writeBackend(JsonGenerator g, Backend backend) throws IOException {
+    private static void writeBackend(JsonGenerator g, Backend backend, boolean ready) throws IOException {
         ModelCatalog catalog = backend.catalog();
         ModelCatalog.Snapshot snapshot = catalog.current();
         g.writeStartObject();
         g.writeStringField("name", backend.name());
         g.writeStringField("type", backend.flavor().id());
-        g.writeBooleanField("ready", backend.ready());
+        g.writeBooleanField("ready", ready);
         if (snapshot != null) {
             g.writeNumberField("models", snapshot.models().size());
         }
-        String error = backend.health().lastError() != null ? backend.health().lastError()
+        String error = ready ? null : backend.health().lastError() != null ? backend.health().lastError()
                 : catalog.lastError() != null && !catalog.listless() ? catalog.lastError()
                 : snapshot == null && !catalog.listless() ? "model list not read yet" : null;
         if (error != null) {
