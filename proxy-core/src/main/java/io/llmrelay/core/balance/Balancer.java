@@ -23,6 +23,14 @@ interface Balancer<T extends Balanced> {
      */
     int choose(Predicate<? super T> excluded);
 
+    /**
+     * True when the strategy gives a member in slow start its {@link Balanced#share()} itself (as a
+     * weight), so {@link BackendGroup} must not also draw for it.
+     */
+    default boolean honoursShare() {
+        return false;
+    }
+
     static <T extends Balanced> Balancer<T> of(RoutingConfig.Strategy strategy, Members<T> members,
             IntUnaryOperator randomBelow) {
         return switch (strategy) {

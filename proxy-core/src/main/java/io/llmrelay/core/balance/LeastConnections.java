@@ -6,7 +6,9 @@ import java.util.function.Predicate;
 
 /**
  * {@code least-connections}: the member with the fewest requests in flight. Ties go to the member
- * chosen least recently, so idle members take turns, fairly even when some are excluded.
+ * chosen least recently, so idle members take turns, fairly even when some are excluded. A member in
+ * slow start counts its requests as {@code inFlight / share} ({@link Members#load}), so under load it
+ * carries about its share of a full member's requests instead of being filled up to theirs.
  */
 final class LeastConnections<T extends Balanced> implements Balancer<T> {
 
@@ -26,7 +28,7 @@ final class LeastConnections<T extends Balanced> implements Balancer<T> {
         // a member that fills up between the look and the take is looked past in the next round
         for (int round = 0; round <= n; round++) {
             int best = -1;
-            int bestLoad = Integer.MAX_VALUE;
+            long bestLoad = Long.MAX_VALUE;
             long bestLast = Long.MAX_VALUE;
             boolean anyEligible = false;
             for (int i = 0; i < n; i++) {
@@ -37,7 +39,7 @@ final class LeastConnections<T extends Balanced> implements Balancer<T> {
                 if (members.atCap(i)) {
                     continue;
                 }
-                int load = members.stats(i).inFlight();
+                long load = members.load(i);
                 long last = lastChosen.get(i);
                 if (load < bestLoad || load == bestLoad && last < bestLast) {
                     best = i;

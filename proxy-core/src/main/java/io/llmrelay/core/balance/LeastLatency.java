@@ -9,6 +9,9 @@ import java.util.function.Predicate;
  * {@code EWMA of time to first byte × (requests in flight + 1)} is chosen, so a fast backend is
  * preferred until its queue makes it slower than the other.
  *
+ * <p>A member in slow start counts its requests in flight as {@code inFlight / share}
+ * ({@link Members#load}), so under load it wins fewer comparisons.
+ *
  * <p>A member never tried (no sample, no attempt recorded, nothing in flight) is chosen before any
  * draw, so every member gets measured. A member without a sample otherwise (its first request under
  * way, or failed before a first byte) competes on requests in flight alone: it has no latency to
@@ -108,11 +111,12 @@ final class LeastLatency<T extends Balanced> implements Balancer<T> {
     private int better(int a, int b) {
         BackendStats sa = members.stats(a);
         BackendStats sb = members.stats(b);
-        int inA = sa.inFlight();
-        int inB = sb.inFlight();
+        long inA = members.load(a);
+        long inB = members.load(b);
         if (sa.cold() || sb.cold()) {
             return inA <= inB ? a : b;
         }
-        return sa.firstByteEwmaNanos() * (inA + 1) <= sb.firstByteEwmaNanos() * (inB + 1) ? a : b;
+        // (in flight + 1) in 1/SCALE
+        return sa.firstByteEwmaNanos() * (inA + Members.SCALE) <= sb.firstByteEwmaNanos() * (inB + Members.SCALE) ? a : b;
     }
 }

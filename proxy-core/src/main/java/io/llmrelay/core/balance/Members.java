@@ -15,11 +15,17 @@ import java.util.stream.IntStream;
  */
 final class Members<T extends Balanced> {
 
+    /** loads and weights are kept in 1/SCALE, so a slow-start share can take a fraction of one */
+    static final int SCALE_BITS = 10;
+    static final int SCALE = 1 << SCALE_BITS;
+
     private final List<T> list;
     private final Object[] members;
+    /** the same members, typed, so asking one for its share needs no cast */
+    private final Balanced[] balanced;
     private final BackendStats[] stats;
     private final int[] caps;
-    private final int[] weights;
+    private final long[] scaledWeights;
     private final long[] nameHashes;
     /** member indices, tier by tier; config order within a tier */
     private final int[] order;
@@ -33,9 +39,10 @@ final class Members<T extends Balanced> {
         this.list = List.copyOf(list);
         int n = list.size();
         members = this.list.toArray();
+        balanced = this.list.toArray(new Balanced[0]);
         stats = new BackendStats[n];
         caps = new int[n];
-        weights = new int[n];
+        scaledWeights = new long[n];
         nameHashes = new long[n];
         int[] priorities = new int[n];
         Set<String> names = new HashSet<>();
@@ -47,7 +54,7 @@ final class Members<T extends Balanced> {
             BackendOptions o = m.options();
             stats[i] = Objects.requireNonNull(m.stats(), () -> "backend '" + m.name() + "' has no stats");
             caps[i] = o.maxConcurrency();
-            weights[i] = o.weight();
+            scaledWeights[i] = (long) o.weight() << SCALE_BITS;
             priorities[i] = tiered ? o.priority() : 0;
             nameHashes[i] = Hash64.chars(m.name(), 0);
         }
@@ -89,6 +96,43 @@ final class Members<T extends Balanced> {
         return stats[i].tryAcquire(caps[i]);
     }
 
+    /** Gives back a slot taken by {@link #tryAcquire(int)}. */
+    void release(int i) {
+        stats[i].release();
+    }
+
+    /** Member {@code i}'s {@link Balanced#share()}. */
+    double share(int i) {
+        return balanced[i].share();
+    }
+
+    /** Member {@code i}'s {@link Balanced#admit()}. */
+    boolean admit(int i) {
+        return balanced[i].admit();
+    }
+
+    /**
+     * Requests in flight on member {@code i} as the load-aware strategies weigh them, divided by its
+     * share, in 1/{@link #SCALE}: exactly {@code inFlight << 10} for a member not in slow start, so
+     * comparing two loads stays an integer comparison.
+     */
+    long load(int i) {
+        int inFlight = stats[i].inFlight();
+        if (inFlight == 0) {
+            return 0; // whatever its share: no need to ask
+        }
+        long load = (long) inFlight << SCALE_BITS;
+        double share = share(i);
+        return share >= 1.0 ? load : (long) (load / share);
+    }
+
+    /** Member {@code i}'s weight times its share, in 1/{@link #SCALE} (at least 1). */
+    long scaledWeight(int i) {
+        long w = scaledWeights[i];
+        double share = share(i);
+        return share >= 1.0 ? w : Math.max(1, (long) (w * share));
+    }
+
     boolean atCap(int i) {
         return stats[i].atCap(caps[i]);
     }
@@ -97,9 +141,6 @@ final class Members<T extends Balanced> {
         return stats[i];
     }
 
-    int weight(int i) {
-        return weights[i];
-    }
 
     long nameHash(int i) {
         return nameHashes[i];

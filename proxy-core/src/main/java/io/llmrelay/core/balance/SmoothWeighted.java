@@ -6,7 +6,8 @@ import java.util.function.Predicate;
  * {@code weighted}: nginx's smooth weighted round-robin. At each choice every eligible member's
  * current weight grows by its {@code weight}, the largest is chosen and loses the sum of the weights
  * added. Weights 5:1:1 give {@code a a b a c a a}, not five a's in a row. Excluded and capped members
- * sit the round out, so the others share in proportion to their weights.
+ * sit the round out, so the others share in proportion to their weights. A member in slow start
+ * takes part with its weight times its {@link Balanced#share()}: its share of turns, exactly.
  *
  * <p>The current weights change together, so one choice holds a lock for a loop over the members (no
  * allocation, no blocking call; measured by {@code RoutingBenchmark}).
@@ -35,6 +36,11 @@ final class SmoothWeighted<T extends Balanced> implements Balancer<T> {
         return AT_CAPACITY;
     }
 
+    @Override
+    public boolean honoursShare() {
+        return true;
+    }
+
     private int pick(Predicate<? super T> excluded) {
         int best = -1;
         long total = 0;
@@ -48,7 +54,7 @@ final class SmoothWeighted<T extends Balanced> implements Balancer<T> {
                 if (members.atCap(i)) {
                     continue;
                 }
-                int w = members.weight(i);
+                long w = members.scaledWeight(i);
                 current[i] += w;
                 total += w;
                 if (best < 0 || current[i] > current[best]) {
