@@ -219,12 +219,9 @@ final class ServeCommand implements Callable<Integer> {
         if (!r.health().slowStart().equals(d.health().slowStart())) {
             ignored.add("health.slow_start");
         }
-        if (r.retry().budgetPercent() != d.retry().budgetPercent()) {
-            ignored.add("retry.budget_percent");
-        }
         if (!ignored.isEmpty()) {
             log.warn("{} {} read and checked but not acted on yet in this version: no circuit breaker, outlier "
-                    + "ejection, slow start, retry budget or fallback chain is applied", String.join(", ", ignored),
+                    + "ejection, slow start or fallback chain is applied", String.join(", ", ignored),
                     ignored.size() == 1 ? "is" : "are");
         }
     }

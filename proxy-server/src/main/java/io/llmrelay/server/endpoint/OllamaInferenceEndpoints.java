@@ -77,7 +77,7 @@ final class OllamaInferenceEndpoints {
                 RequiredCapabilities.check(request, model);
             }
             long sticky = StickyKey.of(relay.config().routing().sticky(), ex, request);
-            Forward.to(ex, relay.fleet().router(), route, sticky, new AttemptPlan() {
+            Forward.to(ex, relay.fleet(), route, sticky, new AttemptPlan() {
                 @Override
                 public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
                     if (backend.dialect().speaksOllama()) {
@@ -118,7 +118,7 @@ final class OllamaInferenceEndpoints {
                 ex.respondJson(ByteBufUtil.writeUtf8(ex.alloc(), empty));
                 return;
             }
-            Forward.to(ex, relay.fleet().router(), route, StickyKeys.NONE, new AttemptPlan() {
+            Forward.to(ex, relay.fleet(), route, StickyKeys.NONE, new AttemptPlan() {
                 @Override
                 public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
                     if (backend.dialect().speaksOllama()) {

@@ -55,7 +55,7 @@ final class OpenAiPassThrough {
             return;
         }
         long sticky = StickyKey.ofOpenAi(relay.config().routing().sticky(), ex);
-        lookup.find(ex, field.model(), route -> Forward.to(ex, relay.fleet().router(), route, sticky,
+        lookup.find(ex, field.model(), route -> Forward.to(ex, relay.fleet(), route, sticky,
                 new AttemptPlan() {
                     @Override
                     public UpstreamRequest request(Backend backend, ModelRoute.Target target) {

@@ -3,6 +3,7 @@ package io.llmrelay.server.fleet;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.registry.BackendModels;
 import io.llmrelay.core.registry.ModelRegistry;
+import io.llmrelay.core.resilience.RetryBudget;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public final class Fleet {
     private final Map<String, Backend> byName;
     private volatile Router router;
     private volatile boolean allTried;
+    /** Retries stay within {@code retry.budget_percent} of requests, so a dying fleet is not stormed. */
+    private final RetryBudget retryBudget;
 
     public Fleet(RelayConfig config, List<Backend> backends) {
         if (backends.isEmpty()) {
@@ -35,6 +38,7 @@ public final class Fleet {
         }
         this.config = config;
         this.backends = List.copyOf(backends);
+        this.retryBudget = RetryBudget.of(config.resilience().retry().budgetPercent(), System::nanoTime);
         Map<String, Backend> names = new LinkedHashMap<>();
         for (Backend b : backends) {
             if (names.put(b.name(), b) != null) {
@@ -55,6 +59,11 @@ public final class Fleet {
     /** The backend of that name, or null. */
     public Backend named(String name) {
         return byName.get(name);
+    }
+
+    /** The fleet's one retry budget: every request counts into it, every retry draws from it. */
+    public RetryBudget retryBudget() {
+        return retryBudget;
     }
 
     /** The catalogue as it is now. */

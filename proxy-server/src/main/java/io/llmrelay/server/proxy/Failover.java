@@ -3,6 +3,7 @@ package io.llmrelay.server.proxy;
 import io.llmrelay.core.balance.Selection;
 import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.registry.ModelRoute;
+import io.llmrelay.core.resilience.RetryBudget;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * One request's attempts at a model: the first backend the router picks, then, when an attempt
  * fails before anything reached the client (no status line; for {@code stream:false}, no token),
  * another backend of the model that has not failed this request yet — up to {@code retry.attempts}
- * in all, for the failures {@code retry.on} names, after a short jittered pause. Once anything is
+ * in all, for the failures {@code retry.on} names, within the fleet's retry budget, after a short
+ * jittered pause. Once anything is
  * committed, the failure goes to the client as it is.
  *
  * <p>Confined to the exchange's event loop. Owns the slot of a backend chosen for the next attempt
@@ -28,6 +30,7 @@ final class Failover implements Attempt.Retrier {
 
     private final Exchange ex;
     private final Router router;
+    private final RetryBudget budget;
     private final ModelRoute route;
     private final long stickyKey;
     private final AttemptPlan plan;
@@ -36,9 +39,10 @@ final class Failover implements Attempt.Retrier {
     private ScheduledFuture<?> pending;
     private Backend pendingBackend;
 
-    Failover(Exchange ex, Router router, ModelRoute route, long stickyKey, AttemptPlan plan) {
+    Failover(Exchange ex, Router router, RetryBudget budget, ModelRoute route, long stickyKey, AttemptPlan plan) {
         this.ex = ex;
         this.router = router;
+        this.budget = budget;
         this.route = route;
         this.stickyKey = stickyKey;
         this.plan = plan;
@@ -59,6 +63,10 @@ final class Failover implements Attempt.Retrier {
         Selection<Backend> next = router.select(route, stickyKey, tried::contains);
         if (!next.isChosen()) {
             return false; // no other backend can take it now: the client gets this failure
+        }
+        if (!budget.tryRetry()) { // retries are already a large share of requests: the fleet is failing
+            next.member().stats().release();
+            return false;
         }
         Backend backend = next.member();
         long pause = pauseNanos(tried.size());

@@ -6,6 +6,7 @@ import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
 import io.llmrelay.server.fleet.Router;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,12 +24,14 @@ public final class Forward {
     private Forward() {}
 
     /** Picks a backend of {@code route} and starts the attempt on it; runs on the exchange's loop. */
-    public static void to(Exchange ex, Router router, ModelRoute route, long stickyKey, AttemptPlan plan) {
+    public static void to(Exchange ex, Fleet fleet, ModelRoute route, long stickyKey, AttemptPlan plan) {
+        fleet.retryBudget().requestStarted();
+        Router router = fleet.router();
         Selection<Backend> selection = router.select(route, stickyKey);
         if (!selection.isChosen()) {
             throw atCapacity(ex, "every backend serving model '" + route.name() + "' is");
         }
-        new Failover(ex, router, route, stickyKey, plan).start(selection.member());
+        new Failover(ex, router, fleet.retryBudget(), route, stickyKey, plan).start(selection.member());
     }
 
     /**
