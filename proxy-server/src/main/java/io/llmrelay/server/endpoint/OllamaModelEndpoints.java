@@ -63,17 +63,12 @@ final class OllamaModelEndpoints {
 
     /** No list could be read from any backend: say why rather than answer an empty list. */
     private void failIfNoneListed(Exchange ex) {
-        UpstreamFailure first = null;
-        for (Backend b : relay.fleet().backends()) {
-            if (b.catalog().current() != null || b.catalog().listless()) {
-                return;
+        List<Backend> unlisted = relay.fleet().unlisted();
+        if (unlisted.size() == relay.fleet().backends().size()) {
+            UpstreamFailure first = unlisted.get(0).catalog().lastFailure();
+            if (first != null) {
+                ex.fail(first.status(), first.message(), first.kind());
             }
-            if (first == null) {
-                first = b.catalog().lastFailure();
-            }
-        }
-        if (first != null) {
-            ex.fail(first.status(), first.message(), first.kind());
         }
     }
 

@@ -22,9 +22,16 @@ import io.llmrelay.server.upstream.UpstreamRequests;
 final class OllamaNodes {
 
     private final Relay relay;
+    /** The fleet's Ollama nodes in config order; the fleet's backends never change, so this list does not either. */
+    private final List<Backend> nodes = new ArrayList<>();
 
     OllamaNodes(Relay relay) {
         this.relay = relay;
+        for (Backend b : relay.fleet().backends()) {
+            if (b.dialect().speaksOllama()) {
+                nodes.add(b);
+            }
+        }
     }
 
     /** The client's request, as it came, for the same route on {@code node}. */
@@ -37,12 +44,7 @@ final class OllamaNodes {
 
     /** True when the fleet has at least one Ollama node. */
     boolean any() {
-        for (Backend b : relay.fleet().backends()) {
-            if (b.dialect().speaksOllama()) {
-                return true;
-            }
-        }
-        return false;
+        return !nodes.isEmpty();
     }
 
     /** The model a management request is about: {@code model} (or the older {@code name}); {@code source} for a copy. */
@@ -95,21 +97,15 @@ final class OllamaNodes {
                 throw RelayException.notFound("model '" + model + "' not found on any Ollama node");
             }
         }
-        for (Backend b : relay.fleet().backends()) { // a new model (pull, create) or a blob: the first node
-            if (b.dialect().speaksOllama()) {
-                return b;
-            }
+        if (nodes.isEmpty()) {
+            throw new IllegalStateException("no Ollama node"); // any() was checked first
         }
-        throw new IllegalStateException("no Ollama node"); // any() was checked first
+        return nodes.get(0); // a new model (pull, create) or a blob: the first node
     }
 
     private List<String> nodeNames() {
-        List<String> names = new ArrayList<>();
-        for (Backend b : relay.fleet().backends()) {
-            if (b.dialect().speaksOllama()) {
-                names.add(b.name());
-            }
-        }
+        List<String> names = new ArrayList<>(nodes.size());
+        nodes.forEach(b -> names.add(b.name()));
         return names;
     }
 
