@@ -5,28 +5,21 @@ import static io.llmrelay.server.testing.Ndjson.finishChunk;
 import static io.llmrelay.server.testing.Ndjson.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.config.Secret;
+import io.llmrelay.server.testing.CapturedLog;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.RelayHarness;
 import io.llmrelay.server.testing.ScriptedBackend;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import mockwebserver3.MockResponse;
-import net.logstash.logback.encoder.LogstashEncoder;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** One JSON line per request with the fields operators need, and never a credential. */
 class AccessLogTest {
@@ -34,21 +27,13 @@ class AccessLogTest {
     private static final String BACKEND_KEY = "sk-BACKEND-SECRET-0001";
     private static final String CLIENT_KEY = "client-SECRET-0002";
 
-    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    private final LogstashEncoder json = new LogstashEncoder();
-    private Logger root;
+    private CapturedLog log;
     private ScriptedBackend backend;
     private RelayHarness relay;
 
     @BeforeEach
     void start() throws Exception {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        captured.setContext(context);
-        captured.start();
-        root.addAppender(captured);
-        json.setContext(context);
-        json.start();
+        log = new CapturedLog();
         backend = new ScriptedBackend();
         relay = RelayHarness.start(backend.baseUrl(), RelayHarness.withBackend(
                 RelayHarness.backend(backend.baseUrl(), Secret.of(BACKEND_KEY, "env TEST_KEY"))));
@@ -58,7 +43,7 @@ class AccessLogTest {
     void stop() {
         relay.close();
         backend.close();
-        root.detachAppender(captured);
+        log.close();
     }
 
     @Test
@@ -95,9 +80,7 @@ class AccessLogTest {
             assertThat(r.code()).isEqualTo(400);
         }
         awaitAccessLines(3);
-        String everything = snapshot().stream()
-                .map(e -> new String(json.encode(e), StandardCharsets.UTF_8))
-                .collect(Collectors.joining());
+        String everything = log.events().stream().map(log::encode).collect(Collectors.joining());
         assertThat(everything).doesNotContain(BACKEND_KEY).doesNotContain(CLIENT_KEY).doesNotContainIgnoringCase("authorization");
         // the key did reach the backend, and the client's own key did not
         assertThat(backend.takeRequest().getHeaders().get("Authorization")).isEqualTo("Bearer " + BACKEND_KEY);
@@ -106,28 +89,16 @@ class AccessLogTest {
     private Response call(String path, String body) throws java.io.IOException {
         return relay.http.newCall(new Request.Builder().url(relay.url(path))
                 .header("Authorization", "Bearer " + CLIENT_KEY)
-                .header("X-Request-ID", "log-test-" + (accessLines().size() + 1))
+                .header("X-Request-ID", "log-test-" + (log.accessEvents().size() + 1))
                 .post(RequestBody.create(body, RelayHarness.JSON)).build()).execute();
     }
 
-    /** The lines so far; the event loops append while the test reads, under the appender's lock. */
-    private List<ILoggingEvent> snapshot() {
-        synchronized (captured) {
-            return new ArrayList<>(captured.list);
-        }
-    }
-
-    private List<ILoggingEvent> accessLines() {
-        return snapshot().stream().filter(e -> e.getLoggerName().equals("llm_relay.access")).collect(Collectors.toList());
-    }
-
     private List<JsonNode> awaitAccessLines(int n) throws InterruptedException {
-        for (int i = 0; i < 200 && accessLines().size() < n; i++) {
+        for (int i = 0; i < 200 && log.accessEvents().size() < n; i++) {
             Thread.sleep(10);
         }
-        List<ILoggingEvent> lines = accessLines();
+        List<JsonNode> lines = log.accessLines();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(n);
-        return lines.stream().map(e -> Ndjson.json(new String(json.encode(e), StandardCharsets.UTF_8)))
-                .collect(Collectors.toList());
+        return lines;
     }
 }

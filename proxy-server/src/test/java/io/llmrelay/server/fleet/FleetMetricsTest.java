@@ -3,31 +3,24 @@ package io.llmrelay.server.fleet;
 import static io.llmrelay.server.testing.RelayHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.config.RoutingConfig.Strategy;
 import io.llmrelay.server.demo.DemoBackend;
+import io.llmrelay.server.testing.CapturedLog;
 import io.llmrelay.server.testing.DemoBackends;
 import io.llmrelay.server.testing.EchoAnswers;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.RelayHarness;
 import io.llmrelay.server.testing.ScriptedBackend;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import net.logstash.logback.encoder.LogstashEncoder;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The fleet in {@code /metrics} and the access log: each attempt counted by backend and outcome
@@ -36,9 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 class FleetMetricsTest {
 
-    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    private final LogstashEncoder json = new LogstashEncoder();
-    private Logger root;
+    private CapturedLog log;
     private ScriptedBackend alpha;
     private ScriptedBackend beta;
     private DemoBackends demos;
@@ -47,13 +38,7 @@ class FleetMetricsTest {
 
     @BeforeEach
     void start() throws Exception {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        captured.setContext(context);
-        captured.start();
-        root.addAppender(captured);
-        json.setContext(context);
-        json.start();
+        log = new CapturedLog();
         alpha = new ScriptedBackend();
         alpha.models(FleetRoutingByModelTest.list("llama3"));
         alpha.answerAll(EchoAnswers.as("alpha"));
@@ -72,7 +57,7 @@ class FleetMetricsTest {
         demos.close();
         alpha.close();
         beta.close();
-        root.detachAppender(captured);
+        log.close();
     }
 
     private static final String LLAMA = "{\"model\":\"llama3\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
@@ -156,7 +141,7 @@ class FleetMetricsTest {
     /** The access log line of the request with {@code requestId}, waiting for it (lines are written once a request settles). */
     private JsonNode accessLine(String requestId) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
-            Optional<JsonNode> line = accessLines().stream()
+            Optional<JsonNode> line = log.accessLines().stream()
                     .filter(l -> l.path("request_id").asText().equals(requestId)).findFirst();
             if (line.isPresent()) {
                 return line.get();
@@ -164,19 +149,5 @@ class FleetMetricsTest {
             Thread.sleep(10);
         }
         throw new AssertionError("no access log line for request " + requestId);
-    }
-
-    private List<JsonNode> accessLines() {
-        List<ILoggingEvent> events;
-        synchronized (captured) {
-            events = new ArrayList<>(captured.list);
-        }
-        List<JsonNode> out = new ArrayList<>();
-        for (ILoggingEvent e : events) {
-            if (e.getLoggerName().equals("llm_relay.access")) {
-                out.add(Ndjson.json(new String(json.encode(e), StandardCharsets.UTF_8)));
-            }
-        }
-        return out;
     }
 }
