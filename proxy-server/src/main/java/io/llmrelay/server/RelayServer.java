@@ -5,6 +5,7 @@ import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.resilience.FleetResilience;
 import io.llmrelay.server.endpoint.Endpoints;
 import io.llmrelay.server.endpoint.Relay;
 import io.llmrelay.server.exchange.Dispatcher;
@@ -55,8 +56,10 @@ public final class RelayServer implements AutoCloseable {
     private final Relay relay;
     private final Channel serverChannel;
 
-    private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup)
-            throws InterruptedException {
+    /** @param resilienceClocks what breakers, hold-offs, ejections, slow start and the retry budget read */
+    private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup,
+            Clocks resilienceClocks) throws InterruptedException {
+        Clocks clocks = Clocks.SYSTEM;
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -64,13 +67,14 @@ public final class RelayServer implements AutoCloseable {
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(transport.datagramChannel)
                 .socketChannelType(transport.socketChannel));
+        FleetResilience resilience = Fleet.resilience(config, resilienceClocks);
         List<Backend> backends = new ArrayList<>();
         for (BackendConfig b : config.backends()) {
-            Origin origin = new Origin(b, config, group, transport, resolver, Clocks.SYSTEM);
-            backends.add(new Backend(origin, config, group.next(), Clocks.SYSTEM));
+            Origin origin = new Origin(b, config, group, transport, resolver, clocks);
+            backends.add(new Backend(origin, config, group.next(), clocks, resilience.backend(b.name())));
         }
-        ExchangeContext context = new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics());
-        this.relay = new Relay(context, new Fleet(config, backends));
+        ExchangeContext context = new ExchangeContext(config, clocks, new RelayMetrics());
+        this.relay = new Relay(context, new Fleet(config, backends, resilience));
         relay.metrics().eventLoopCpu(LoopAccount::allLoopsCpuNanos);
         relay.metrics().logLinesDropped(BatchingStdoutAppender::dropped);
         relay.metrics().addBackendGauges(sink -> {
@@ -98,7 +102,7 @@ public final class RelayServer implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // small enough that "not writable" means a slow client, large enough for a burst of events
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ServerInitializer(config, Clocks.SYSTEM, () -> new ExchangeHandler(context, dispatcher), clients))
+                .childHandler(new ServerInitializer(config, clocks, () -> new ExchangeHandler(context, dispatcher), clients))
                 .bind(config.host(), config.port())
                 .sync()
                 .channel();
@@ -111,7 +115,7 @@ public final class RelayServer implements AutoCloseable {
         int threads = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = transport.newGroup(threads, "relay");
         try {
-            return new RelayServer(config, transport, group, true);
+            return new RelayServer(config, transport, group, true, Clocks.SYSTEM);
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
@@ -121,7 +125,17 @@ public final class RelayServer implements AutoCloseable {
     /** Starts a proxy on an existing group (shared with an in-process demo backend, or in tests). */
     public static RelayServer start(RelayConfig config, Transport transport, EventLoopGroup group)
             throws InterruptedException {
-        return new RelayServer(config, transport, group, false);
+        return new RelayServer(config, transport, group, false, Clocks.SYSTEM);
+    }
+
+    /**
+     * As {@link #start(RelayConfig, Transport, EventLoopGroup)}, with breakers, hold-offs, ejections,
+     * slow start and the retry budget reading time from {@code resilienceClocks}: tests drive them with
+     * a fake nano clock while everything else (time-outs, logs) keeps real time.
+     */
+    public static RelayServer start(RelayConfig config, Transport transport, EventLoopGroup group,
+            Clocks resilienceClocks) throws InterruptedException {
+        return new RelayServer(config, transport, group, false, resilienceClocks);
     }
 
     public int port() {

@@ -16,6 +16,8 @@ public enum ErrorKind {
     BACKEND_PROTOCOL,
     /** Every backend that serves the model is at its {@code max_concurrency}. */
     AT_CAPACITY,
+    /** No backend of the model may take requests now: breakers open, held off by {@code Retry-After}. */
+    NO_BACKEND,
     /** The client took no data for too long. */
     CLIENT_STALLED,
     /** A bug in the proxy. */

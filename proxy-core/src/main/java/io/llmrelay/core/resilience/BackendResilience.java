@@ -108,6 +108,31 @@ public final class BackendResilience {
         return clean() || routableApartFromEjection(now) && ejection.number(now) == 0;
     }
 
+    /**
+     * True while the backend itself asks to be left alone: its breaker lets nothing through, or a
+     * {@code Retry-After} holds it off. Unlike failing probes or an ejection, honoured even when no other
+     * backend can serve (sending it the request anyway would only fail again).
+     */
+    public boolean refusing() {
+        if (clean()) {
+            return false;
+        }
+        long now = clocks.nanoTime();
+        return !breaker.allows(now) || holdOff.held(now);
+    }
+
+    /**
+     * How long until the backend may be tried again, for a client's {@code Retry-After}: the longest of
+     * its breaker's wait for a trial, its hold-off and its ejection; 0 when it may be tried now.
+     */
+    public long backInNanos() {
+        if (clean()) {
+            return 0;
+        }
+        long breakerWait = Math.max(0, breaker.status().trialInNanos());
+        return Math.max(breakerWait, Math.max(holdOff.remainingNanos(), ejection.remainingNanos()));
+    }
+
     /** True while the backend is in good standing: routable, whole share, breaker closed. One volatile read. */
     boolean clean() {
         return (standing & CLEAN) != 0;

@@ -9,6 +9,7 @@ import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.ResilienceConfig;
+import io.llmrelay.core.resilience.ActiveHealth;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponse;
@@ -40,14 +41,9 @@ public final class BackendHealth {
     private final long intervalNanos;
     private final Duration timeout;
     private final Duration modelsRefresh;
-    private final int fall;
-    private final int rise;
     private final String path;
 
-    private volatile boolean up;
     private volatile String lastError = "not checked yet";
-    private int failures;
-    private int successes;
     private boolean stopped;
     private ScheduledFuture<?> next;
 
@@ -62,8 +58,6 @@ public final class BackendHealth {
         this.timeout = health.timeout() != null ? health.timeout()
                 : Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), 2 * intervalNanos));
         this.modelsRefresh = config.modelsRefresh();
-        this.fall = health.fall();
-        this.rise = health.rise();
         this.path = health.path() != null ? backend.config().rootPath() + health.path()
                 : backend.dialect().healthPath(backend.config());
     }
@@ -82,14 +76,14 @@ public final class BackendHealth {
         });
     }
 
-    /** True while the last probe (or the one before it) succeeded. */
+    /** True once the probes have found the backend healthy, until they find it unhealthy. */
     public boolean up() {
-        return up;
+        return backend.resilience().health() == ActiveHealth.State.HEALTHY;
     }
 
-    /** Why the backend is down, or null when it is up. */
+    /** Why the backend is not up, or null when it is. */
     public String lastError() {
-        return up ? null : lastError;
+        return up() ? null : lastError;
     }
 
     private void probe() {
@@ -108,27 +102,21 @@ public final class BackendHealth {
     }
 
     private void record(boolean ok, String error) {
-        boolean wasUp = up;
+        if (!ok) {
+            lastError = error;
+        }
+        boolean wasUp = up();
+        boolean nowUp = backend.resilience().probe(ok) == ActiveHealth.State.HEALTHY;
         if (ok) {
-            failures = 0;
-            if (++successes >= rise || wasUp) {
-                up = true;
-            }
             ModelCatalog catalog = backend.catalog();
             ModelCatalog.Snapshot s = catalog.current();
             if (!wasUp || s == null || catalog.lastError() != null
                     || clocks.nanoTime() - s.fetchedNanos() >= modelsRefresh.toNanos()) {
                 catalog.refresh(loop);
             }
-        } else {
-            lastError = error;
-            successes = 0;
-            if (++failures >= fall || !wasUp) {
-                up = false;
-            }
         }
-        if (wasUp != up) {
-            if (up) {
+        if (wasUp != nowUp) {
+            if (nowUp) {
                 LOG.info("backend {} is up", backend.describe());
             } else {
                 LOG.warn("backend {} is down: {}", backend.describe(), error);

@@ -3,7 +3,8 @@ package io.llmrelay.server.fleet;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.registry.BackendModels;
 import io.llmrelay.core.registry.ModelRegistry;
-import io.llmrelay.core.resilience.RetryBudget;
+import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.resilience.FleetResilience;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,16 +30,16 @@ public final class Fleet {
     private final Map<String, Backend> byName;
     private volatile Router router;
     private volatile boolean allTried;
-    /** Retries stay within {@code retry.budget_percent} of requests, so a dying fleet is not stormed. */
-    private final RetryBudget retryBudget;
+    private final FleetResilience resilience;
 
-    public Fleet(RelayConfig config, List<Backend> backends) {
+    /** @param resilience the one that made each backend's {@code BackendResilience} */
+    public Fleet(RelayConfig config, List<Backend> backends, FleetResilience resilience) {
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("at least one backend is required");
         }
         this.config = config;
         this.backends = List.copyOf(backends);
-        this.retryBudget = RetryBudget.of(config.resilience().retry().budgetPercent(), System::nanoTime);
+        this.resilience = resilience;
         Map<String, Backend> names = new LinkedHashMap<>();
         for (Backend b : backends) {
             if (names.put(b.name(), b) != null) {
@@ -61,9 +62,17 @@ public final class Fleet {
         return byName.get(name);
     }
 
-    /** The fleet's one retry budget: every request counts into it, every retry draws from it. */
-    public RetryBudget retryBudget() {
-        return retryBudget;
+    /**
+     * The resilience state every backend and model group shares: the retry decision (policy, the one
+     * retry budget, backoff) and the ejection cap's ledger.
+     */
+    public FleetResilience resilience() {
+        return resilience;
+    }
+
+    /** The resilience of a fleet's backends, logging every change of a breaker, ejection or hold. */
+    public static FleetResilience resilience(RelayConfig config, Clocks clocks) {
+        return new FleetResilience(config.resilience(), clocks, new ResilienceLog());
     }
 
     /** The catalogue as it is now. */
@@ -176,6 +185,6 @@ public final class Fleet {
             }
         }
         ModelRegistry registry = ModelRegistry.build(lists, config.models(), config::describe);
-        return new Router(registry, byName, config.routing());
+        return new Router(registry, byName, config.routing(), resilience, config.models().fallbacks());
     }
 }

@@ -5,9 +5,9 @@ import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.config.BackendTimeouts;
-import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.core.metrics.ErrorKind;
+import io.llmrelay.core.resilience.FailureKind;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ErrorMessages;
 import io.llmrelay.server.exchange.Exchange;
@@ -60,6 +60,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     private ByteBuf errorBody;
     private ByteBuf wholeAnswer;
     private boolean settled;
+    private boolean headSeen;
     private final Retrier retrier; // null: this attempt is the only one
 
     /**
@@ -68,12 +69,12 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
      */
     public interface Retrier {
         /**
-         * @param kind what went wrong, in the terms of {@code retry.on}
+         * @param kind what went wrong ({@code retry.on} names which kinds are retried)
          * @param status the status the client would get
          * @param message what it would say
          * @return true when another attempt was started (or is about to be): this one must stay silent
          */
-        boolean retry(ResilienceConfig.On kind, int status, String message);
+        boolean retry(FailureKind kind, int status, String message);
     }
 
     private Attempt(Exchange exchange, Backend backend, BodyTranslator translator, Retrier retrier) {
@@ -121,14 +122,16 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     }
 
     private void head(HttpResponse head) {
+        headSeen = true;
         int status = head.status().code();
         backend.stats().recordFirstByte(exchange.context().clocks().nanoTime() - startNanos);
         if (status >= 400) {
-            ResilienceConfig.On kind = status == 429 ? ResilienceConfig.On.TOO_MANY_REQUESTS
-                    : status == 503 ? ResilienceConfig.On.UNAVAILABLE
-                    : status >= 500 ? ResilienceConfig.On.SERVER_ERROR : null;
-            if (kind != null && retried(kind, status, "backend " + backend.name() + " answered " + status,
-                    AttemptOutcome.ofStatus(status))) {
+            FailureKind kind = FailureKind.ofStatus(Math.min(status, 599));
+            if (status == 429 || status == 503) { // the backend says when to come back: until then it gets nothing
+                backend.resilience().holdOff(head.headers().get(HttpHeaderNames.RETRY_AFTER));
+            }
+            if (kind != FailureKind.REJECTED
+                    && retried(kind, status, "backend " + backend.name() + " answered " + status)) {
                 return;
             }
             errorStatus = status;
@@ -142,7 +145,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
             try {
                 translator.onHead(contentType);
             } catch (RelayException e) {
-                if (!retried(ResilienceConfig.On.SERVER_ERROR, e.status(), e.getMessage(), AttemptOutcome.BROKEN)) {
+                if (!retried(FailureKind.MALFORMED, e.status(), e.getMessage())) {
                     settle(AttemptOutcome.BROKEN);
                     abandon();
                     exchange.fail(e.status(), "backend " + backend.name() + ": " + e.getMessage(),
@@ -183,8 +186,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         } catch (RelayException e) {
             // an error event, or an answer that cannot be translated: before its first token, another
             // backend may still answer
-            if (!exchange.tokenArrived() && retried(ResilienceConfig.On.SERVER_ERROR, e.status(), e.getMessage(),
-                    AttemptOutcome.BROKEN)) {
+            if (!exchange.tokenArrived() && retried(FailureKind.MALFORMED, e.status(), e.getMessage())) {
                 return;
             }
             settle(AttemptOutcome.BROKEN); // the backend's answer could not be translated
@@ -237,9 +239,12 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         release();
         // a reset or a silence counts as long as the client has nothing: a streamed answer's head waits
         // for its first event, so a backend that breaks off before it can still be replaced
-        ResilienceConfig.On kind = failure.kind() == ErrorKind.BACKEND_TIMEOUT ? ResilienceConfig.On.TIMEOUT
-                : failure.kind() == ErrorKind.BACKEND_UNREACHABLE || failure.kind() == ErrorKind.BACKEND_PROTOCOL
-                        ? ResilienceConfig.On.CONNECT : null;
+        FailureKind kind = switch (failure.kind()) {
+            case BACKEND_TIMEOUT -> headSeen ? FailureKind.IDLE_TIMEOUT : FailureKind.FIRST_BYTE_TIMEOUT;
+            case BACKEND_UNREACHABLE -> FailureKind.CONNECT;
+            case BACKEND_PROTOCOL -> FailureKind.RESET;
+            default -> null;
+        };
         if (kind != null && retrier != null && !exchange.isCommitted() && !exchange.tokenArrived()
                 && retrier.retry(kind, failure.status(), failure.message())) {
             return;
@@ -251,11 +256,11 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
      * Hands the request to the retrier when it may go elsewhere; if it does, this attempt ends here:
      * its outcome counted, its backend call closed, nothing said to the client.
      */
-    private boolean retried(ResilienceConfig.On kind, int status, String message, AttemptOutcome outcome) {
+    private boolean retried(FailureKind kind, int status, String message) {
         if (retrier == null || exchange.isCommitted()) {
             return false;
         }
-        settle(outcome);
+        settle(kind.outcome());
         if (!retrier.retry(kind, status, message)) {
             return false;
         }
@@ -309,6 +314,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         settled = true;
         backend.stats().release();
         backend.stats().recordOutcome(outcome); // exported from there at scrape time
+        backend.resilience().record(outcome); // breaker and outlier detection
     }
 
     private static AttemptOutcome outcomeOf(UpstreamFailure failure) {

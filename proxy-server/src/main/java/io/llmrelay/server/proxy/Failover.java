@@ -1,26 +1,29 @@
 package io.llmrelay.server.proxy;
 
+import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.balance.Selection;
-import io.llmrelay.core.config.ResilienceConfig;
+import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.registry.ModelRoute;
-import io.llmrelay.core.resilience.RetryBudget;
+import io.llmrelay.core.resilience.FailureKind;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.fleet.Router;
 import io.llmrelay.server.upstream.UpstreamRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One request's attempts at a model: the first backend the router picks, then, when an attempt
  * fails before anything reached the client (no status line; for {@code stream:false}, no token),
  * another backend of the model that has not failed this request yet — up to {@code retry.attempts}
  * in all, for the failures {@code retry.on} names, within the fleet's retry budget, after a short
- * jittered pause. Once anything is
+ * jittered pause. When no backend of the model can take it (none routable, every one tried or at its
+ * cap), the next model of its {@code models.fallbacks} chain is tried the same way. Once anything is
  * committed, the failure goes to the client as it is.
  *
  * <p>Confined to the exchange's event loop. Owns the slot of a backend chosen for the next attempt
@@ -28,48 +31,73 @@ import java.util.concurrent.TimeUnit;
  */
 final class Failover implements Attempt.Retrier {
 
+    private static final Predicate<Backend> NONE_TRIED = b -> false;
+
     private final Exchange ex;
     private final Router router;
-    private final RetryBudget budget;
-    private final ModelRoute route;
+    private final io.llmrelay.core.resilience.Failover decision;
     private final long stickyKey;
     private final AttemptPlan plan;
-    private final ResilienceConfig.Retry retry;
+    /** the requested model, then its fallbacks */
+    private final List<ModelRoute> chain;
+    /** the model of {@link #chain} being tried */
+    private int link;
+    /** backends of that model that failed this request */
     private final List<Backend> tried = new ArrayList<>(2);
+    private int attempts;
     private ScheduledFuture<?> pending;
     private Backend pendingBackend;
 
-    Failover(Exchange ex, Router router, RetryBudget budget, ModelRoute route, long stickyKey, AttemptPlan plan) {
+    Failover(Exchange ex, Router router, io.llmrelay.core.resilience.Failover decision, ModelRoute route,
+            long stickyKey, AttemptPlan plan) {
         this.ex = ex;
         this.router = router;
-        this.budget = budget;
-        this.route = route;
+        this.decision = decision;
         this.stickyKey = stickyKey;
         this.plan = plan;
-        this.retry = ex.context().config().resilience().retry();
+        List<ModelRoute> fallbacks = router.fallbacks(route);
+        if (fallbacks.isEmpty()) {
+            this.chain = List.of(route);
+        } else {
+            List<ModelRoute> all = new ArrayList<>(fallbacks.size() + 1);
+            all.add(route);
+            all.addAll(fallbacks);
+            this.chain = all;
+        }
     }
 
-    /** Starts the first attempt on {@code backend}, whose slot the caller took. */
-    void start(Backend backend) {
-        attempt(backend);
+    /** Starts the first attempt, or fails with why no backend of the model (or of its fallbacks) can take it. */
+    void start() {
+        Selection<Backend> first = router.select(chain.get(0), stickyKey);
+        if (!first.isChosen()) {
+            Selection<Backend> fallback = nextModel();
+            if (fallback == null) {
+                throw unavailable(first.result());
+            }
+            first = fallback;
+        }
+        attempt(first.member());
     }
 
     @Override
-    public boolean retry(ResilienceConfig.On kind, int status, String message) {
-        if (ex.isDone() || ex.isCommitted() || ex.tokenArrived() || tried.size() >= retry.attempts()
-                || !retry.retries(kind)) {
+    public boolean retry(FailureKind kind, int status, String message) {
+        if (ex.isDone() || ex.isCommitted() || ex.tokenArrived()
+                || !decision.policy().mayRetry(kind, attempts, false)) {
             return false;
         }
-        Selection<Backend> next = router.select(route, stickyKey, tried::contains);
+        Selection<Backend> next = router.select(chain.get(link), stickyKey, tried::contains);
         if (!next.isChosen()) {
-            return false; // no other backend can take it now: the client gets this failure
-        }
-        if (!budget.tryRetry()) { // retries are already a large share of requests: the fleet is failing
-            next.member().stats().release();
-            return false;
+            next = nextModel();
+            if (next == null) {
+                return false; // nothing else can take it now: the client gets this failure
+            }
         }
         Backend backend = next.member();
-        long pause = pauseNanos(tried.size());
+        long pause = decision.retryDelayNanos(kind, attempts, false);
+        if (pause < 0) { // retries are already a large share of requests: the fleet is failing
+            backend.giveBack();
+            return false;
+        }
         pendingBackend = backend;
         ex.onCancel(this::abandonPending); // the client may leave while we wait
         pending = ex.loop().schedule(() -> {
@@ -80,8 +108,23 @@ final class Failover implements Attempt.Retrier {
         return true;
     }
 
+    /** A backend of the next model in the chain that can take the request, its slot taken; null when none. */
+    private Selection<Backend> nextModel() {
+        while (link + 1 < chain.size()) {
+            link++;
+            tried.clear(); // another model: a backend that failed the last one may serve this one
+            Selection<Backend> s = router.select(chain.get(link), stickyKey, NONE_TRIED);
+            if (s.isChosen()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     private void attempt(Backend backend) {
         tried.add(backend);
+        attempts++;
+        ModelRoute route = chain.get(link);
         ModelRoute.Target target = Router.targetOn(route, backend);
         UpstreamRequest request;
         BodyTranslator translator;
@@ -89,28 +132,32 @@ final class Failover implements Attempt.Retrier {
             request = plan.request(backend, target);
             translator = plan.translator(backend, target);
         } catch (RuntimeException e) {
-            backend.stats().release(); // nothing was sent: the slot was never used
+            backend.giveBack(); // nothing was sent: the slot was never used
             throw e;
         }
         ex.onSuccess(() -> plan.succeeded(backend, target));
-        Attempt.start(ex, backend, target.model(), tried.size(), request, translator, this);
+        Attempt.start(ex, backend, target.model(), attempts, request, translator, this);
     }
 
-    /** Full jitter over an exponential step: spreads the retries of many requests that failed at once. */
-    private long pauseNanos(int retriesSoFar) {
-        long base = retry.backoff().toNanos();
-        if (base <= 0) {
-            return 0;
+    /** Why the request cannot be served at all: every backend full, or kept out (breaker, hold-off, ...). */
+    private RelayException unavailable(Selection.Result result) {
+        ModelRoute route = chain.get(0);
+        String also = chain.size() > 1 ? " (nor of its fallbacks)" : "";
+        if (result == Selection.Result.AT_CAPACITY) {
+            return Forward.atCapacity(ex, "every backend serving model '" + route.name() + "'" + also + " is");
         }
-        long ceiling = base << Math.min(retriesSoFar - 1, 10);
-        return ThreadLocalRandom.current().nextLong(ceiling + 1);
+        Router.Unavailable why = router.whyUnavailable(route);
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(why.backInNanos() + 999_999_999L));
+        ex.responseHeader(HttpHeaderNames.RETRY_AFTER, seconds);
+        return new RelayException(503, "no backend of model '" + route.name() + "'" + also + " can take requests now"
+                + (why.reasons().isEmpty() ? "" : ": " + why.reasons()), ErrorKind.NO_BACKEND);
     }
 
     private void abandonPending() {
         if (pending != null) {
             pending.cancel(false);
             pending = null;
-            pendingBackend.stats().release();
+            pendingBackend.giveBack();
             pendingBackend = null;
         }
     }

@@ -1,20 +1,19 @@
 package io.llmrelay.server.proxy;
 
 import io.llmrelay.core.api.RelayException;
-import io.llmrelay.core.balance.Selection;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.fleet.Fleet;
-import io.llmrelay.server.fleet.Router;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.function.Supplier;
 
 /**
- * Sends a request for a model to the backend the router picks and answers from it. Every candidate
- * at its {@code max_concurrency} is a 503 with {@code Retry-After}, in the caller's shape.
+ * Sends a request for a model to the backend the router picks and answers from it ({@link Failover}
+ * tries others). Every candidate at its {@code max_concurrency} is a 503 with {@code Retry-After}, in
+ * the caller's shape.
  */
 public final class Forward {
 
@@ -25,13 +24,8 @@ public final class Forward {
 
     /** Picks a backend of {@code route} and starts the attempt on it; runs on the exchange's loop. */
     public static void to(Exchange ex, Fleet fleet, ModelRoute route, long stickyKey, AttemptPlan plan) {
-        fleet.retryBudget().requestStarted();
-        Router router = fleet.router();
-        Selection<Backend> selection = router.select(route, stickyKey);
-        if (!selection.isChosen()) {
-            throw atCapacity(ex, "every backend serving model '" + route.name() + "' is");
-        }
-        new Failover(ex, router, fleet.retryBudget(), route, stickyKey, plan).start(selection.member());
+        fleet.resilience().failover().requestStarted();
+        new Failover(ex, fleet.router(), fleet.resilience().failover(), route, stickyKey, plan).start();
     }
 
     /**
@@ -53,7 +47,7 @@ public final class Forward {
         Attempt.start(ex, backend, model, 1, built, null);
     }
 
-    private static RelayException atCapacity(Exchange ex, String who) {
+    static RelayException atCapacity(Exchange ex, String who) {
         ex.responseHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         return new RelayException(503, who + " at its max_concurrency; retry in a moment", ErrorKind.AT_CAPACITY);
     }

@@ -3,6 +3,7 @@ package io.llmrelay.server.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrelay.core.api.Clocks;
+import io.llmrelay.core.resilience.FleetResilience;
 import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.server.endpoint.Relay;
 import io.llmrelay.server.fleet.Fleet;
@@ -43,8 +44,10 @@ class ExchangeHandlerTest {
         var config = RelayHarness.config(RelayHarness.backend("http://127.0.0.1:9/v1", null));
         Origin origin = new Origin(config.backends().get(0), config, unusedLoops, Transport.NIO,
                 io.netty.resolver.DefaultAddressResolverGroup.INSTANCE, Clocks.SYSTEM);
-        Backend backend = new Backend(origin, config, unusedLoops.next(), Clocks.SYSTEM);
-        relay = new Relay(new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics()), new Fleet(config, List.of(backend)));
+        FleetResilience resilience = Fleet.resilience(config, Clocks.SYSTEM);
+        Backend backend = new Backend(origin, config, unusedLoops.next(), Clocks.SYSTEM, resilience.backend(origin.name()));
+        relay = new Relay(new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics()),
+                new Fleet(config, List.of(backend), resilience));
     }
 
     @AfterAll

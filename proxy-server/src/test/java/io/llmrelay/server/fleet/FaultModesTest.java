@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.config.BackendOptions;
 import io.llmrelay.core.config.BackendTimeouts;
 import io.llmrelay.core.config.ModelsConfig;
+import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.server.demo.DemoBackend;
 import io.llmrelay.server.demo.Fault;
@@ -49,10 +50,12 @@ class FaultModesTest {
         // the faulty one is tried first; its silence before a first byte is cut short so a stall fails over fast
         BackendOptions first = new BackendOptions(200, 1, 0, Map.of(), List.of(), List.of(),
                 new BackendTimeouts(null, Duration.ofMillis(500), Duration.ofMillis(500)));
-        relay = RelayHarness.start(RelayHarness.fleet(List.of(RelayHarness.member("faulty", faulty.baseUrl(), first),
-                RelayHarness.member("healthy", healthy.baseUrl())),
-                new RoutingConfig(RoutingConfig.Strategy.PRIORITY, RoutingConfig.Sticky.OFF), ModelsConfig.none()))
-                .awaitReady();
+        // failover alone: the faulty backend keeps being tried first (no breaker, ejection or hold-off;
+        // those are ResilienceTest's)
+        relay = RelayHarness.start(RelayHarness.withResilience(RelayHarness.fleet(List.of(
+                RelayHarness.member("faulty", faulty.baseUrl(), first), RelayHarness.member("healthy", healthy.baseUrl())),
+                new RoutingConfig(RoutingConfig.Strategy.PRIORITY, RoutingConfig.Sticky.OFF), ModelsConfig.none()),
+                RelayHarness.failoverOnly(ResilienceConfig.Retry.defaults()))).awaitReady();
     }
 
     @AfterAll
@@ -71,7 +74,7 @@ class FaultModesTest {
     @EnumSource(value = Fault.class, names = {"REFUSE", "RESET_BEFORE_HEADERS", "STALL_BEFORE_FIRST_BYTE",
             "STATUS_500", "STATUS_429", "STATUS_503", "WRONG_CONTENT_TYPE"})
     void aFaultBeforeTheFirstTokenIsFailedOver(Fault mode) throws Exception {
-        faulty.fault(FaultPlan.of(mode));
+        faulty.fault(FaultPlan.of(mode).withRetryAfterSeconds(0)); // a Retry-After would hold it off (ResilienceTest)
         for (String[] call : new String[][] {{"/api/chat", CHAT}, {"/api/chat", STREAM}, {"/v1/chat/completions", V1}}) {
             if (mode == Fault.WRONG_CONTENT_TYPE && call[0].startsWith("/v1")) {
                 continue; // a pass-through answer is the backend's own: its HTML goes out as it came (below)

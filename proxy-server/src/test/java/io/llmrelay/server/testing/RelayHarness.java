@@ -1,5 +1,6 @@
 package io.llmrelay.server.testing;
 
+import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.BackendOptions;
@@ -7,17 +8,20 @@ import io.llmrelay.core.config.ConfigFile;
 import io.llmrelay.core.config.CorsPolicy;
 import io.llmrelay.core.config.ModelsConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.core.config.Secret;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.runtime.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -38,10 +42,10 @@ public final class RelayHarness implements AutoCloseable {
     private final RelayServer server;
     public final OkHttpClient http;
 
-    private RelayHarness(RelayConfig config) throws InterruptedException {
+    private RelayHarness(RelayConfig config, Clocks resilienceClocks) throws InterruptedException {
         Transport transport = Transport.best();
         this.group = transport.newGroup(2, "test-relay");
-        this.server = RelayServer.start(config, transport, group);
+        this.server = RelayServer.start(config, transport, group, resilienceClocks);
         this.http = new OkHttpClient.Builder()
                 .retryOnConnectionFailure(false)
                 .readTimeout(20, TimeUnit.SECONDS)
@@ -55,12 +59,40 @@ public final class RelayHarness implements AutoCloseable {
 
     /** A proxy in front of {@code backendUrl}, with the config adjusted by {@code tweak}. */
     public static RelayHarness start(String backendUrl, UnaryOperator<RelayConfig> tweak) throws InterruptedException {
-        return new RelayHarness(tweak.apply(config(backend(backendUrl, null))));
+        return new RelayHarness(tweak.apply(config(backend(backendUrl, null))), Clocks.SYSTEM);
     }
 
     /** A proxy with exactly {@code config} (e.g. a fleet from {@link #fleet}). */
     public static RelayHarness start(RelayConfig config) throws InterruptedException {
-        return new RelayHarness(config);
+        return new RelayHarness(config, Clocks.SYSTEM);
+    }
+
+    /**
+     * A proxy with exactly {@code config} whose breakers, hold-offs, ejections, slow start and retry
+     * budget read {@code resilienceClock} (a {@link ManualClock}: tests move time on by hand).
+     */
+    public static RelayHarness start(RelayConfig config, LongSupplier resilienceClock) throws InterruptedException {
+        return new RelayHarness(config, new Clocks(Clock.systemUTC(), resilienceClock));
+    }
+
+    /** {@code config} with other resilience settings. */
+    public static RelayConfig withResilience(RelayConfig c, ResilienceConfig resilience) {
+        return new RelayConfig(c.host(), c.port(), c.backends(), c.maxRequestBytes(), c.maxEventBytes(), c.eventLoops(),
+                c.timeouts(), c.modelsRefresh(), c.healthInterval(), c.modelOverrides(), c.cors(), c.routing(), c.models(),
+                resilience);
+    }
+
+    /**
+     * Resilience settings that leave only failover: no breaker opens (a million failures), no
+     * ejection ({@code max_ejected_percent: 0}), no slow start; retries as {@code retry} says.
+     */
+    public static ResilienceConfig failoverOnly(ResilienceConfig.Retry retry) {
+        ResilienceConfig d = ResilienceConfig.defaults();
+        ResilienceConfig.Health h = d.health();
+        ResilienceConfig.Outlier o = d.outlier();
+        return new ResilienceConfig(new ResilienceConfig.Health(h.timeout(), h.path(), h.fall(), h.rise(), Duration.ZERO,
+                h.ready()), new ResilienceConfig.Breaker(1000, d.breaker().openFor()),
+                new ResilienceConfig.Outlier(o.consecutiveErrors(), o.baseEjection(), o.maxEjection(), 0), retry);
     }
 
     /**
@@ -75,7 +107,8 @@ public final class RelayHarness implements AutoCloseable {
         RelayConfig t = config(loaded.backends().get(0));
         return new RelayHarness(new RelayConfig(t.host(), t.port(), loaded.backends(), t.maxRequestBytes(),
                 t.maxEventBytes(), t.eventLoops(), t.timeouts(), t.modelsRefresh(), t.healthInterval(),
-                loaded.modelOverrides(), t.cors(), loaded.routing(), loaded.models()));
+                loaded.modelOverrides(), t.cors(), loaded.routing(), loaded.models(), loaded.resilience()),
+                Clocks.SYSTEM);
     }
 
     /** Several backends with the test defaults, routed by {@code routing}, catalogued by {@code models}. */
