@@ -5,6 +5,7 @@ import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.resilience.CircuitBreaker;
 import io.llmrelay.core.resilience.FleetResilience;
 import io.llmrelay.server.endpoint.Endpoints;
 import io.llmrelay.server.endpoint.Relay;
@@ -89,6 +90,9 @@ public final class RelayServer implements AutoCloseable {
                 for (AttemptOutcome outcome : AttemptOutcome.values()) {
                     sink.attempts(backend.name(), outcome.label(), backend.stats().count(outcome));
                 }
+                CircuitBreaker.Status breaker = backend.resilience().breaker();
+                sink.resilience(backend.name(), backend.resilience().routable(), breaker.state().id(),
+                        breaker.timesOpened());
             }
         });
         Dispatcher dispatcher = Endpoints.dispatcher(relay);

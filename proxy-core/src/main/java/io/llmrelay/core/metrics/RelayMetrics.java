@@ -26,7 +26,16 @@ public final class RelayMetrics {
 
         /** How many of its attempts ended with {@code outcome}. */
         void attempts(String backend, String outcome, long count);
+
+        /**
+         * Whether it may be routed to now, its breaker's state ({@code closed}, {@code open},
+         * {@code half-open}) and how often the breaker opened.
+         */
+        default void resilience(String backend, boolean routable, String breakerState, long breakerOpens) {}
     }
+
+    /** The breaker states, each a series of {@code llm_relay_backend_breaker_state} (1 for the current one). */
+    private static final List<String> BREAKER_STATES = List.of("closed", "open", "half-open");
 
     public final CounterFamily requests = new CounterFamily("llm_relay_requests_total",
             "Requests answered, by route, model, backend and HTTP status.", MAX_SERIES,
@@ -108,6 +117,18 @@ public final class RelayMetrics {
         final List<Row> attempts = new ArrayList<>();
         final List<Row> connections = new ArrayList<>();
         final List<Row> inFlight = new ArrayList<>();
+        final List<Row> routable = new ArrayList<>();
+        final List<Row> breaker = new ArrayList<>();
+        final List<Row> breakerOpens = new ArrayList<>();
+
+        @Override
+        public void resilience(String backend, boolean isRoutable, String breakerState, long opens) {
+            routable.add(new Row(backend, "", isRoutable ? 1 : 0));
+            for (String state : BREAKER_STATES) {
+                breaker.add(new Row(backend, state, state.equals(breakerState) ? 1 : 0));
+            }
+            breakerOpens.add(new Row(backend, "", opens));
+        }
 
         @Override
         public void connections(String backend, long idle, long active, long requests) {
@@ -153,6 +174,15 @@ public final class RelayMetrics {
         out.family("llm_relay_backend_in_flight", "gauge",
                 "Requests in flight on each backend (what least-connections and max_concurrency count).");
         rows.inFlight.forEach(r -> out.sample("llm_relay_backend_in_flight", r.value, "backend", r.backend));
+        out.family("llm_relay_backend_routable", "gauge",
+                "1 while the backend may be routed to: healthy, breaker closed, not held off by Retry-After, not ejected.");
+        rows.routable.forEach(r -> out.sample("llm_relay_backend_routable", r.value, "backend", r.backend));
+        out.family("llm_relay_backend_breaker_state", "gauge", "The backend's circuit breaker: 1 for its current state.");
+        rows.breaker.forEach(r -> out.sample("llm_relay_backend_breaker_state", r.value, "backend", r.backend,
+                "state", r.label));
+        out.family("llm_relay_backend_breaker_opens_total", "counter",
+                "How often the backend's circuit breaker opened (or re-opened after a failed trial).");
+        rows.breakerOpens.forEach(r -> out.sample("llm_relay_backend_breaker_opens_total", r.value, "backend", r.backend));
         duration.writeTo(out);
         timeToFirstByte.writeTo(out);
         timeToFirstToken.writeTo(out);

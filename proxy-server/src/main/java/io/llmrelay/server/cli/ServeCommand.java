@@ -3,7 +3,6 @@ package io.llmrelay.server.cli;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
-import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.runtime.RelayVersion;
 import io.llmrelay.server.runtime.Transport;
@@ -191,39 +190,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         log.info("llm-relay {} listening on http://{}:{} ({} transport, {} event loops)", RelayVersion.version(),
                 settings.host, server.port(), transport.name().toLowerCase(), threads);
-        warnIfNotEnforced(log, server.relay().config());
         if (warmUpAndExit) {
             return warmUpAndStop(log, server, demo, group);
         }
         awaitShutdown(log, server, demo, group);
         return 0;
-    }
-
-    /**
-     * Settings the configuration already takes but the proxy does not act on yet (issue 12 is under
-     * way): said out loud, so that nobody relies on them unknowingly.
-     */
-    private static void warnIfNotEnforced(Logger log, RelayConfig config) {
-        ResilienceConfig r = config.resilience();
-        ResilienceConfig d = ResilienceConfig.defaults();
-        List<String> ignored = new java.util.ArrayList<>();
-        if (!config.models().fallbacks().isEmpty()) {
-            ignored.add("models.fallbacks");
-        }
-        if (!r.breaker().equals(d.breaker())) {
-            ignored.add("breaker");
-        }
-        if (!r.outlier().equals(d.outlier())) {
-            ignored.add("outlier");
-        }
-        if (!r.health().slowStart().equals(d.health().slowStart())) {
-            ignored.add("health.slow_start");
-        }
-        if (!ignored.isEmpty()) {
-            log.warn("{} {} read and checked but not acted on yet in this version: no circuit breaker, outlier "
-                    + "ejection, slow start or fallback chain is applied", String.join(", ", ignored),
-                    ignored.size() == 1 ? "is" : "are");
-        }
     }
 
     private static void logBackend(Logger log, BackendConfig backend, String source) {

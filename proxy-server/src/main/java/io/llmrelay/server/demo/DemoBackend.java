@@ -5,6 +5,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -34,6 +37,8 @@ public final class DemoBackend implements AutoCloseable {
     private final long startedAtSeconds = System.currentTimeMillis() / 1000;
     private final DemoCounters counters = new DemoCounters();
     private final FaultSwitch faults;
+    /** the accepted connections, so that {@link #kill()} can cut them as a crash would */
+    private final ChannelGroup connections = new DefaultChannelGroup("demo-connections", GlobalEventExecutor.INSTANCE);
 
     private DemoBackend(EventLoopGroup group, Transport transport, String host, int port, Duration tokenDelay,
             List<String> models, FaultPlan faultPlan) throws InterruptedException {
@@ -48,6 +53,7 @@ public final class DemoBackend implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(16 * 1024 * 1024))
@@ -162,5 +168,15 @@ public final class DemoBackend implements AutoCloseable {
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
+    }
+
+    /**
+     * Dies as a crashed server would: stops listening and cuts every open connection, answers under way
+     * included (a reset for each, so the other side sees the crash at once).
+     */
+    public void kill() {
+        serverChannel.close().syncUninterruptibly();
+        connections.forEach(ch -> ch.config().setOption(ChannelOption.SO_LINGER, 0));
+        connections.close().syncUninterruptibly();
     }
 }

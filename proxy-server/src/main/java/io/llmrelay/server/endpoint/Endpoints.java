@@ -22,6 +22,7 @@ public final class Endpoints {
         table.put(Route.HEALTH, admin::health);
         table.put(Route.READY, admin::ready);
         table.put(Route.METRICS, admin::metrics);
+        table.put(Route.INTERNAL_STATUS, new InternalStatus(relay)::status);
         table.put(Route.TAGS, models::tags);
         table.put(Route.SHOW, models::show);
         table.put(Route.PS, models::ps);

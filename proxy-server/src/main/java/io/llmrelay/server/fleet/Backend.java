@@ -28,6 +28,7 @@ public final class Backend implements Balanced {
     private final BackendStats stats;
     private final Dialect dialect;
     private final BackendResilience resilience;
+    private final RecentErrors recentErrors = new RecentErrors();
 
     /** @param resilience made for this backend by the fleet's {@code FleetResilience} */
     public Backend(Origin origin, RelayConfig relay, EventLoop healthLoop, Clocks clocks, BackendResilience resilience) {
@@ -62,6 +63,11 @@ public final class Backend implements Balanced {
 
     public BackendResilience resilience() {
         return resilience;
+    }
+
+    /** Its last failed attempts, for {@code /internal/status}. */
+    public RecentErrors recentErrors() {
+        return recentErrors;
     }
 
     @Override

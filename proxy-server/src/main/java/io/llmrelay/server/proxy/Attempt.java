@@ -146,7 +146,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
                 translator.onHead(contentType);
             } catch (RelayException e) {
                 if (!retried(FailureKind.MALFORMED, e.status(), e.getMessage())) {
-                    settle(AttemptOutcome.BROKEN);
+                    settle(AttemptOutcome.BROKEN, e.getMessage());
                     abandon();
                     exchange.fail(e.status(), "backend " + backend.name() + ": " + e.getMessage(),
                             ErrorKind.BACKEND_PROTOCOL);
@@ -189,7 +189,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
             if (!exchange.tokenArrived() && retried(FailureKind.MALFORMED, e.status(), e.getMessage())) {
                 return;
             }
-            settle(AttemptOutcome.BROKEN); // the backend's answer could not be translated
+            settle(AttemptOutcome.BROKEN, e.getMessage()); // the backend's answer could not be translated
             abandon();
             exchange.fail(e);
         }
@@ -206,11 +206,11 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     }
 
     private void end() {
-        settle(errorBody != null ? AttemptOutcome.ofStatus(errorStatus) : AttemptOutcome.OK);
         if (errorBody != null) {
-            answerBackendError();
+            answerBackendError(); // settles with the backend's message
             return;
         }
+        settle(AttemptOutcome.OK, null);
         if (translator == null) {
             exchange.end();
             return;
@@ -235,7 +235,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
 
     @Override
     public void onFailure(UpstreamFailure failure) {
-        settle(outcomeOf(failure));
+        settle(outcomeOf(failure), failure.message());
         release();
         // a reset or a silence counts as long as the client has nothing: a streamed answer's head waits
         // for its first event, so a backend that breaks off before it can still be replaced
@@ -260,7 +260,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         if (retrier == null || exchange.isCommitted()) {
             return false;
         }
-        settle(kind.outcome());
+        settle(kind.outcome(), message);
         if (!retrier.retry(kind, status, message)) {
             return false;
         }
@@ -301,13 +301,16 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
 
     /** The client is gone or the answer failed: stop the backend and drop what was collected. */
     private void abandon() {
-        settle(AttemptOutcome.CANCELLED);
+        settle(AttemptOutcome.CANCELLED, null);
         call.cancel();
         release();
     }
 
-    /** Gives the backend's slot back and counts the outcome; once, whichever way the attempt ends first. */
-    private void settle(AttemptOutcome outcome) {
+    /**
+     * Gives the backend's slot back and counts the outcome; once, whichever way the attempt ends first.
+     * A failure's {@code message} is kept among the backend's recent errors.
+     */
+    private void settle(AttemptOutcome outcome, String message) {
         if (settled) {
             return;
         }
@@ -315,6 +318,9 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         backend.stats().release();
         backend.stats().recordOutcome(outcome); // exported from there at scrape time
         backend.resilience().record(outcome); // breaker and outlier detection
+        if (outcome.failure()) {
+            backend.recentErrors().add(exchange.context().clocks().wall().instant(), outcome.label(), message);
+        }
     }
 
     private static AttemptOutcome outcomeOf(UpstreamFailure failure) {
@@ -359,6 +365,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
             message = text.isEmpty() ? "no details" : text.length() > 500 ? text.substring(0, 500) + "..." : text;
         }
         message = "backend " + backend.name() + " answered " + errorStatus + ": " + message;
+        settle(AttemptOutcome.ofStatus(errorStatus), message);
         // a body already in the caller's shape goes out as the backend wrote it: OpenAI's error object,
         // or an Ollama node's own {"error": "..."} to an Ollama client
         boolean callersShape = json != null && (exchange.api() == ClientApi.OPENAI && json.path("error").isObject()

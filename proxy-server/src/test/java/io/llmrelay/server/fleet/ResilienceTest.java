@@ -115,6 +115,8 @@ class ResilienceTest {
             clock.advance(Duration.ofSeconds(9));
             assertThat(served(relay)).isEqualTo("second/1");
             assertThat(first.drainRequests()).as("an open breaker lets nothing through").isEmpty();
+            assertThat(relay.metrics()).contains("llm_relay_backend_breaker_state{backend=\"first\",state=\"open\"} 1")
+                    .contains("llm_relay_backend_routable{backend=\"first\"} 0");
 
             clock.advance(Duration.ofSeconds(2)); // half-open: one trial, which fails: open again
             assertThat(served(relay)).isEqualTo("second/2");
@@ -129,6 +131,9 @@ class ResilienceTest {
                 assertThat(served(relay)).isEqualTo("first/1");
             }
             assertThat(relay.metrics())
+                    .contains("llm_relay_backend_breaker_opens_total{backend=\"first\"} 2")
+                    .contains("llm_relay_backend_breaker_state{backend=\"first\",state=\"closed\"} 1")
+                    .contains("llm_relay_backend_routable{backend=\"first\"} 1")
                     .contains("llm_relay_backend_attempts_total{backend=\"first\",outcome=\"server_error\"} 3")
                     .contains("llm_relay_backend_attempts_total{backend=\"first\",outcome=\"ok\"} 6");
         }
@@ -272,6 +277,49 @@ class ResilienceTest {
                 assertThat(r.header("X-Relay-Attempts")).isEqualTo("1");
             }
             assertThat(first.drainRequests()).hasSize(2);
+        }
+    }
+
+    @Test
+    void internalStatusShowsWhyABackendIsKeptOutWithItsLastErrorsAndNoSecret() throws Exception {
+        first.answerAll(req -> status(500, null));
+        BackendConfig keyed = new BackendConfig("first", BackendConfig.parseUrl(first.baseUrl()),
+                io.llmrelay.core.backend.BackendFlavor.GENERIC, io.llmrelay.core.config.Secret.of("sk-secret-1", "env FIRST_KEY"),
+                null, false, new io.llmrelay.core.config.BackendOptions(200, 1, 4,
+                        Map.of("X-Org-Token", "org-secret-2"), List.of(), List.of()));
+        try (RelayHarness relay = relay(resilience(new ResilienceConfig.Breaker(2, Duration.ofSeconds(10)), 0,
+                Duration.ZERO, 3), keyed, RelayHarness.member("second", second.baseUrl()))) {
+            served(relay);
+            served(relay);
+            try (Response r = relay.get("/internal/status")) {
+                String text = r.body().string();
+                assertThat(r.code()).isEqualTo(200);
+                assertThat(text).doesNotContain("sk-secret-1").doesNotContain("org-secret-2");
+                JsonNode status = Ndjson.json(text);
+                JsonNode b = status.get("backends").get(0);
+                assertThat(b.get("name").asText()).isEqualTo("first");
+                assertThat(b.get("state").asText()).isEqualTo("kept out");
+                assertThat(b.get("reason").asText()).startsWith("breaker open after 2 failures in a row");
+                assertThat(b.get("api_key").asText()).isEqualTo("set, from env FIRST_KEY");
+                assertThat(b.get("extra_headers").get(0).asText()).isEqualTo("X-Org-Token");
+                assertThat(b.get("health").get("state").asText()).isEqualTo("healthy");
+                assertThat(b.get("breaker").get("state").asText()).isEqualTo("open");
+                assertThat(b.get("breaker").get("trial_in_ms").asLong()).isEqualTo(10_000);
+                assertThat(b.get("attempts").get("server_error").asLong()).isEqualTo(2);
+                assertThat(b.get("in_flight").asInt()).isZero();
+                assertThat(b.get("max_concurrency").asInt()).isEqualTo(4);
+                assertThat(b.get("models").get(0).asText()).isEqualTo("m");
+                assertThat(b.get("recent_errors")).hasSize(2);
+                assertThat(b.get("recent_errors").get(1).get("outcome").asText()).isEqualTo("server_error");
+                assertThat(b.get("recent_errors").get(1).get("message").asText()).contains("first answered 500");
+                JsonNode s2 = status.get("backends").get(1);
+                assertThat(s2.get("state").asText()).isEqualTo("routable");
+                assertThat(s2.get("reason").isNull()).isTrue();
+                assertThat(s2.get("first_byte_ewma_ms").isNumber()).isTrue();
+                assertThat(status.get("models").get(0).get("name").asText()).isEqualTo("m");
+                assertThat(status.get("models").get(0).get("routable").asBoolean()).isTrue();
+                assertThat(status.get("retry_budget").get("retries").asLong()).isEqualTo(2);
+            }
         }
     }
 }
