@@ -322,4 +322,39 @@ class ResilienceTest {
             }
         }
     }
+
+    @Test
+    void theRetryBudgetBoundsRetriesWhenTheFleetIsFailing() throws Exception {
+        try (DemoBackends demos = new DemoBackends()) {
+            DemoBackend top = demos.start();
+            top.fault(FaultPlan.of(Fault.STATUS_500));
+            ResilienceConfig.Retry retry = new ResilienceConfig.Retry(3, ResilienceConfig.Retry.defaults().on(), 20,
+                    Duration.ZERO);
+            try (RelayHarness relay = relay(RelayHarness.failoverOnly(retry),
+                    RelayHarness.member("first", top.baseUrl(), RelayHarness.options(200, 1, 0)),
+                    RelayHarness.member("second", demos.start().baseUrl()))) {
+                // 20% of 110 requests is 22, below the floor of 10 a second over the 10 s window: 100 retries
+                int retried = 0;
+                int refused = 0;
+                for (int i = 0; i < 110; i++) {
+                    try (Response r = relay.post("/api/chat", DEMO_CHAT)) {
+                        r.body().string();
+                        if (r.code() == 200) {
+                            assertThat(r.header("X-Relay-Attempts")).isEqualTo("2");
+                            retried++;
+                        } else {
+                            assertThat(r.code()).isEqualTo(500); // the failure as it is: no retry left
+                            assertThat(r.header("X-Relay-Attempts")).isEqualTo("1");
+                            refused++;
+                        }
+                    }
+                }
+                assertThat(retried).isEqualTo(100);
+                assertThat(refused).isEqualTo(10);
+
+                clock.advance(Duration.ofSeconds(11)); // the window has moved on: retries again
+                assertThat(served(relay, DEMO_CHAT)).isEqualTo("second/2");
+            }
+        }
+    }
 }
