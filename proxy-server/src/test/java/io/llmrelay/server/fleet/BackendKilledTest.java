@@ -35,7 +35,7 @@ class BackendKilledTest {
     private static final String CHAT = "{\"model\":\"demo\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String STREAM = CHAT.replace("\"stream\":false", "\"stream\":true");
     private static final String V1 = "{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    private static final int REQUESTS = 600;
+    private static final int REQUESTS = 300;
     private static final int THREADS = 4;
 
     @Test
