@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * A fleet configuration file ({@code serve --config relay.yaml}, {@code check-config relay.yaml}):
  * YAML with the sections {@code backends}, {@code routing}, {@code models}, the resilience sections
- * ({@code health}, {@code breaker}, {@code outlier}, {@code retry}) and {@code server}, read into the
+ * ({@code health}, {@code breaker}, {@code outlier}, {@code retry}), {@code server} and the access
+ * sections ({@code auth}, {@code limits}, {@code trusted_proxies}, {@code admin}), read into the
  * config records. Values may use {@code ${VAR}} and {@code ${VAR:-default}} from the
  * environment. Any unknown key, wrong type or impossible value refuses the whole file with a
  * {@link ConfigException} that lists every problem as {@code file:line: key: message}; nothing is
@@ -22,7 +23,7 @@ import java.util.Map;
 public final class ConfigFile {
 
     static final List<String> SECTIONS = List.of("backends", "routing", "models", "health", "breaker", "outlier",
-            "retry", "server");
+            "retry", "server", "auth", "limits", "trusted_proxies", "admin");
 
     private final Path path;
     private final List<BackendConfig> backends;
@@ -33,9 +34,10 @@ public final class ConfigFile {
     private final List<ModelOverride> modelOverrides;
     private final ResilienceConfig resilience;
     private final ServerConfig server;
+    private final SecurityConfig security;
 
     private ConfigFile(Path path, BackendsSection.Result backends, RoutingConfig routing, ModelsSection.Result models,
-            ResilienceConfig resilience, ServerConfig server) {
+            ResilienceConfig resilience, ServerConfig server, SecurityConfig security) {
         this.path = path;
         this.backends = backends.backends();
         this.keyVariables = Collections.unmodifiableMap(new LinkedHashMap<>(backends.keyVariables()));
@@ -45,6 +47,7 @@ public final class ConfigFile {
         this.modelOverrides = models.overrides();
         this.resilience = resilience;
         this.server = server;
+        this.security = security;
     }
 
     /**
@@ -76,11 +79,13 @@ public final class ConfigFile {
         ResilienceSection.Result resilience = ResilienceSection.read(get(sections, "health"),
                 get(sections, "breaker"), get(sections, "outlier"), get(sections, "retry"));
         ServerConfig server = ServerSection.read(get(sections, "server"), resilience.interval());
+        SecurityConfig security = SecuritySection.read(get(sections, "auth"), get(sections, "limits"),
+                get(sections, "trusted_proxies"), get(sections, "admin"), source);
         if (source.problems.any()) {
             backends.unsetKeys().forEach(p -> source.problems.add(p.line(), p.path(), p.message()));
             source.problems.throwIfAny();
         }
-        return new ConfigFile(file, backends, routing, models, resilience.config(), server);
+        return new ConfigFile(file, backends, routing, models, resilience.config(), server, security);
     }
 
     private static String text(Path file) {
@@ -152,6 +157,11 @@ public final class ConfigFile {
     }
 
     /** {@code server:}, with the probe interval wherever the file gives it. */
+    /** {@code auth:}, {@code limits:}, {@code trusted_proxies:}, {@code admin:}; {@link SecurityConfig#none()} without them. */
+    public SecurityConfig security() {
+        return security;
+    }
+
     public ServerConfig server() {
         return server;
     }

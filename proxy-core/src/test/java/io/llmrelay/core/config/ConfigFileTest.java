@@ -253,7 +253,7 @@ class ConfigFileTest {
                         + String.join(", ", BackendsSection.KEYS) + ")",
                 "6: backends[0].colour: unknown key (allowed here: " + String.join(", ", BackendsSection.KEYS) + ")",
                 "7: routng: unknown key; did you mean 'routing'? (allowed here: backends, routing, models, health, "
-                        + "breaker, outlier, retry, server)");
+                        + "breaker, outlier, retry, server, auth, limits, trusted_proxies, admin)");
     }
 
     @Test
@@ -458,7 +458,7 @@ class ConfigFileTest {
     void theFileMustBeAMap() throws IOException {
         assertThat(problems("- backends\n")).containsExactly(
                 "1: : a config file is a map of sections (backends, routing, models, health, breaker, outlier, retry, "
-                        + "server), not a list");
+                        + "server, auth, limits, trusted_proxies, admin), not a list");
     }
 
     @Test

@@ -1,0 +1,137 @@
+package io.llmrelay.core.config;
+
+import io.llmrelay.core.security.Cidr;
+import io.llmrelay.core.security.KeyDigest;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Who may use the proxy and how much: {@code auth:} (client keys), {@code limits:} (rate limits),
+ * {@code trusted_proxies:} and {@code admin:}. Read by {@link ConfigFile}; without those sections,
+ * {@link #none()}: no key needed, no limit, admin routes from loopback only.
+ *
+ * @param trustedProxies the peers whose {@code X-Forwarded-For} names the client; empty: none
+ */
+public record SecurityConfig(Auth auth, Limits limits, List<Cidr> trustedProxies, Admin admin) {
+
+    public SecurityConfig {
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    public static SecurityConfig none() {
+        return new SecurityConfig(Auth.none(), Limits.none(), List.of(), Admin.none());
+    }
+
+    /**
+     * Client keys ({@code auth:}). With a {@code keys_file} or {@code keys_env}, every route but
+     * {@code /}, {@code /api/version} and {@code /health*} needs one of {@link #keys()}.
+     *
+     * @param keysFile where the keys file was read from; null: none
+     * @param keysEnv the variable {@code name=key,...} pairs were read from; null: none
+     */
+    public record Auth(List<ClientKey> keys, Path keysFile, String keysEnv) {
+
+        public Auth {
+            keys = List.copyOf(keys);
+        }
+
+        public static Auth none() {
+            return new Auth(List.of(), null, null);
+        }
+
+        /** True when requests need a key. */
+        public boolean required() {
+            return keysFile != null || keysEnv != null;
+        }
+    }
+
+    /**
+     * One client key, kept as its digest only.
+     *
+     * @param name what logs, metrics and {@code /internal/status} show; never the key
+     * @param models globs over model names the key may use; {@code ["*"]} for every model
+     * @param limits the {@code per_key} defaults overridden field by field by the key's own
+     * @param source where it came from, e.g. {@code keys.yaml:12} or {@code env RELAY_API_KEYS}
+     */
+    public record ClientKey(String name, KeyDigest digest, List<String> models, KeyLimits limits, String source) {
+
+        public ClientKey {
+            models = List.copyOf(models);
+        }
+
+        @Override
+        public String toString() {
+            return "ClientKey[" + name + " from " + source + "]";
+        }
+    }
+
+    /**
+     * A token bucket and a concurrency cap; 0 turns each off.
+     *
+     * @param rps requests per second, sustained
+     * @param burst requests allowed at once above the rate; 0: one second's worth ({@code rps})
+     * @param concurrent requests being answered at once
+     */
+    public record RateLimit(int rps, int burst, int concurrent) {
+
+        public static final RateLimit OFF = new RateLimit(0, 0, 0);
+
+        /** The bucket's size: {@code burst}, or one second's worth of requests (at least 1). */
+        public int bucketSize() {
+            return burst > 0 ? burst : Math.max(1, rps);
+        }
+    }
+
+    /**
+     * A key's limits: {@link RateLimit}'s three, and tokens per minute (prompt plus completion, as the
+     * backend reports them, charged when the answer ends; 0: off).
+     */
+    public record KeyLimits(int rps, int burst, int concurrent, int tokensPerMinute) {
+
+        public static final KeyLimits OFF = new KeyLimits(0, 0, 0, 0);
+
+        public RateLimit requests() {
+            return new RateLimit(rps, burst, concurrent);
+        }
+    }
+
+    /**
+     * {@code limits:}.
+     *
+     * @param perKey every key's defaults (a key's own {@code limits} override them field by field)
+     * @param redis where replicas share their buckets; null: each process limits alone
+     */
+    public record Limits(RateLimit global, RateLimit perIp, KeyLimits perKey, URI redis, RedisDown redisDown) {
+
+        public static Limits none() {
+            return new Limits(RateLimit.OFF, RateLimit.OFF, KeyLimits.OFF, null, RedisDown.OPEN);
+        }
+    }
+
+    /** What a limit check does while Redis cannot be reached. */
+    public enum RedisDown {
+        /** limit in this process alone until Redis is back (never delay or refuse for Redis' sake) */
+        OPEN,
+        /** refuse what needs a shared limit (503) until Redis is back */
+        CLOSED;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * {@code admin:}: where {@code /metrics} and {@code /internal/*} are served and who may call them.
+     *
+     * @param port a separate port for them; 0: the main port
+     * @param key the key they then need ({@code key_env}); null: none, but only loopback peers may call them
+     */
+    public record Admin(int port, Secret key) {
+
+        public static Admin none() {
+            return new Admin(0, null);
+        }
+    }
+}
