@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param routing how a request picks among the backends that serve its model
  * @param models the fleet catalogue's aliases, filters and name mapping
  * @param resilience health checks, outlier ejection, breakers and failover
+ * @param security client keys, rate limits, trusted proxies and the admin routes' access
  */
 public record RelayConfig(
         String host,
@@ -35,7 +36,23 @@ public record RelayConfig(
         CorsPolicy cors,
         RoutingConfig routing,
         ModelsConfig models,
-        ResilienceConfig resilience) {
+        ResilienceConfig resilience,
+        SecurityConfig security) {
+
+    /** No client keys, no rate limits, admin routes from loopback. */
+    public RelayConfig(String host, int port, List<BackendConfig> backends, int maxRequestBytes, int maxEventBytes,
+            int eventLoops, Timeouts timeouts, Duration modelsRefresh, Duration healthInterval,
+            List<ModelOverride> modelOverrides, CorsPolicy cors, RoutingConfig routing, ModelsConfig models,
+            ResilienceConfig resilience) {
+        this(host, port, backends, maxRequestBytes, maxEventBytes, eventLoops, timeouts, modelsRefresh,
+                healthInterval, modelOverrides, cors, routing, models, resilience, SecurityConfig.none());
+    }
+
+    /** The same configuration with other access rules. */
+    public RelayConfig withSecurity(SecurityConfig other) {
+        return new RelayConfig(host, port, backends, maxRequestBytes, maxEventBytes, eventLoops, timeouts, modelsRefresh,
+                healthInterval, modelOverrides, cors, routing, models, resilience, other);
+    }
 
     /** A fleet with the default resilience settings. */
     public RelayConfig(String host, int port, List<BackendConfig> backends, int maxRequestBytes, int maxEventBytes,

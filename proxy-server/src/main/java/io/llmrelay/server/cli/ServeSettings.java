@@ -9,6 +9,7 @@ import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.ModelsConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.ResilienceConfig;
+import io.llmrelay.core.config.SecurityConfig;
 import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.core.config.Secret;
 import io.llmrelay.core.config.ServerConfig;
@@ -84,6 +85,7 @@ final class ServeSettings {
     final RoutingConfig routing;
     final ModelsConfig models;
     final ResilienceConfig resilience;
+    final SecurityConfig security;
 
     private ServeSettings(Flags f, Map<String, String> env, boolean interactive, ConfigFile file) {
         ServerConfig fs = file == null ? ServerConfig.none() : file.server();
@@ -137,6 +139,7 @@ final class ServeSettings {
         routing = file == null ? RoutingConfig.defaults() : file.routing();
         models = file == null ? ModelsConfig.none() : file.models();
         resilience = ResilienceSettings.resolve(f, file == null ? ResilienceConfig.defaults() : file.resilience());
+        security = file == null ? SecurityConfig.none() : file.security();
     }
 
     /**
@@ -160,7 +163,7 @@ final class ServeSettings {
     /** The proxy configuration, with {@code backends} decided by the caller (the file's, the chosen one or the demo). */
     RelayConfig relayConfig(List<BackendConfig> backends) {
         return new RelayConfig(host, port, backends, maxRequestBytes, 16 * 1024 * 1024, eventLoops, timeouts,
-                modelsRefresh, healthInterval, modelOverrides, cors, routing, models, resilience);
+                modelsRefresh, healthInterval, modelOverrides, cors, routing, models, resilience, security);
     }
 
     /**
