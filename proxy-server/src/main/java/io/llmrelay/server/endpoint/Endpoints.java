@@ -16,12 +16,14 @@ public final class Endpoints {
         OllamaModelEndpoints models = new OllamaModelEndpoints(relay);
         OllamaInferenceEndpoints inference = new OllamaInferenceEndpoints(relay);
         OpenAiPassThrough openAi = new OpenAiPassThrough(relay);
+        ReloadEndpoint reload = new ReloadEndpoint(relay);
         Map<Route, Endpoint> table = new EnumMap<>(Route.class);
         table.put(Route.ROOT, admin::root);
         table.put(Route.VERSION, admin::version);
         table.put(Route.HEALTH, admin::health);
         table.put(Route.READY, admin::ready);
         table.put(Route.METRICS, admin::metrics);
+        table.put(Route.RELOAD, reload::reload);
         table.put(Route.TAGS, models::tags);
         table.put(Route.SHOW, models::show);
         table.put(Route.PS, models::ps);

@@ -28,7 +28,8 @@ public enum Route {
     OPENAI_MODEL("/v1/models/", ClientApi.OPENAI, HttpMethod.GET),
     HEALTH("/health", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
     READY("/health/ready", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
-    METRICS("/metrics", ClientApi.OLLAMA, HttpMethod.GET);
+    METRICS("/metrics", ClientApi.OLLAMA, HttpMethod.GET),
+    RELOAD("/internal/reload", ClientApi.OLLAMA, HttpMethod.POST);
 
     private final String path;
     private final ClientApi api;

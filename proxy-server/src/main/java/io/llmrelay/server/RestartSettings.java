@@ -1,0 +1,48 @@
+package io.llmrelay.server;
+
+import io.llmrelay.core.config.RelayConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The settings a running proxy cannot change, compared between the configuration it runs and a
+ * reloaded one: the listening address and port, the event loops, the request size limit (part of
+ * every client connection's pipeline), the browser origins and the client stall limit (read by every
+ * exchange from its connection's context). A reload keeps their running values and names the ones
+ * that differ, by their config-file keys, so the operator knows a restart is due.
+ *
+ * @param effective the reloaded configuration with those settings at their running values
+ * @param needed the keys whose reloaded value differs from the running one
+ */
+record RestartSettings(RelayConfig effective, List<String> needed) {
+
+    static RestartSettings compare(RelayConfig running, RelayConfig next) {
+        List<String> needed = new ArrayList<>();
+        if (!running.host().equals(next.host())) {
+            needed.add("server.host");
+        }
+        if (running.port() != next.port()) {
+            needed.add("server.port");
+        }
+        if (running.eventLoops() != next.eventLoops()) {
+            needed.add("server.event_loops");
+        }
+        if (running.maxRequestBytes() != next.maxRequestBytes()) {
+            needed.add("server.max_request_size");
+        }
+        if (!running.cors().equals(next.cors())) {
+            needed.add("server.origins");
+        }
+        if (!running.timeouts().clientStall().equals(next.timeouts().clientStall())) {
+            needed.add("server.timeouts.client_stall");
+        }
+        RelayConfig.Timeouts t = next.timeouts();
+        RelayConfig effective = new RelayConfig(running.host(), running.port(), next.backends(),
+                running.maxRequestBytes(), running.maxEventBytes(), running.eventLoops(),
+                new RelayConfig.Timeouts(t.connect(), t.upstreamIdle(), running.timeouts().clientStall(),
+                        running.timeouts().poolIdle(), running.timeouts().clientIdle()),
+                next.modelsRefresh(), next.healthInterval(), next.modelOverrides(), running.cors(), next.routing(),
+                next.models(), next.resilience());
+        return new RestartSettings(effective, List.copyOf(needed));
+    }
+}
