@@ -11,6 +11,10 @@ import java.util.List;
  * exchange from its connection's context). A reload keeps their running values and names the ones
  * that differ, by their config-file keys, so the operator knows a restart is due.
  *
+ * <p>Every component of {@link RelayConfig} is taken here from one side or the other: a component
+ * added to it must be added here too (RestartSettingsTest fails until it is), or a reload would
+ * silently reset it to a default.
+ *
  * @param effective the reloaded configuration with those settings at their running values
  * @param needed the keys whose reloaded value differs from the running one
  */
