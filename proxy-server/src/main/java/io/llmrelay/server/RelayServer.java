@@ -9,11 +9,13 @@ import io.llmrelay.core.resilience.CircuitBreaker;
 import io.llmrelay.core.resilience.FleetResilience;
 import io.llmrelay.server.endpoint.Endpoints;
 import io.llmrelay.server.endpoint.Relay;
+import io.llmrelay.server.endpoint.ReloadOutcome;
 import io.llmrelay.server.exchange.Dispatcher;
 import io.llmrelay.server.exchange.ExchangeContext;
 import io.llmrelay.server.exchange.ExchangeHandler;
 import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.fleet.Fleet;
+import io.llmrelay.server.fleet.FleetChange;
 import io.llmrelay.server.upstream.Origin;
 import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.server.runtime.LoopAccount;
@@ -42,25 +44,34 @@ import org.slf4j.LoggerFactory;
 /**
  * A running proxy: the event loops, the listening socket, the backends with their pools, and the
  * background health checks that keep model lists fresh. {@link #close()} drains: it stops accepting, lets running
- * answers finish (up to a deadline), then closes everything.
+ * answers finish (up to a deadline), then closes everything. {@link #reload} swaps in the fleet of a
+ * new configuration without dropping running answers.
  */
 public final class RelayServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+    /** How long a reload waits for the first probe and model list of the backends it adds. */
+    private static final Duration FIRST_READS = Duration.ofSeconds(10);
 
+    /** the configuration it started with: what the settings a reload cannot change stay at */
     private final RelayConfig config;
     private final Transport transport;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
+    private final Clocks clocks = Clocks.SYSTEM;
     private final DnsAddressResolverGroup resolver;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Relay relay;
     private final Channel serverChannel;
+    /** serializes reloads */
+    private final Object reloading = new Object();
+    /** guards the swap against a close: held only for an instant */
+    private final Object swapping = new Object();
+    private boolean closed;
 
     /** @param resilienceClocks what breakers, hold-offs, ejections, slow start and the retry budget read */
     private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup,
             Clocks resilienceClocks) throws InterruptedException {
-        Clocks clocks = Clocks.SYSTEM;
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -71,15 +82,14 @@ public final class RelayServer implements AutoCloseable {
         FleetResilience resilience = Fleet.resilience(config, resilienceClocks);
         List<Backend> backends = new ArrayList<>();
         for (BackendConfig b : config.backends()) {
-            Origin origin = new Origin(b, config, group, transport, resolver, clocks);
-            backends.add(new Backend(origin, config, group.next(), clocks, resilience.backend(b.name())));
+            backends.add(newBackend(b, config, resilience));
         }
         ExchangeContext context = new ExchangeContext(config, clocks, new RelayMetrics());
         this.relay = new Relay(context, new Fleet(config, backends, resilience));
         relay.metrics().eventLoopCpu(LoopAccount::allLoopsCpuNanos);
         relay.metrics().logLinesDropped(BatchingStdoutAppender::dropped);
         relay.metrics().addBackendGauges(sink -> {
-            for (Backend backend : relay.fleet().backends()) {
+            for (Backend backend : relay.fleet().backends()) { // the fleet in force at each scrape
                 long idle = 0;
                 long active = 0;
                 for (BackendPool pool : backend.origin().pools()) {
@@ -111,6 +121,59 @@ public final class RelayServer implements AutoCloseable {
                 .sync()
                 .channel();
         relay.fleet().startHealthChecks();
+    }
+
+    /** A backend of this proxy: a pool on each of its event loops, probed from one of them. */
+    private Backend newBackend(BackendConfig backend, RelayConfig with, FleetResilience resilience) {
+        Origin origin = new Origin(backend, with, group, transport, resolver, clocks);
+        return new Backend(origin, with, group.next(), clocks, resilience.backend(backend.name()));
+    }
+
+    /**
+     * Applies a new configuration without dropping running answers: backends are matched by name
+     * (see {@link FleetChange}), the new fleet is swapped in whole, and the backends that left are
+     * retired (their busy connections close as their answers end). The settings that cannot change
+     * while running ({@link RestartSettings}) keep their running values and are named in the outcome.
+     * Blocks the caller (never call it on an event loop) while added backends are probed and listed,
+     * at most 10 s; one reload at a time.
+     *
+     * @return reloaded, or refused (nothing changed) when the fleet cannot be made, e.g. a CA file
+     *     cannot be used
+     */
+    public ReloadOutcome reload(RelayConfig next) throws InterruptedException {
+        synchronized (reloading) {
+            synchronized (swapping) {
+                if (closed) {
+                    return ReloadOutcome.refused(List.of("llm-relay is stopping"));
+                }
+            }
+            RestartSettings restart = RestartSettings.compare(config, next);
+            Fleet current = relay.fleet();
+            FleetChange change;
+            try {
+                change = FleetChange.plan(current, restart.effective(), this::newBackend);
+            } catch (RuntimeException e) {
+                return ReloadOutcome.refused(List.of(e.getMessage() != null ? e.getMessage() : e.toString()));
+            }
+            boolean installed = false;
+            try {
+                change.start(FIRST_READS);
+                synchronized (swapping) {
+                    if (closed) {
+                        return ReloadOutcome.refused(List.of("llm-relay is stopping"));
+                    }
+                    relay.install(change.nextFleet());
+                    installed = true;
+                }
+            } finally {
+                if (!installed) {
+                    change.abandon(); // the backends it started stop again; the running fleet never saw them
+                }
+            }
+            change.retireOld();
+            return ReloadOutcome.reloaded(change.added(), change.removed(), change.changed(), change.settings(),
+                    restart.needed());
+        }
     }
 
     /** Starts a proxy with its own event loops. */
@@ -160,6 +223,9 @@ public final class RelayServer implements AutoCloseable {
 
     /** Graceful stop: no new connections, running answers get {@code drain} to finish. */
     public void close(Duration drain) {
+        synchronized (swapping) {
+            closed = true; // a reload under way now is not swapped in
+        }
         relay.fleet().stopHealthChecks();
         serverChannel.close().syncUninterruptibly();
         clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownEvent.INSTANCE));

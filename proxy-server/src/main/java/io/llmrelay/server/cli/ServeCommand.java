@@ -3,6 +3,7 @@ package io.llmrelay.server.cli;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.server.ConfigReload;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.runtime.RelayVersion;
 import io.llmrelay.server.runtime.Transport;
@@ -38,6 +39,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Fleet configuration file (YAML, see docs/CONFIG.md; env RELAY_CONFIG). Flags and environment "
                     + "variables override its settings.")
     String config;
+
+    @Option(names = "--watch-config",
+            description = "Reload the config file when it (or a filter or mapping file it names) changes, checked every "
+                    + "2 s. SIGHUP and POST /internal/reload reload it too.")
+    boolean watchConfig;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (env HOST; default 127.0.0.1).")
     String host;
@@ -153,6 +159,10 @@ final class ServeCommand implements Callable<Integer> {
             e.getMessage().lines().forEach(line -> spec.commandLine().getErr().println("llm-relay: " + line));
             return 2;
         }
+        if (watchConfig && settings.configFile == null) {
+            spec.commandLine().getErr().println("llm-relay: --watch-config needs a config file (--config FILE or RELAY_CONFIG)");
+            return 2;
+        }
         LogSetup.configure(settings.logFormat, settings.logLevel);
         Logger log = LoggerFactory.getLogger("llm_relay");
         Transport transport = Transport.best();
@@ -190,6 +200,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         log.info("llm-relay {} listening on http://{}:{} ({} transport, {} event loops)", RelayVersion.version(),
                 settings.host, server.port(), transport.name().toLowerCase(), threads);
+        if (settings.configFile != null) { // reloads: POST /internal/reload, SIGHUP, --watch-config (docs/RELIABILITY.md)
+            ConfigReload reload = ConfigReload.install(server, new ServeConfigSource(flags(), System.getenv(),
+                    System.console() != null, settings, demo != null ? server.relay().config().backends() : List.of()));
+            if (watchConfig) {
+                ConfigWatch.start(reload, () -> ConfigWatch.filesOf(settings.configFile, server), Duration.ofSeconds(2));
+            }
+        }
+        ReloadSignal.install(server.relay().reloader());
         if (warmUpAndExit) {
             return warmUpAndStop(log, server, demo, group);
         }

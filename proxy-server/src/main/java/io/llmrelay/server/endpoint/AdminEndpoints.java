@@ -9,6 +9,7 @@ import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.server.runtime.RelayVersion;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
 import io.llmrelay.server.fleet.ModelCatalog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -49,7 +50,8 @@ final class AdminEndpoints {
      * never calls a backend.
      */
     void ready(Exchange ex) {
-        List<Backend> backends = relay.fleet().backends();
+        Fleet fleet = relay.fleet(); // one fleet for the whole answer, whatever a reload swaps in meanwhile
+        List<Backend> backends = fleet.backends();
         boolean[] readyNow = new boolean[backends.size()]; // read once: the answer must agree with itself
         boolean anyReady = false;
         for (int i = 0; i < readyNow.length; i++) {
@@ -57,9 +59,9 @@ final class AdminEndpoints {
             anyReady |= readyNow[i];
         }
         List<String> stranded = new ArrayList<>();
-        if (relay.config().resilience().health().ready() == ResilienceConfig.Ready.EVERY_MODEL) {
-            for (ModelRoute route : relay.fleet().registry().models()) {
-                if (!servable(route)) {
+        if (fleet.config().resilience().health().ready() == ResilienceConfig.Ready.EVERY_MODEL) {
+            for (ModelRoute route : fleet.registry().models()) {
+                if (!servable(fleet, route)) {
                     stranded.add(route.name());
                 }
             }
@@ -89,9 +91,9 @@ final class AdminEndpoints {
         ex.respond(ready ? 200 : 503, ContentTypes.JSON, out);
     }
 
-    private boolean servable(ModelRoute route) {
+    private static boolean servable(Fleet fleet, ModelRoute route) {
         for (ModelRoute.Target t : route.targets()) {
-            Backend b = relay.fleet().named(t.backend());
+            Backend b = fleet.named(t.backend());
             if (b != null && b.ready()) {
                 return true;
             }

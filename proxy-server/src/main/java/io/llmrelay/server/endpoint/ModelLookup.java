@@ -16,28 +16,29 @@ import java.util.function.Consumer;
  * such as llama.cpp answer any name with their one model, so their word cannot decide. A name
  * nobody lists while some backend's list could not be read waits for one more read of those lists;
  * if they still cannot be read, the answer is why (the backend is down), not a 404.
+ *
+ * <p>Looks in the fleet the request read when it started (a reload may swap in another meanwhile).
  */
 final class ModelLookup {
 
-    private final Fleet fleet;
+    private ModelLookup() {}
 
-    ModelLookup(Relay relay) {
-        this.fleet = relay.fleet();
+    /**
+     * Runs {@code found} with the model's route in {@code fleet} (on the exchange's loop, as part of
+     * it), or fails the exchange.
+     */
+    static void find(Exchange ex, Fleet fleet, String requested, Consumer<ModelRoute> found) {
+        find(ex, fleet, requested, "", found);
     }
 
-    /** Runs {@code found} with the model's route (on the exchange's loop, as part of it), or fails the exchange. */
-    void find(Exchange ex, String requested, Consumer<ModelRoute> found) {
-        find(ex, requested, "", found);
-    }
-
-    /** As {@link #find(Exchange, String, Consumer)}, with {@code notFoundHint} added to the 404's message. */
-    void find(Exchange ex, String requested, String notFoundHint, Consumer<ModelRoute> found) {
+    /** As {@link #find(Exchange, Fleet, String, Consumer)}, with {@code notFoundHint} added to the 404's message. */
+    static void find(Exchange ex, Fleet fleet, String requested, String notFoundHint, Consumer<ModelRoute> found) {
         ex.model(requested);
-        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> resolve(ex, requested, notFoundHint, found, true)));
+        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> resolve(ex, fleet, requested, notFoundHint, found, true)));
     }
 
-    private void resolve(Exchange ex, String requested, String notFoundHint, Consumer<ModelRoute> found,
-            boolean mayReread) {
+    private static void resolve(Exchange ex, Fleet fleet, String requested, String notFoundHint,
+            Consumer<ModelRoute> found, boolean mayReread) {
         Optional<ModelRoute> route = fleet.registry().resolve(requested);
         if (route.isPresent()) {
             ex.model(route.get().name()); // one name per model in logs and metrics, however a client spells it
@@ -50,7 +51,7 @@ final class ModelLookup {
         }
         if (mayReread) {
             fleet.reread(ex.loop(), unlisted,
-                    () -> ex.resume(() -> resolve(ex, requested, notFoundHint, found, false)));
+                    () -> ex.resume(() -> resolve(ex, fleet, requested, notFoundHint, found, false)));
             return;
         }
         UpstreamFailure why = unlisted.get(0).catalog().lastFailure();
