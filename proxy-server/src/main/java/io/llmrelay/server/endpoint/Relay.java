@@ -4,13 +4,14 @@ import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.core.route.LoadedModels;
+import io.llmrelay.server.exchange.Draining;
 import io.llmrelay.server.exchange.ExchangeContext;
 import io.llmrelay.server.fleet.Fleet;
 import java.time.Instant;
 
 /**
  * What every endpoint of a running proxy shares: the configuration, the fleet of backends, the
- * clocks, the metrics and the set of recently used models. Immutable apart from the thread-safe
+ * clocks, the metrics, the set of recently used models and whether the proxy is draining. Immutable apart from the thread-safe
  * parts it holds.
  */
 public final class Relay {
@@ -44,6 +45,11 @@ public final class Relay {
 
     public LoadedModels loadedModels() {
         return loadedModels;
+    }
+
+    /** Whether the proxy is stopping: readiness says so from the first moment. */
+    public Draining draining() {
+        return context.draining();
     }
 
     public RelayMetrics metrics() {
