@@ -90,6 +90,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds a client may take no data before its stream is dropped (default 60).")
     Integer clientStallTimeout;
 
+    @Option(names = "--drain-timeout", paramLabel = "DURATION",
+            description = "On SIGTERM or SIGINT, how long running answers get to finish before they are cut off with "
+                    + "an error, e.g. 30s; 0 cuts them at once (env DRAIN_TIMEOUT; default 10s).")
+    String drainTimeout;
+
     @Option(names = "--models-refresh", paramLabel = "S", description = "Seconds between reads of the backends' model lists (default 60).")
     Integer modelsRefresh;
 
@@ -248,7 +253,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Shutting down: finishing running requests");
-            stop(log, server, demo, group, Duration.ofSeconds(10));
+            stop(log, server, demo, group, server.relay().config().timeouts().drain());
             stopped.countDown();
         }, "llm-relay-shutdown"));
         stopped.await();
@@ -283,6 +288,7 @@ final class ServeCommand implements Callable<Integer> {
         f.upstreamIdleTimeoutSeconds = upstreamIdleTimeout;
         f.clientStallTimeoutSeconds = clientStallTimeout;
         f.modelsRefreshSeconds = modelsRefresh;
+        f.drainTimeout = drainTimeout;
         f.healthInterval = healthInterval;
         f.healthFall = healthFall;
         f.healthRise = healthRise;
