@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code llm-relay serve}: runs the proxy until SIGINT/SIGTERM, then drains and stops. */
+/** {@code llm-relay serve}: runs the proxy until SIGTERM/SIGINT, then drains and stops (see {@link Shutdown}). */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
         description = {
             "Serve the Ollama and OpenAI APIs on one port, translating to an OpenAI-compatible backend,",
@@ -200,8 +199,11 @@ final class ServeCommand implements Callable<Integer> {
         if (warmUpAndExit) {
             return warmUpAndStop(log, server, demo, group);
         }
-        awaitShutdown(log, server, demo, group);
-        return 0;
+        Duration deadline = server.relay().config().timeouts().drain();
+        DemoBackend startedDemo = demo;
+        Shutdown shutdown = new Shutdown(log, server, deadline, () -> stop(log, server, startedDemo, group, deadline));
+        shutdown.install();
+        return shutdown.awaitAndStop();
     }
 
     /**
@@ -246,17 +248,6 @@ final class ServeCommand implements Callable<Integer> {
         }
         stop(log, server, demo, group, Duration.ofSeconds(2));
         return status;
-    }
-
-    private static void awaitShutdown(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group)
-            throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Shutting down: finishing running requests");
-            stop(log, server, demo, group, server.relay().config().timeouts().drain());
-            stopped.countDown();
-        }, "llm-relay-shutdown"));
-        stopped.await();
     }
 
     /** Drains the proxy, then stops the demo backend, the event loops and the log writer. */
