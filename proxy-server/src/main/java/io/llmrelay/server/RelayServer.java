@@ -4,6 +4,7 @@ import io.llmrelay.server.runtime.Transport;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.resilience.CircuitBreaker;
 import io.llmrelay.core.resilience.FleetResilience;
@@ -19,7 +20,6 @@ import io.llmrelay.server.fleet.FleetChange;
 import io.llmrelay.server.upstream.Origin;
 import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.server.runtime.LoopAccount;
-import io.llmrelay.server.exchange.ShutdownEvent;
 import io.llmrelay.server.http.ServerInitializer;
 import io.llmrelay.server.log.BatchingStdoutAppender;
 import io.llmrelay.server.upstream.BackendPool;
@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running proxy: the event loops, the listening socket, the backends with their pools, and the
- * background health checks that keep model lists fresh. {@link #close()} drains: it stops accepting, lets running
- * answers finish (up to a deadline), then closes everything. {@link #reload} swaps in the fleet of a
+ * background health checks that keep model lists fresh. {@link #close()} drains: readiness turns 503, it stops
+ * accepting, lets running answers finish (up to a deadline, {@code server.drain_timeout}), cuts what is left with an
+ * error, then closes everything. {@link #reload} swaps in the fleet of a
  * new configuration without dropping running answers.
  */
 public final class RelayServer implements AutoCloseable {
@@ -68,6 +69,7 @@ public final class RelayServer implements AutoCloseable {
     /** guards the swap against a close: held only for an instant */
     private final Object swapping = new Object();
     private boolean closed;
+    private final ClientDrain drain = new ClientDrain(clients);
 
     /** @param resilienceClocks what breakers, hold-offs, ejections, slow start and the retry budget read */
     private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup,
@@ -221,27 +223,62 @@ public final class RelayServer implements AutoCloseable {
         return group;
     }
 
-    /** Graceful stop: no new connections, running answers get {@code drain} to finish. */
-    public void close(Duration drain) {
+    /**
+     * The first moment of a stop, for whoever receives it (a signal handler): {@code /health/ready}
+     * answers 503 {@code "draining"} from now on. Returns at once; {@link #close(Duration)} does the rest.
+     */
+    public void beginDrain() {
+        relay.draining().begin();
+    }
+
+    /** While {@link #close(Duration)} waits for running answers: stop waiting and cut them now. Any thread. */
+    public void cutDrainNow() {
+        drain.hurry();
+    }
+
+    /**
+     * How a drain went.
+     *
+     * @param connections client connections open when it began
+     * @param cut connections still open at the deadline (or at a second stop signal), whose answers ended
+     *     with an error
+     * @param hurried the answers were cut before the deadline, by {@link #cutDrainNow()}
+     */
+    public record Drained(int connections, int cut, boolean hurried) {}
+
+    /**
+     * Graceful stop: readiness 503, no new connections, idle ones closed, running answers get
+     * {@code deadline} to finish; those still running then end with an error in their client's shape.
+     * Once: a later call finds nothing open.
+     */
+    public Drained close(Duration deadline) {
+        beginDrain();
         synchronized (swapping) {
+            if (closed) {
+                return new Drained(0, 0, false);
+            }
             closed = true; // a reload under way now is not swapped in
         }
         relay.fleet().stopHealthChecks();
-        serverChannel.close().syncUninterruptibly();
-        clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownEvent.INSTANCE));
-        if (!clients.newCloseFuture().awaitUninterruptibly(drain.toMillis())) {
-            LOG.warn("closing {} connections that did not finish within {} s", clients.size(), drain.toSeconds());
-            clients.close().awaitUninterruptibly(1000);
+        Drained result = drain.run(serverChannel, deadline);
+        if (result.cut() == 0) {
+            LOG.info("Drained: every running answer finished ({} client connections were open)", result.connections());
+        } else {
+            LOG.warn("{}: {} of {} client connections were still busy; their answers were cut off with an error",
+                    result.hurried() ? "Drain cut short" : "Drain deadline (" + Durations.format(deadline) + ") reached",
+                    result.cut(), result.connections());
         }
         relay.fleet().closeIdle();
         resolver.close();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        return result;
     }
 
+    /** {@link #close(Duration)} with the configured deadline ({@code server.drain_timeout}). */
     @Override
     public void close() {
-        close(Duration.ofSeconds(10));
+        close(config.timeouts().drain());
     }
 }

@@ -43,6 +43,9 @@ record RestartSettings(RelayConfig effective, List<String> needed) {
         if (!running.timeouts().clientStall().equals(next.timeouts().clientStall())) {
             needed.add("server.timeouts.client_stall");
         }
+        if (!running.timeouts().drain().equals(next.timeouts().drain())) {
+            needed.add("server.drain_timeout"); // the stop's deadline was handed to the signal handler at start
+        }
         SecurityConfig security = next.security();
         if (running.security().admin().port() != security.admin().port()) { // a listening socket of its own
             needed.add("admin.port");
@@ -59,7 +62,7 @@ record RestartSettings(RelayConfig effective, List<String> needed) {
         RelayConfig effective = new RelayConfig(running.host(), running.port(), next.backends(),
                 running.maxRequestBytes(), running.maxEventBytes(), running.eventLoops(),
                 new RelayConfig.Timeouts(t.connect(), t.upstreamIdle(), running.timeouts().clientStall(),
-                        running.timeouts().poolIdle(), running.timeouts().clientIdle()),
+                        running.timeouts().poolIdle(), running.timeouts().clientIdle(), running.timeouts().drain()),
                 next.modelsRefresh(), next.healthInterval(), next.modelOverrides(), running.cors(), next.routing(),
                 next.models(), next.resilience(), security);
         return new RestartSettings(effective, List.copyOf(needed));

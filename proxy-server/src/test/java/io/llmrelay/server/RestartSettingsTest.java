@@ -7,6 +7,9 @@ import io.llmrelay.core.config.CorsPolicy;
 import io.llmrelay.core.config.ModelsConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.ResilienceConfig;
+import io.llmrelay.core.config.SecurityConfig;
+import io.llmrelay.core.security.Cidr;
+import java.net.URI;
 import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.server.testing.RelayHarness;
 import java.lang.reflect.RecordComponent;
@@ -28,17 +31,22 @@ class RestartSettingsTest {
                 List.of(RelayHarness.member("b", "http://127.0.0.1:2/v1")), 2 * RUNNING.maxRequestBytes(),
                 RUNNING.maxEventBytes(), 7,
                 new RelayConfig.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ofSeconds(99),
-                        t.poolIdle(), t.clientIdle()),
+                        t.poolIdle(), t.clientIdle(), Duration.ofSeconds(30)),
                 Duration.ofSeconds(5), Duration.ofSeconds(1), List.of(ModelOverride.contextLength("x*=4096")),
                 CorsPolicy.withExtraOrigins(List.of("https://app.example")),
                 new RoutingConfig(RoutingConfig.Strategy.ROUND_ROBIN, RoutingConfig.Sticky.HEADER),
                 new ModelsConfig(Map.of("coder", List.of("b/x")), List.of(), null, List.of(), null, Map.of()),
-                RelayHarness.failoverOnly(ResilienceConfig.Retry.defaults()));
+                RelayHarness.failoverOnly(ResilienceConfig.Retry.defaults()),
+                new SecurityConfig(SecurityConfig.Auth.none(), new SecurityConfig.Limits(
+                        new SecurityConfig.RateLimit(5, 0, 0), SecurityConfig.RateLimit.OFF, SecurityConfig.KeyLimits.OFF,
+                        URI.create("redis://127.0.0.1:6379"), SecurityConfig.RedisDown.CLOSED),
+                        List.of(Cidr.parse("10.0.0.0/8")), new SecurityConfig.Admin(9100, null)));
 
         RestartSettings restart = RestartSettings.compare(RUNNING, next);
 
         assertThat(restart.needed()).containsExactly("server.host", "server.port", "server.event_loops",
-                "server.max_request_size", "server.origins", "server.timeouts.client_stall");
+                "server.max_request_size", "server.origins", "server.timeouts.client_stall", "server.drain_timeout",
+                "admin.port", "limits.redis");
         RelayConfig e = restart.effective();
         assertThat(e.host()).isEqualTo(RUNNING.host());
         assertThat(e.port()).isEqualTo(RUNNING.port());
@@ -46,7 +54,13 @@ class RestartSettingsTest {
         assertThat(e.maxRequestBytes()).isEqualTo(RUNNING.maxRequestBytes());
         assertThat(e.cors()).isEqualTo(RUNNING.cors());
         assertThat(e.timeouts()).isEqualTo(new RelayConfig.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(30),
-                t.clientStall(), t.poolIdle(), t.clientIdle()));
+                t.clientStall(), t.poolIdle(), t.clientIdle(), t.drain()));
+        // keys, limits and trusted proxies reload; the admin port and the Redis connection keep theirs
+        assertThat(e.security().limits().global()).isEqualTo(next.security().limits().global());
+        assertThat(e.security().limits().redisDown()).isEqualTo(SecurityConfig.RedisDown.CLOSED);
+        assertThat(e.security().limits().redis()).isNull();
+        assertThat(e.security().trustedProxies()).isEqualTo(next.security().trustedProxies());
+        assertThat(e.security().admin().port()).isZero();
         assertThat(e.backends()).isEqualTo(next.backends());
         assertThat(e.modelsRefresh()).isEqualTo(next.modelsRefresh());
         assertThat(e.healthInterval()).isEqualTo(next.healthInterval());
@@ -69,6 +83,6 @@ class RestartSettingsTest {
         assertThat(Arrays.stream(RelayConfig.class.getRecordComponents()).map(RecordComponent::getName))
                 .containsExactly("host", "port", "backends", "maxRequestBytes", "maxEventBytes", "eventLoops",
                         "timeouts", "modelsRefresh", "healthInterval", "modelOverrides", "cors", "routing", "models",
-                        "resilience");
+                        "resilience", "security");
     }
 }

@@ -20,6 +20,8 @@ public enum ErrorKind {
     NO_BACKEND,
     /** The client took no data for too long. */
     CLIENT_STALLED,
+    /** The proxy stopped before the answer was done: the drain deadline passed, or a second stop signal came. */
+    SHUTDOWN,
     /** A bug in the proxy. */
     INTERNAL;
 

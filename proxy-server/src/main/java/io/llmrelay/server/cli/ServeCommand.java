@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code llm-relay serve}: runs the proxy until SIGINT/SIGTERM, then drains and stops. */
+/** {@code llm-relay serve}: runs the proxy until SIGTERM/SIGINT, then drains and stops (see {@link Shutdown}). */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
         description = {
             "Serve the Ollama and OpenAI APIs on one port, translating to an OpenAI-compatible backend,",
@@ -94,6 +93,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--client-stall-timeout", paramLabel = "S",
             description = "Seconds a client may take no data before its stream is dropped (default 60).")
     Integer clientStallTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION",
+            description = "On SIGTERM or SIGINT, how long running answers get to finish before they are cut off with "
+                    + "an error, e.g. 30s; 0 cuts them at once (env DRAIN_TIMEOUT; default 10s).")
+    String drainTimeout;
 
     @Option(names = "--models-refresh", paramLabel = "S", description = "Seconds between reads of the backends' model lists (default 60).")
     Integer modelsRefresh;
@@ -211,8 +215,11 @@ final class ServeCommand implements Callable<Integer> {
         if (warmUpAndExit) {
             return warmUpAndStop(log, server, demo, group);
         }
-        awaitShutdown(log, server, demo, group);
-        return 0;
+        Duration deadline = server.relay().config().timeouts().drain();
+        DemoBackend startedDemo = demo;
+        Shutdown shutdown = new Shutdown(log, server, deadline, () -> stop(log, server, startedDemo, group, deadline));
+        shutdown.install();
+        return shutdown.awaitAndStop();
     }
 
     private static void logBackend(Logger log, BackendConfig backend, String source) {
@@ -230,17 +237,6 @@ final class ServeCommand implements Callable<Integer> {
         }
         stop(log, server, demo, group, Duration.ofSeconds(2));
         return status;
-    }
-
-    private static void awaitShutdown(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group)
-            throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Shutting down: finishing running requests");
-            stop(log, server, demo, group, Duration.ofSeconds(10));
-            stopped.countDown();
-        }, "llm-relay-shutdown"));
-        stopped.await();
     }
 
     /** Drains the proxy, then stops the demo backend, the event loops and the log writer. */
@@ -272,6 +268,7 @@ final class ServeCommand implements Callable<Integer> {
         f.upstreamIdleTimeoutSeconds = upstreamIdleTimeout;
         f.clientStallTimeoutSeconds = clientStallTimeout;
         f.modelsRefreshSeconds = modelsRefresh;
+        f.drainTimeout = drainTimeout;
         f.healthInterval = healthInterval;
         f.healthFall = healthFall;
         f.healthRise = healthRise;

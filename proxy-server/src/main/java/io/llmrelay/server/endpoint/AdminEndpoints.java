@@ -37,7 +37,7 @@ final class AdminEndpoints {
         ex.respondJson(ByteBufUtil.writeAscii(ex.alloc(), "{\"version\":\"" + RelayVersion.OLLAMA_COMPATIBLE + "\"}"));
     }
 
-    /** {@code /health}: the process is up and serving. */
+    /** {@code /health}: the process is up and serving (while it drains too: it is alive until it exits). */
     void health(Exchange ex) {
         ex.respondJson(ByteBufUtil.writeAscii(ex.alloc(), "{\"status\":\"ok\"}"));
     }
@@ -47,9 +47,14 @@ final class AdminEndpoints {
      * default) every model of the catalogue has a backend that can serve it, under {@code any} at
      * least one backend can — else 503. A backend can serve when it answers its health probes and
      * its model list was read (or it has none to give). Reads the state the health checks keep;
-     * never calls a backend.
+     * never calls a backend. From the moment a stop begins it is 503 {@code "draining"}, whatever
+     * the backends' state: a load balancer should send nothing new.
      */
     void ready(Exchange ex) {
+        if (relay.draining().isOn()) {
+            ex.respond(503, ContentTypes.JSON, ByteBufUtil.writeAscii(ex.alloc(), "{\"status\":\"draining\"}"));
+            return;
+        }
         Fleet fleet = relay.fleet(); // one fleet for the whole answer, whatever a reload swaps in meanwhile
         List<Backend> backends = fleet.backends();
         boolean[] readyNow = new boolean[backends.size()]; // read once: the answer must agree with itself

@@ -4,6 +4,7 @@ import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.core.route.LoadedModels;
+import io.llmrelay.server.exchange.Draining;
 import io.llmrelay.server.exchange.ExchangeContext;
 import io.llmrelay.server.fleet.Fleet;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.Objects;
 
 /**
  * What every endpoint of a running proxy shares: the fleet of backends with its configuration, the
- * clocks, the metrics and the set of recently used models. The fleet is one volatile reference to an
+ * clocks, the metrics, the set of recently used models and whether the proxy is draining. The fleet is one volatile reference to an
  * immutable fleet that a configuration reload replaces whole: a request reads {@link #fleet()} once
  * when it starts and keeps that fleet (its backends, router, settings) to its end.
  */
@@ -63,6 +64,11 @@ public final class Relay {
 
     public LoadedModels loadedModels() {
         return loadedModels;
+    }
+
+    /** Whether the proxy is stopping: readiness says so from the first moment. */
+    public Draining draining() {
+        return context.draining();
     }
 
     public RelayMetrics metrics() {
