@@ -118,7 +118,8 @@ public final class RelayServer implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // small enough that "not writable" means a slow client, large enough for a burst of events
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ServerInitializer(config, clocks, () -> new ExchangeHandler(context, dispatcher), clients))
+                .childHandler(new ServerInitializer(config, clocks, () -> new ExchangeHandler(context, dispatcher), clients,
+                        context.metrics()))
                 .bind(config.host(), config.port())
                 .sync()
                 .channel();

@@ -53,9 +53,17 @@ record RestartSettings(RelayConfig effective, List<String> needed) {
         if (!java.util.Objects.equals(running.security().limits().redis(), security.limits().redis())) {
             needed.add("limits.redis"); // one connection, made at start
         }
+        SecurityConfig.RequestLimits was = running.security().limits().request();
+        SecurityConfig.RequestLimits asked = security.limits().request();
+        if (was.maxHeaderBytes() != asked.maxHeaderBytes() || was.maxHeaders() != asked.maxHeaders()
+                || was.maxUriBytes() != asked.maxUriBytes()) {
+            needed.add("limits.request"); // the header and target limits are part of each connection's pipeline
+        }
         security = new SecurityConfig(security.auth(),
                 new SecurityConfig.Limits(security.limits().global(), security.limits().perIp(),
-                        security.limits().perKey(), running.security().limits().redis(), security.limits().redisDown()),
+                        security.limits().perKey(), running.security().limits().redis(), security.limits().redisDown(),
+                        new SecurityConfig.RequestLimits(was.maxHeaderBytes(), was.maxHeaders(), was.maxUriBytes(),
+                                asked.maxMessages(), asked.maxImages())),
                 security.trustedProxies(),
                 new SecurityConfig.Admin(running.security().admin().port(), security.admin().key()));
         RelayConfig.Timeouts t = next.timeouts();

@@ -102,11 +102,35 @@ public record SecurityConfig(Auth auth, Limits limits, List<Cidr> trustedProxies
      *
      * @param perKey every key's defaults (a key's own {@code limits} override them field by field)
      * @param redis where replicas share their buckets; null: each process limits alone
+     * @param request how large and how many parts a request may have ({@code limits.request})
      */
-    public record Limits(RateLimit global, RateLimit perIp, KeyLimits perKey, URI redis, RedisDown redisDown) {
+    public record Limits(RateLimit global, RateLimit perIp, KeyLimits perKey, URI redis, RedisDown redisDown,
+            RequestLimits request) {
+
+        /** Rate limits with the default request limits. */
+        public Limits(RateLimit global, RateLimit perIp, KeyLimits perKey, URI redis, RedisDown redisDown) {
+            this(global, perIp, perKey, redis, redisDown, RequestLimits.defaults());
+        }
 
         public static Limits none() {
             return new Limits(RateLimit.OFF, RateLimit.OFF, KeyLimits.OFF, null, RedisDown.OPEN);
+        }
+    }
+
+    /**
+     * What one request may hold ({@code limits.request}); beyond each, a 4xx in the caller's shape
+     * before anything is sent to a backend. The body's own size is {@code server.max_request_size}.
+     *
+     * @param maxHeaderBytes all header lines together (431)
+     * @param maxHeaders header lines (431)
+     * @param maxUriBytes the request line's target (414)
+     * @param maxMessages a chat's messages (400)
+     * @param maxImages images in all of a request's messages (400)
+     */
+    public record RequestLimits(int maxHeaderBytes, int maxHeaders, int maxUriBytes, int maxMessages, int maxImages) {
+
+        public static RequestLimits defaults() {
+            return new RequestLimits(32 * 1024, 100, 8 * 1024, 10_000, 100);
         }
     }
 

@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
 final class SecuritySection {
 
     static final List<String> AUTH_KEYS = List.of("keys_file", "keys_env");
-    static final List<String> LIMITS_KEYS = List.of("global", "per_ip", "per_key", "redis", "redis_down");
+    static final List<String> LIMITS_KEYS = List.of("global", "per_ip", "per_key", "redis", "redis_down", "request");
+    static final List<String> REQUEST_KEYS = List.of("max_header_bytes", "max_headers", "max_uri_bytes", "max_messages",
+            "max_images");
     static final List<String> RATE_KEYS = List.of("rps", "burst", "concurrent");
     static final List<String> KEY_RATE_KEYS = List.of("rps", "burst", "concurrent", "tokens_per_minute");
     static final List<String> ADMIN_KEYS = List.of("port", "key_env");
@@ -125,7 +127,25 @@ final class SecuritySection {
 
     private static Limits limits(ConfigSection s) {
         return new Limits(rate(s.get("global")), rate(s.get("per_ip")), keyLimits(s.get("per_key"), KeyLimits.OFF),
-                redis(s.get("redis")), redisDown(s.get("redis_down")));
+                redis(s.get("redis")), redisDown(s.get("redis_down")), request(s.get("request")));
+    }
+
+    private static SecurityConfig.RequestLimits request(ConfigValue v) {
+        SecurityConfig.RequestLimits d = SecurityConfig.RequestLimits.defaults();
+        if (v == null) {
+            return d;
+        }
+        ConfigSection s = v.section(REQUEST_KEYS);
+        return new SecurityConfig.RequestLimits(size(s.get("max_header_bytes"), 1024, d.maxHeaderBytes()),
+                s.integer("max_headers", 1, 10_000, d.maxHeaders()),
+                size(s.get("max_uri_bytes"), 256, d.maxUriBytes()),
+                s.integer("max_messages", 1, 10_000_000, d.maxMessages()),
+                s.integer("max_images", 0, 1_000_000, d.maxImages()));
+    }
+
+    /** A size such as {@code 32KiB}, at least {@code min} (a proxy must read a normal request), at most 16 MiB. */
+    private static int size(ConfigValue v, int min, int fallback) {
+        return v == null ? fallback : (int) v.size(min, 16 * 1024 * 1024, fallback);
     }
 
     private static RateLimit rate(ConfigValue v) {

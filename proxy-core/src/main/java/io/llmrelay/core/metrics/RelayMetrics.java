@@ -47,6 +47,8 @@ public final class RelayMetrics {
     public final CounterFamily clientDisconnects = new CounterFamily("llm_relay_client_disconnects_total",
             "Clients that left while a backend request was running; each such request was cancelled.", MAX_SERIES,
             "route");
+    public final CounterFamily refused = new CounterFamily("llm_relay_requests_refused_total",
+            "Requests refused for their size or shape before anything was sent to a backend, by reason.", 64, "reason");
     public final CounterFamily errors = new CounterFamily("llm_relay_errors_total",
             "Failed requests by kind of failure.", MAX_SERIES, "kind");
 
@@ -106,6 +108,11 @@ public final class RelayMetrics {
     }
 
     /** Where the count of log lines dropped by a full log queue comes from (set once at start). */
+    /** Counts a request refused for its size or shape. */
+    public void refused(Refusal why) {
+        refused.inc(why.label());
+    }
+
     public void logLinesDropped(LongSupplier dropped) {
         this.logLinesDropped = dropped;
     }
@@ -154,6 +161,7 @@ public final class RelayMetrics {
         completionTokens.writeTo(out);
         clientDisconnects.writeTo(out);
         errors.writeTo(out);
+        refused.writeTo(out);
         out.family("llm_relay_inflight_requests", "gauge", "Requests being answered now.");
         out.sample("llm_relay_inflight_requests", inflightRequests.sum());
         out.family("llm_relay_inflight_streams", "gauge", "Streamed answers being written now.");

@@ -5,6 +5,7 @@ import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.backend.Capability;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.json.Json;
+import io.llmrelay.core.translate.RequestSize;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.core.translate.EmbedRequest;
@@ -63,6 +64,7 @@ final class OllamaInferenceEndpoints {
 
     private void infer(Exchange ex, InferenceRequest request) {
         Fleet fleet = relay.fleet(); // this request's, to its end, whatever a reload swaps in meanwhile
+        RequestSize.check(request, fleet.config().security().limits().request());
         ModelLookup.find(ex, fleet, request.model(), route -> {
             ModelInfo model = route.listing();
             if (request.loadOnly() && !OllamaNodes.servedOnlyByNodes(fleet, route)) { // a node loads for real: ask it

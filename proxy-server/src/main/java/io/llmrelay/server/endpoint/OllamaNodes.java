@@ -27,7 +27,7 @@ final class OllamaNodes {
 
     /** The client's request, as it came, for the same route on {@code node}. */
     static UpstreamRequest request(Exchange ex, Backend node, ModelRoute.Target target) {
-        RequestBodies.ModelField field = RequestBodies.modelField(ex.request().content());
+        RequestBodies.ModelField field = RequestBodies.scan(ex.request().content()).model();
         return UpstreamRequests.passThrough(node.config(), ex.request(),
                 node.dialect().ollamaPath(node.config(), ex.request().uri()), ex.requestId(),
                 RequestBodies.bodyFor(ex, field, target.model()));

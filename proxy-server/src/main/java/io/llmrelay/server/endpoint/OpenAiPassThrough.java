@@ -7,6 +7,7 @@ import io.llmrelay.core.balance.StickyKeys;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.core.translate.BodyTranslator;
+import io.llmrelay.core.translate.RequestSize;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.fleet.Fleet;
@@ -43,7 +44,9 @@ final class OpenAiPassThrough {
     /** An inference request: checked against the catalogue, then forwarded untouched. */
     void forward(Exchange ex) {
         Fleet fleet = relay.fleet(); // this request's, to its end, whatever a reload swaps in meanwhile
-        RequestBodies.ModelField field = RequestBodies.modelField(ex.request().content());
+        RequestBodies.Shape shape = RequestBodies.scan(ex.request().content());
+        RequestSize.check(shape.messages(), shape.images(), fleet.config().security().limits().request());
+        RequestBodies.ModelField field = shape.model();
         if (field == null) {
             List<Backend> backends = fleet.backends();
             if (backends.size() > 1) {

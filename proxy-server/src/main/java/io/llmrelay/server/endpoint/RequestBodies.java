@@ -3,6 +3,9 @@ package io.llmrelay.server.endpoint;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.llmrelay.core.metrics.Refusal;
+import io.llmrelay.core.translate.RequestSize;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.RelayException;
@@ -32,8 +35,11 @@ final class RequestBodies {
                 throw RelayException.badRequest("missing request body");
             }
             return node;
+        } catch (StreamConstraintsException e) { // deep nesting, a huge string or number: a limit, not a typo
+            throw RelayException.refused(400, Refusal.ofJsonConstraint(e.getOriginalMessage()),
+                    "request body is beyond the JSON limits: " + describe(e));
         } catch (JsonProcessingException e) {
-            throw RelayException.badRequest("invalid JSON in request body: " + describe(e));
+            throw RelayException.refused(400, Refusal.INVALID_JSON, "invalid JSON in request body: " + describe(e));
         } catch (IOException e) {
             throw RelayException.badRequest("unreadable request body: " + e.getMessage());
         }
@@ -79,37 +85,108 @@ final class RequestBodies {
     }
 
     /**
-     * The top-level {@code model} of a request (OpenAI's or Ollama's), found by scanning (other values are skipped,
-     * not built), or null. The body itself is forwarded untouched, so it is not validated here.
+     * What a body forwarded as bytes holds, as far as the proxy must know: its top-level {@code model}
+     * (null when there is none) and how many messages and images it carries.
      */
-    static ModelField modelField(ByteBuf body) {
+    record Shape(ModelField model, int messages, int images) {}
+
+    /**
+     * Scans a request (OpenAI's or Ollama's) that is forwarded as bytes, without building it: the
+     * top-level {@code model}, the {@code messages} (each one's {@code images} and image content parts
+     * counted) and a top-level {@code images}. The body is forwarded untouched, so malformed JSON is left
+     * for the backend to name (what was found before it is returned); JSON beyond the parser's limits
+     * (nesting, string or number length) is refused here.
+     *
+     * @throws RelayException a 400 refusal for JSON beyond the parser's limits
+     */
+    static Shape scan(ByteBuf body) {
         if (!body.isReadable()) {
-            return null;
+            return new Shape(null, 0, 0);
         }
+        ModelField model = null;
+        int messages = 0;
+        int images = 0;
         try (InputStream in = new ByteBufInputStream(body.duplicate());
                 JsonParser p = Json.FACTORY.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
+                return new Shape(null, 0, 0);
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                if (field.equals("model")) {
-                    if (value != JsonToken.VALUE_STRING) {
-                        return null;
-                    }
+                if (field.equals("model") && model == null && value == JsonToken.VALUE_STRING) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
-                    String model = p.getText();
+                    String name = p.getText();
                     p.finishToken();
-                    int end = (int) p.currentLocation().getByteOffset();
-                    return new ModelField(model, start, end);
+                    model = new ModelField(name, start, (int) p.currentLocation().getByteOffset());
+                } else if (field.equals("messages") && value == JsonToken.START_ARRAY) {
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+                        messages++;
+                        if (t == JsonToken.START_OBJECT) {
+                            images += imagesOfMessage(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else if (field.equals("images") && value == JsonToken.START_ARRAY) {
+                    images += elements(p);
+                } else {
+                    p.skipChildren();
                 }
+            }
+            return new Shape(model, messages, images);
+        } catch (StreamConstraintsException e) {
+            throw RelayException.refused(400, Refusal.ofJsonConstraint(e.getOriginalMessage()),
+                    "request body is beyond the JSON limits: " + describe(e));
+        } catch (IOException e) {
+            return new Shape(model, messages, images); // the backend will say what is wrong with it
+        }
+    }
+
+    /** Images of the message whose object the parser has just opened, read to its end. */
+    private static int imagesOfMessage(JsonParser p) throws IOException {
+        int images = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("images") && value == JsonToken.START_ARRAY) {
+                images += elements(p);
+            } else if (field.equals("content") && value == JsonToken.START_ARRAY) {
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+                    if (t == JsonToken.START_OBJECT && isImagePart(p)) {
+                        images++;
+                    }
+                }
+            } else {
                 p.skipChildren();
             }
-            return null;
-        } catch (IOException e) {
-            return null; // the backend will say what is wrong with it
         }
+        return images;
+    }
+
+    /** Whether the content part just opened is an image, read to its end. */
+    private static boolean isImagePart(JsonParser p) throws IOException {
+        boolean image = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("type") && value == JsonToken.VALUE_STRING) {
+                image = RequestSize.isImagePart(p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return image;
+    }
+
+    /** The elements of the array just opened, each skipped. */
+    private static int elements(JsonParser p) throws IOException {
+        int n = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+            n++;
+            p.skipChildren();
+        }
+        return n;
     }
 
     /**

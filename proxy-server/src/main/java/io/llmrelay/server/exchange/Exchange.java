@@ -453,6 +453,9 @@ public final class Exchange {
 
     /** Fails with a {@link RelayException}'s status, message and kind. */
     public void fail(RelayException e) {
+        if (e.refusal() != null) {
+            context.metrics().refused(e.refusal());
+        }
         fail(e.status(), e.getMessage(), e.kind());
     }
 

@@ -4,6 +4,7 @@ import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.server.runtime.ReadClock;
 import io.llmrelay.server.http.Routes;
 import io.llmrelay.core.api.ErrorBodies;
+import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.translate.ContentTypes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -101,6 +102,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             rejectMalformed(request);
             return;
         }
+        int maxHeaders = context.config().security().limits().request().maxHeaders();
+        if (request.headers().size() > maxHeaders) {
+            reject(request, 431, Refusal.TOO_MANY_HEADERS, "request has " + request.headers().size()
+                    + " header lines; the limit is " + maxHeaders);
+            return;
+        }
         queued.add(request);
         if (current == null) {
             dispatchQueued();
@@ -166,11 +173,26 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** A request the codec could not parse: answer in the caller's shape, then close (the stream is lost). */
     private void rejectMalformed(FullHttpRequest request) {
         Throwable cause = request.decoderResult().cause();
+        if (cause instanceof TooLongHttpHeaderException) {
+            reject(request, 431, Refusal.HEADERS_TOO_LARGE, "request header lines are too large: the limit is "
+                    + context.config().security().limits().request().maxHeaderBytes() + " bytes");
+        } else if (cause instanceof TooLongHttpLineException) {
+            reject(request, 414, Refusal.URI_TOO_LONG, "request target is too long: the limit is "
+                    + context.config().security().limits().request().maxUriBytes() + " bytes");
+        } else {
+            reject(request, 400, Refusal.MALFORMED_HTTP,
+                    "malformed HTTP request: " + (cause == null ? "unknown error" : cause.getMessage()));
+        }
+    }
+
+    /**
+     * Refuses a request before it becomes an exchange: the answer in the caller's shape, counted, then
+     * the connection closed (what follows on it cannot be trusted to be a request).
+     */
+    private void reject(FullHttpRequest request, int status, Refusal why, String message) {
         String uri = request.uri();
         request.release();
-        int status = cause instanceof TooLongHttpHeaderException ? 431
-                : cause instanceof TooLongHttpLineException ? 414 : 400;
-        String message = "malformed HTTP request: " + (cause == null ? "unknown error" : cause.getMessage());
+        context.metrics().refused(why);
         ByteBuf body = ErrorBodies.body(ctx.alloc(), Routes.apiOf(uri == null ? "" : uri), status, message);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
         response.headers()

@@ -29,10 +29,13 @@ import io.netty.util.ReferenceCountUtil;
 public final class RequestBodyLimit extends HttpObjectAggregator {
 
     private final int maxBytes;
+    private final Runnable refused;
 
-    public RequestBodyLimit(int maxBytes) {
+    /** @param refused counts each body refused (on the event loop; must not block) */
+    public RequestBodyLimit(int maxBytes, Runnable refused) {
         super(maxBytes, true);
         this.maxBytes = maxBytes;
+        this.refused = refused;
     }
 
     @Override
@@ -56,6 +59,7 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
     }
 
     private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpRequest request) {
+        refused.run();
         ClientApi api = Routes.apiOf(request.uri());
         String message = "request body too large: the limit is " + maxBytes + " bytes";
         ByteBuf body = ErrorBodies.body(ctx.alloc(), api, 413, message);

@@ -2,6 +2,9 @@ package io.llmrelay.server.http;
 
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.SecurityConfig;
+import io.llmrelay.core.metrics.Refusal;
+import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.server.runtime.PipelineNames;
 import io.llmrelay.server.runtime.ReadClock;
 import io.netty.channel.ChannelHandler;
@@ -16,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The client pipeline: HTTP/1.1 codec → idle timeout → keep-alive → request body cap (413) → the
+ * The client pipeline: HTTP/1.1 codec (request line and header limits: 414, 431) → idle timeout → keep-alive → request body cap (413) → the
  * exchange handler, which pulls one request at a time (auto-read is off). Responses are written
  * chunk by chunk; nothing on the response path aggregates or compresses.
  */
@@ -26,14 +29,16 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Clocks clocks;
     private final Supplier<ChannelHandler> requestHandlers;
     private final ChannelGroup clients;
+    private final RelayMetrics metrics;
 
     /** {@code requestHandlers} makes the last handler of each connection: the one that answers its requests. */
     public ServerInitializer(RelayConfig config, Clocks clocks, Supplier<ChannelHandler> requestHandlers,
-            ChannelGroup clients) {
+            ChannelGroup clients, RelayMetrics metrics) {
         this.config = config;
         this.clocks = clocks;
         this.requestHandlers = requestHandlers;
         this.clients = clients;
+        this.metrics = metrics;
     }
 
     @Override
@@ -46,8 +51,11 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         addRequestHandling(p);
     }
 
-    private static void addHttp(ChannelPipeline p) {
-        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(8192, 32 * 1024, 16 * 1024));
+    private void addHttp(ChannelPipeline p) {
+        SecurityConfig.RequestLimits limits = config.security().limits().request();
+        // the codec's line limit covers the whole request line: room for the method and version beside the target
+        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(limits.maxUriBytes() + 64, limits.maxHeaderBytes(),
+                16 * 1024));
     }
 
     private void addTimeouts(ChannelPipeline p) {
@@ -59,7 +67,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private void addRequestHandling(ChannelPipeline p) {
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        p.addLast(PipelineNames.BODY_LIMIT, new RequestBodyLimit(config.maxRequestBytes()));
+        p.addLast(PipelineNames.BODY_LIMIT, new RequestBodyLimit(config.maxRequestBytes(),
+                () -> metrics.refused(Refusal.BODY_TOO_LARGE)));
         p.addLast(PipelineNames.EXCHANGE, requestHandlers.get());
     }
 }

@@ -20,7 +20,7 @@ class RequestBodiesTest {
         String json = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"é\"}], \"model\" : \"demo:latest\",\"n\":1}";
         ByteBuf buf = body("xx" + json).skipBytes(2); // the range counts from the reader index
         try {
-            RequestBodies.ModelField field = RequestBodies.modelField(buf);
+            RequestBodies.ModelField field = RequestBodies.scan(buf).model();
             assertThat(field.model()).isEqualTo("demo:latest");
             String range = buf.toString(buf.readerIndex() + field.start(), field.end() - field.start(), StandardCharsets.UTF_8);
             assertThat(range).isEqualTo("\"demo:latest\"");
@@ -33,8 +33,49 @@ class RequestBodiesTest {
     void noModelStringMeansNoField() {
         for (String json : new String[] {"{\"messages\":[]}", "{\"model\":7}", "[1]", "", "{\"model\":"}) {
             ByteBuf buf = body(json);
-            assertThat(RequestBodies.modelField(buf)).as(json).isNull();
+            assertThat(RequestBodies.scan(buf).model()).as(json).isNull();
             buf.release();
+        }
+    }
+
+    @Test
+    void theScanCountsMessagesAndTheirImagesInEitherApisShape() {
+        ByteBuf openAi = body("{\"messages\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"text\",\"text\":\"look\"},{\"image_url\":{\"url\":\"data:x\"},\"type\":\"image_url\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"y\"}}]}],\"model\":\"m\"}");
+        ByteBuf ollama = body("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\",\"images\":[\"aGk=\",\"aGk=\"]},"
+                + "{\"role\":\"assistant\",\"content\":\"b\"},{\"role\":\"user\",\"content\":\"c\",\"images\":[\"aGk=\"]}]}");
+        ByteBuf generate = body("{\"model\":\"m\",\"prompt\":\"p\",\"images\":[\"aGk=\"]}");
+        try {
+            assertThat(RequestBodies.scan(openAi)).extracting(s -> s.model().model(), RequestBodies.Shape::messages,
+                    RequestBodies.Shape::images).containsExactly("m", 2, 2);
+            assertThat(RequestBodies.scan(ollama)).extracting(RequestBodies.Shape::messages, RequestBodies.Shape::images)
+                    .containsExactly(3, 3);
+            assertThat(RequestBodies.scan(generate)).extracting(RequestBodies.Shape::messages, RequestBodies.Shape::images)
+                    .containsExactly(0, 1);
+        } finally {
+            openAi.release();
+            ollama.release();
+            generate.release();
+        }
+    }
+
+    @Test
+    void jsonBeyondTheParsersLimitsIsRefusedWithItsReason() {
+        ByteBuf deep = body("{\"model\":\"m\",\"x\":" + "[".repeat(300) + "]".repeat(300) + "}");
+        ByteBuf number = body("{\"model\":\"m\",\"temperature\":" + "9".repeat(2000) + "}");
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RequestBodies.scan(deep))
+                    .isInstanceOfSatisfying(io.llmrelay.core.api.RelayException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.refusal()).isEqualTo(io.llmrelay.core.metrics.Refusal.JSON_TOO_DEEP);
+                    });
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RequestBodies.scan(number))
+                    .isInstanceOfSatisfying(io.llmrelay.core.api.RelayException.class,
+                            e -> assertThat(e.refusal()).isEqualTo(io.llmrelay.core.metrics.Refusal.JSON_NUMBER_TOO_LONG));
+        } finally {
+            deep.release();
+            number.release();
         }
     }
 

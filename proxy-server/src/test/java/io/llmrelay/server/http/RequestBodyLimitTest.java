@@ -20,9 +20,11 @@ import org.junit.jupiter.api.Test;
 
 class RequestBodyLimitTest {
 
+    private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+
     @Test
     void aBodyWithinTheLimitPassesAggregated() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, refused::incrementAndGet));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 5);
         ch.writeInbound(head);
@@ -35,7 +37,7 @@ class RequestBodyLimitTest {
 
     @Test
     void anOversizedOllamaRequestGets413WithAnOllamaErrorAndTheConnectionCloses() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, refused::incrementAndGet));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 1000);
         ch.writeInbound(head);
@@ -44,6 +46,7 @@ class RequestBodyLimitTest {
         assertThat(response.status().code()).isEqualTo(413);
         JsonNode body = Ndjson.json(response.content().toString(StandardCharsets.UTF_8));
         assertThat(body.get("error").asText()).isEqualTo("request body too large: the limit is 16 bytes");
+        assertThat(refused.get()).as("counted").isEqualTo(1);
         assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json; charset=utf-8");
         response.release();
         assertThat(ch.isOpen()).isFalse();
@@ -53,7 +56,7 @@ class RequestBodyLimitTest {
 
     @Test
     void anOversizedChunkedOpenAiRequestGetsAnOpenAiError() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(4));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(4, refused::incrementAndGet));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions");
         head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
         ch.writeInbound(head);
@@ -71,7 +74,7 @@ class RequestBodyLimitTest {
 
     @Test
     void aWholeRequestWithinTheLimitIsPassedAsIs() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, refused::incrementAndGet));
         FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/tags");
         ch.writeInbound(whole);
         FullHttpRequest out = ch.readInbound();
