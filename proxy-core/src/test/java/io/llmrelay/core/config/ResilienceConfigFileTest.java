@@ -322,6 +322,6 @@ class ResilienceConfigFileTest {
     @Test
     void theNewSectionsAreListedWhereTheFileIsNotAMap() throws IOException {
         assertThat(problems("- health\n")).containsExactly("1: : a config file is a map of sections (backends, routing, "
-                + "models, health, breaker, outlier, retry, server), not a list");
+                + "models, health, breaker, outlier, retry, server, auth, limits, trusted_proxies, admin), not a list");
     }
 }
