@@ -40,9 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running proxy: the event loops, the listening socket, the backends with their pools, and the
- * background health checks that keep model lists fresh. {@link #close()} drains: it stops accepting, lets running
- * answers finish (up to a deadline), then closes everything.
+ * A running proxy: the event loops, the listening socket (and the admin routes' own, with
+ * {@code admin.port}), the backends with their pools, and the background health checks that keep
+ * model lists fresh. {@link #close()} drains: it stops accepting on both sockets, lets running answers
+ * finish (up to a deadline), then closes everything.
  */
 public final class RelayServer implements AutoCloseable {
 
@@ -56,6 +57,8 @@ public final class RelayServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Relay relay;
     private final Channel serverChannel;
+    /** the admin port's socket ({@code admin.port}); null when the admin routes are on the main port */
+    private final Channel adminChannel;
 
     /** @param resilienceClocks what breakers, hold-offs, ejections, slow start and the retry budget read */
     private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup,
@@ -96,7 +99,21 @@ public final class RelayServer implements AutoCloseable {
             }
         });
         Dispatcher dispatcher = Endpoints.dispatcher(relay);
-        this.serverChannel = new ServerBootstrap()
+        this.serverChannel = listen(config.port(), context, dispatcher, clocks);
+        int adminPort = config.security().admin().port();
+        try {
+            // the admin routes' own socket, on the main one's host; its connections drain with the others
+            this.adminChannel = adminPort > 0 ? listen(adminPort, context, dispatcher.forAdminPort(), clocks) : null;
+        } catch (RuntimeException | InterruptedException e) {
+            serverChannel.close().syncUninterruptibly();
+            throw e;
+        }
+        relay.fleet().startHealthChecks();
+    }
+
+    private Channel listen(int port, ExchangeContext context, Dispatcher dispatcher, Clocks clocks)
+            throws InterruptedException {
+        return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -107,10 +124,9 @@ public final class RelayServer implements AutoCloseable {
                 // small enough that "not writable" means a slow client, large enough for a burst of events
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ServerInitializer(config, clocks, () -> new ExchangeHandler(context, dispatcher), clients))
-                .bind(config.host(), config.port())
+                .bind(config.host(), port)
                 .sync()
                 .channel();
-        relay.fleet().startHealthChecks();
     }
 
     /** Starts a proxy with its own event loops. */
@@ -146,6 +162,11 @@ public final class RelayServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The admin routes' own port ({@code admin.port}); 0 when they are served on {@link #port()}. */
+    public int adminPort() {
+        return adminChannel == null ? 0 : ((InetSocketAddress) adminChannel.localAddress()).getPort();
+    }
+
     public Relay relay() {
         return relay;
     }
@@ -162,6 +183,9 @@ public final class RelayServer implements AutoCloseable {
     public void close(Duration drain) {
         relay.fleet().stopHealthChecks();
         serverChannel.close().syncUninterruptibly();
+        if (adminChannel != null) {
+            adminChannel.close().syncUninterruptibly();
+        }
         clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownEvent.INSTANCE));
         if (!clients.newCloseFuture().awaitUninterruptibly(drain.toMillis())) {
             LOG.warn("closing {} connections that did not finish within {} s", clients.size(), drain.toSeconds());

@@ -16,6 +16,11 @@ import java.util.function.Consumer;
  * such as llama.cpp answer any name with their one model, so their word cannot decide. A name
  * nobody lists while some backend's list could not be read waits for one more read of those lists;
  * if they still cannot be read, the answer is why (the backend is down), not a 404.
+ *
+ * <p>A model the request's client key may not use (its {@code models} globs, matched against the name
+ * the catalogue lists) is refused here, the one place every model-bearing request resolves its model:
+ * 403 where the model would be used, 404 as for an unknown model where it would only be described
+ * ({@link #findListed}), so a key's catalogue never shows it.
  */
 final class ModelLookup {
 
@@ -32,15 +37,32 @@ final class ModelLookup {
 
     /** As {@link #find(Exchange, String, Consumer)}, with {@code notFoundHint} added to the 404's message. */
     void find(Exchange ex, String requested, String notFoundHint, Consumer<ModelRoute> found) {
-        ex.model(requested);
-        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> resolve(ex, requested, notFoundHint, found, true)));
+        find(ex, requested, notFoundHint, false, found);
     }
 
-    private void resolve(Exchange ex, String requested, String notFoundHint, Consumer<ModelRoute> found,
-            boolean mayReread) {
+    /**
+     * As {@link #find(Exchange, String, Consumer)} for a model that is only described ({@code /api/show},
+     * {@code /v1/models/{id}}): one the client key may not use is not found (404), as it is absent from
+     * that key's lists.
+     */
+    void findListed(Exchange ex, String requested, Consumer<ModelRoute> found) {
+        find(ex, requested, "", true, found);
+    }
+
+    private void find(Exchange ex, String requested, String notFoundHint, boolean hidden,
+            Consumer<ModelRoute> found) {
+        ex.model(requested);
+        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> resolve(ex, requested, notFoundHint, hidden, found, true)));
+    }
+
+    private void resolve(Exchange ex, String requested, String notFoundHint, boolean hidden,
+            Consumer<ModelRoute> found, boolean mayReread) {
         Optional<ModelRoute> route = fleet.registry().resolve(requested);
         if (route.isPresent()) {
             ex.model(route.get().name()); // one name per model in logs and metrics, however a client spells it
+            if (!ex.mayUse(route.get().name())) {
+                throw hidden ? notFound(requested, notFoundHint) : ModelAccess.forbidden(ex, requested);
+            }
             found.accept(route.get());
             return;
         }
@@ -50,7 +72,7 @@ final class ModelLookup {
         }
         if (mayReread) {
             fleet.reread(ex.loop(), unlisted,
-                    () -> ex.resume(() -> resolve(ex, requested, notFoundHint, found, false)));
+                    () -> ex.resume(() -> resolve(ex, requested, notFoundHint, hidden, found, false)));
             return;
         }
         UpstreamFailure why = unlisted.get(0).catalog().lastFailure();
