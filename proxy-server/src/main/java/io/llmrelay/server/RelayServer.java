@@ -4,20 +4,22 @@ import io.llmrelay.server.runtime.Transport;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.resilience.CircuitBreaker;
 import io.llmrelay.core.resilience.FleetResilience;
 import io.llmrelay.server.endpoint.Endpoints;
 import io.llmrelay.server.endpoint.Relay;
+import io.llmrelay.server.endpoint.ReloadOutcome;
 import io.llmrelay.server.exchange.Dispatcher;
 import io.llmrelay.server.exchange.ExchangeContext;
 import io.llmrelay.server.exchange.ExchangeHandler;
 import io.llmrelay.server.fleet.Backend;
 import io.llmrelay.server.fleet.Fleet;
+import io.llmrelay.server.fleet.FleetChange;
 import io.llmrelay.server.upstream.Origin;
 import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.server.runtime.LoopAccount;
-import io.llmrelay.server.exchange.ShutdownEvent;
 import io.llmrelay.server.http.ServerInitializer;
 import io.llmrelay.server.log.BatchingStdoutAppender;
 import io.llmrelay.server.upstream.BackendPool;
@@ -41,29 +43,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running proxy: the event loops, the listening socket (and the admin routes' own, with
- * {@code admin.port}), the backends with their pools, and the background health checks that keep
- * model lists fresh. {@link #close()} drains: it stops accepting on both sockets, lets running answers
- * finish (up to a deadline), then closes everything.
+ * {@code admin.port}), the backends with their pools, and the background health checks that keep model
+ * lists fresh. {@link #close()} drains: readiness turns 503, it stops accepting on both sockets, lets
+ * running answers finish (up to a deadline, {@code server.drain_timeout}), cuts what is left with an
+ * error, then closes everything. {@link #reload} swaps in the fleet of a new configuration without
+ * dropping running answers.
  */
 public final class RelayServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+    /** How long a reload waits for the first probe and model list of the backends it adds. */
+    private static final Duration FIRST_READS = Duration.ofSeconds(10);
 
+    /** the configuration it started with: what the settings a reload cannot change stay at */
     private final RelayConfig config;
     private final Transport transport;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
+    private final Clocks clocks = Clocks.SYSTEM;
     private final DnsAddressResolverGroup resolver;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Relay relay;
     private final Channel serverChannel;
     /** the admin port's socket ({@code admin.port}); null when the admin routes are on the main port */
     private final Channel adminChannel;
+    /** serializes reloads */
+    private final Object reloading = new Object();
+    /** guards the swap against a close: held only for an instant */
+    private final Object swapping = new Object();
+    private boolean closed;
+    private final ClientDrain drain = new ClientDrain(clients);
 
     /** @param resilienceClocks what breakers, hold-offs, ejections, slow start and the retry budget read */
     private RelayServer(RelayConfig config, Transport transport, EventLoopGroup group, boolean ownsGroup,
             Clocks resilienceClocks) throws InterruptedException {
-        Clocks clocks = Clocks.SYSTEM;
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -74,15 +87,14 @@ public final class RelayServer implements AutoCloseable {
         FleetResilience resilience = Fleet.resilience(config, resilienceClocks);
         List<Backend> backends = new ArrayList<>();
         for (BackendConfig b : config.backends()) {
-            Origin origin = new Origin(b, config, group, transport, resolver, clocks);
-            backends.add(new Backend(origin, config, group.next(), clocks, resilience.backend(b.name())));
+            backends.add(newBackend(b, config, resilience));
         }
         ExchangeContext context = new ExchangeContext(config, clocks, new RelayMetrics());
         this.relay = new Relay(context, new Fleet(config, backends, resilience));
         relay.metrics().eventLoopCpu(LoopAccount::allLoopsCpuNanos);
         relay.metrics().logLinesDropped(BatchingStdoutAppender::dropped);
         relay.metrics().addBackendGauges(sink -> {
-            for (Backend backend : relay.fleet().backends()) {
+            for (Backend backend : relay.fleet().backends()) { // the fleet in force at each scrape
                 long idle = 0;
                 long active = 0;
                 for (BackendPool pool : backend.origin().pools()) {
@@ -99,11 +111,11 @@ public final class RelayServer implements AutoCloseable {
             }
         });
         Dispatcher dispatcher = Endpoints.dispatcher(relay);
-        this.serverChannel = listen(config.port(), context, dispatcher, clocks);
+        this.serverChannel = listen(config.port(), context, dispatcher);
         int adminPort = config.security().admin().port();
         try {
             // the admin routes' own socket, on the main one's host; its connections drain with the others
-            this.adminChannel = adminPort > 0 ? listen(adminPort, context, dispatcher.forAdminPort(), clocks) : null;
+            this.adminChannel = adminPort > 0 ? listen(adminPort, context, dispatcher.forAdminPort()) : null;
         } catch (RuntimeException | InterruptedException e) {
             serverChannel.close().syncUninterruptibly();
             throw e;
@@ -111,8 +123,7 @@ public final class RelayServer implements AutoCloseable {
         relay.fleet().startHealthChecks();
     }
 
-    private Channel listen(int port, ExchangeContext context, Dispatcher dispatcher, Clocks clocks)
-            throws InterruptedException {
+    private Channel listen(int port, ExchangeContext context, Dispatcher dispatcher) throws InterruptedException {
         return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel)
@@ -127,6 +138,59 @@ public final class RelayServer implements AutoCloseable {
                 .bind(config.host(), port)
                 .sync()
                 .channel();
+    }
+
+    /** A backend of this proxy: a pool on each of its event loops, probed from one of them. */
+    private Backend newBackend(BackendConfig backend, RelayConfig with, FleetResilience resilience) {
+        Origin origin = new Origin(backend, with, group, transport, resolver, clocks);
+        return new Backend(origin, with, group.next(), clocks, resilience.backend(backend.name()));
+    }
+
+    /**
+     * Applies a new configuration without dropping running answers: backends are matched by name
+     * (see {@link FleetChange}), the new fleet is swapped in whole, and the backends that left are
+     * retired (their busy connections close as their answers end). The settings that cannot change
+     * while running ({@link RestartSettings}) keep their running values and are named in the outcome.
+     * Blocks the caller (never call it on an event loop) while added backends are probed and listed,
+     * at most 10 s; one reload at a time.
+     *
+     * @return reloaded, or refused (nothing changed) when the fleet cannot be made, e.g. a CA file
+     *     cannot be used
+     */
+    public ReloadOutcome reload(RelayConfig next) throws InterruptedException {
+        synchronized (reloading) {
+            synchronized (swapping) {
+                if (closed) {
+                    return ReloadOutcome.refused(List.of("llm-relay is stopping"));
+                }
+            }
+            RestartSettings restart = RestartSettings.compare(config, next);
+            Fleet current = relay.fleet();
+            FleetChange change;
+            try {
+                change = FleetChange.plan(current, restart.effective(), this::newBackend);
+            } catch (RuntimeException e) {
+                return ReloadOutcome.refused(List.of(e.getMessage() != null ? e.getMessage() : e.toString()));
+            }
+            boolean installed = false;
+            try {
+                change.start(FIRST_READS);
+                synchronized (swapping) {
+                    if (closed) {
+                        return ReloadOutcome.refused(List.of("llm-relay is stopping"));
+                    }
+                    relay.install(change.nextFleet());
+                    installed = true;
+                }
+            } finally {
+                if (!installed) {
+                    change.abandon(); // the backends it started stop again; the running fleet never saw them
+                }
+            }
+            change.retireOld();
+            return ReloadOutcome.reloaded(change.added(), change.removed(), change.changed(), change.settings(),
+                    restart.needed());
+        }
     }
 
     /** Starts a proxy with its own event loops. */
@@ -179,27 +243,65 @@ public final class RelayServer implements AutoCloseable {
         return group;
     }
 
-    /** Graceful stop: no new connections, running answers get {@code drain} to finish. */
-    public void close(Duration drain) {
-        relay.fleet().stopHealthChecks();
-        serverChannel.close().syncUninterruptibly();
-        if (adminChannel != null) {
-            adminChannel.close().syncUninterruptibly();
+    /**
+     * The first moment of a stop, for whoever receives it (a signal handler): {@code /health/ready}
+     * answers 503 {@code "draining"} from now on. Returns at once; {@link #close(Duration)} does the rest.
+     */
+    public void beginDrain() {
+        relay.draining().begin();
+    }
+
+    /** While {@link #close(Duration)} waits for running answers: stop waiting and cut them now. Any thread. */
+    public void cutDrainNow() {
+        drain.hurry();
+    }
+
+    /**
+     * How a drain went.
+     *
+     * @param connections client connections open when it began
+     * @param cut connections still open at the deadline (or at a second stop signal), whose answers ended
+     *     with an error
+     * @param hurried the answers were cut before the deadline, by {@link #cutDrainNow()}
+     */
+    public record Drained(int connections, int cut, boolean hurried) {}
+
+    /**
+     * Graceful stop: readiness 503, no new connections, idle ones closed, running answers get
+     * {@code deadline} to finish; those still running then end with an error in their client's shape.
+     * Once: a later call finds nothing open.
+     */
+    public Drained close(Duration deadline) {
+        beginDrain();
+        synchronized (swapping) {
+            if (closed) {
+                return new Drained(0, 0, false);
+            }
+            closed = true; // a reload under way now is not swapped in
         }
-        clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownEvent.INSTANCE));
-        if (!clients.newCloseFuture().awaitUninterruptibly(drain.toMillis())) {
-            LOG.warn("closing {} connections that did not finish within {} s", clients.size(), drain.toSeconds());
-            clients.close().awaitUninterruptibly(1000);
+        relay.fleet().stopHealthChecks();
+        if (adminChannel != null) {
+            adminChannel.close().syncUninterruptibly(); // its connections drain with the main port's
+        }
+        Drained result = drain.run(serverChannel, deadline);
+        if (result.cut() == 0) {
+            LOG.info("Drained: every running answer finished ({} client connections were open)", result.connections());
+        } else {
+            LOG.warn("{}: {} of {} client connections were still busy; their answers were cut off with an error",
+                    result.hurried() ? "Drain cut short" : "Drain deadline (" + Durations.format(deadline) + ") reached",
+                    result.cut(), result.connections());
         }
         relay.fleet().closeIdle();
         resolver.close();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        return result;
     }
 
+    /** {@link #close(Duration)} with the configured deadline ({@code server.drain_timeout}). */
     @Override
     public void close() {
-        close(Duration.ofSeconds(10));
+        close(config.timeouts().drain());
     }
 }

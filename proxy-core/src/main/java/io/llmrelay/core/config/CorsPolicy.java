@@ -50,6 +50,17 @@ public final class CorsPolicy {
         return withExtraOrigins(List.of());
     }
 
+    /** Two policies are equal when they allow the same origin patterns (a reload compares them). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CorsPolicy p && p.patterns.equals(patterns);
+    }
+
+    @Override
+    public int hashCode() {
+        return patterns.hashCode();
+    }
+
     private static List<String> defaults() {
         List<String> out = new ArrayList<>();
         for (String host : List.of("localhost", "127.0.0.1", "0.0.0.0")) {

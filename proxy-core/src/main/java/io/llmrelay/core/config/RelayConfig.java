@@ -76,13 +76,34 @@ public record RelayConfig(
      * @param clientStall a client that takes nothing for this long while the backend waits is dropped
      * @param poolIdle an unused pooled backend connection is closed after this long
      * @param clientIdle an idle keep-alive client connection is closed after this long
+     * @param drain on a stop, running answers get this long to finish before they are cut off
      */
     public record Timeouts(Duration connect, Duration upstreamIdle, Duration clientStall, Duration poolIdle,
-            Duration clientIdle) {
+            Duration clientIdle, Duration drain) {
+
+        public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
+
+        public Timeouts {
+            Objects.requireNonNull(drain, "drain");
+            if (drain.isNegative()) {
+                throw new IllegalArgumentException("the drain deadline cannot be negative");
+            }
+        }
+
+        /** With the default drain deadline. */
+        public Timeouts(Duration connect, Duration upstreamIdle, Duration clientStall, Duration poolIdle,
+                Duration clientIdle) {
+            this(connect, upstreamIdle, clientStall, poolIdle, clientIdle, DEFAULT_DRAIN);
+        }
 
         public static Timeouts defaults() {
             return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(300), Duration.ofSeconds(60),
-                    Duration.ofSeconds(60), Duration.ofSeconds(120));
+                    Duration.ofSeconds(60), Duration.ofSeconds(120), DEFAULT_DRAIN);
+        }
+
+        /** The same limits with another drain deadline. */
+        public Timeouts withDrain(Duration deadline) {
+            return new Timeouts(connect, upstreamIdle, clientStall, poolIdle, clientIdle, deadline);
         }
     }
 

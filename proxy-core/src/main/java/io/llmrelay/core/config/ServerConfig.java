@@ -21,10 +21,11 @@ import java.util.List;
  * @param connectTimeout opening a backend connection
  * @param upstreamIdleTimeout a backend silent this long fails the request
  * @param clientStallTimeout a client that takes nothing this long is dropped
+ * @param drainTimeout on SIGTERM, how long running answers get to finish before they are cut off
  */
 public record ServerConfig(String host, Integer port, Integer eventLoops, Integer maxRequestBytes, String logFormat,
         String logLevel, Duration healthInterval, Duration modelsRefresh, List<String> origins,
-        Duration connectTimeout, Duration upstreamIdleTimeout, Duration clientStallTimeout) {
+        Duration connectTimeout, Duration upstreamIdleTimeout, Duration clientStallTimeout, Duration drainTimeout) {
 
     public ServerConfig {
         origins = List.copyOf(origins);
@@ -33,11 +34,11 @@ public record ServerConfig(String host, Integer port, Integer eventLoops, Intege
     /** The same settings with the probe interval given elsewhere in the file ({@code health.interval}). */
     ServerConfig withHealthInterval(Duration interval) {
         return new ServerConfig(host, port, eventLoops, maxRequestBytes, logFormat, logLevel, interval, modelsRefresh,
-                origins, connectTimeout, upstreamIdleTimeout, clientStallTimeout);
+                origins, connectTimeout, upstreamIdleTimeout, clientStallTimeout, drainTimeout);
     }
 
     /** A file without a {@code server:} section. */
     public static ServerConfig none() {
-        return new ServerConfig(null, null, null, null, null, null, null, null, List.of(), null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, List.of(), null, null, null, null);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
 final class ServerSection {
 
     static final List<String> KEYS = List.of("host", "port", "event_loops", "max_request_size", "log_format",
-            "log_level", "health_interval", "models_refresh", "origins", "timeouts");
+            "log_level", "health_interval", "models_refresh", "origins", "timeouts", "drain_timeout");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "upstream_idle", "client_stall");
     private static final List<String> LOG_FORMATS = List.of("json", "text");
     private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
@@ -41,6 +41,7 @@ final class ServerSection {
         }
         ConfigValue refresh = s.get("models_refresh");
         ConfigValue origins = s.get("origins");
+        ConfigValue drain = s.get("drain_timeout");
         ConfigSection timeouts = s.get("timeouts") == null ? null : s.get("timeouts").section(TIMEOUT_KEYS);
         return new ServerConfig(
                 host == null ? null : host.nonBlank(),
@@ -54,7 +55,8 @@ final class ServerSection {
                 origins == null ? List.of() : origins.texts(),
                 timeout(timeouts, "connect"),
                 timeout(timeouts, "upstream_idle"),
-                timeout(timeouts, "client_stall"));
+                timeout(timeouts, "client_stall"),
+                drain == null ? null : drain.duration(Duration.ZERO, null)); // 0: cut running answers at once
     }
 
     private static Duration interval(ConfigValue v) {

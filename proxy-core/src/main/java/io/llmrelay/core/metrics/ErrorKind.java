@@ -24,6 +24,8 @@ public enum ErrorKind {
     UNAUTHORIZED,
     /** A valid key that may not do this: a model it may not use, an admin route from elsewhere (403). */
     FORBIDDEN,
+    /** The proxy stopped before the answer was done: the drain deadline passed, or a second stop signal came. */
+    SHUTDOWN,
     /** A bug in the proxy. */
     INTERNAL;
 

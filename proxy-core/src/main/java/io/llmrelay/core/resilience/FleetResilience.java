@@ -18,7 +18,7 @@ public final class FleetResilience {
     private final ResilienceConfig config;
     private final Clocks clocks;
     private final ResilienceEvents events;
-    private final EjectionLedger ledger = new EjectionLedger();
+    private final EjectionLedger ledger;
     private final Failover failover;
 
     public FleetResilience(ResilienceConfig config, Clocks clocks, ResilienceEvents events) {
@@ -27,11 +27,30 @@ public final class FleetResilience {
 
     /** @param backoff the retry pause (tests give it a seeded random source) */
     public FleetResilience(ResilienceConfig config, Clocks clocks, ResilienceEvents events, Backoff backoff) {
+        this(config, clocks, events, new EjectionLedger(), new Failover(new RetryPolicy(config.retry()),
+                RetryBudget.of(config.retry().budgetPercent(), clocks.nanos()), backoff));
+    }
+
+    private FleetResilience(ResilienceConfig config, Clocks clocks, ResilienceEvents events, EjectionLedger ledger,
+            Failover failover) {
         this.config = config;
         this.clocks = clocks;
         this.events = events;
-        this.failover = new Failover(new RetryPolicy(config.retry()),
-                RetryBudget.of(config.retry().budgetPercent(), clocks.nanos()), backoff);
+        this.ledger = ledger;
+        this.failover = failover;
+    }
+
+    /**
+     * The same fleet's resilience under new settings (a configuration reload): the ejection ledger is
+     * shared, so backends made by this one and by the new one count against one ejection cap; the
+     * failover (retry policy, budget, backoff) is kept when {@code retry:} is unchanged, else made anew.
+     * Backends already made keep their own state and settings.
+     */
+    public FleetResilience reconfigured(ResilienceConfig next) {
+        Failover kept = next.retry().equals(config.retry()) ? failover
+                : new Failover(new RetryPolicy(next.retry()), RetryBudget.of(next.retry().budgetPercent(),
+                        clocks.nanos()), Backoff.of(next.retry().backoff()));
+        return new FleetResilience(next, clocks, events, ledger, kept);
     }
 
     /** A new backend's state: unknown health, breaker closed, not held, not ejected, full share. */

@@ -71,7 +71,8 @@ class ConfigDocExampleTest {
         for (List<String> keys : List.of(BackendsSection.KEYS, ModelsSection.KEYS, RoutingSection.KEYS,
                 ServerSection.KEYS, ResilienceSection.HEALTH_KEYS, ResilienceSection.BREAKER_KEYS,
                 ResilienceSection.OUTLIER_KEYS, ResilienceSection.RETRY_KEYS, SecuritySection.AUTH_KEYS,
-                SecuritySection.LIMITS_KEYS, SecuritySection.ADMIN_KEYS, KeysFile.ENTRY_KEYS)) {
+                SecuritySection.LIMITS_KEYS, SecuritySection.KEY_RATE_KEYS, SecuritySection.ADMIN_KEYS,
+                KeysFile.ENTRY_KEYS)) {
             for (String key : keys) {
                 // a row of its own; server's timeouts have a row each, as timeouts.connect
                 assertThat(page).as("docs/CONFIG.md has a row for '%s'", key).contains("| `" + key);

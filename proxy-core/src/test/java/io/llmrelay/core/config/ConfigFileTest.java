@@ -205,10 +205,17 @@ class ConfigFileTest {
                     connect: 2s
                     upstream_idle: 10m
                     client_stall: 1.5s
+                  drain_timeout: 25s
                 """).server();
         assertThat(s).isEqualTo(new ServerConfig("0.0.0.0", 8080, 2, 10 * 1024 * 1024, "text", "WARN",
                 Duration.ofMillis(500), Duration.ofMinutes(5), List.of("https://ui.example", "chrome-extension://*"),
-                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofMillis(1500)));
+                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofMillis(1500), Duration.ofSeconds(25)));
+    }
+
+    @Test
+    void aZeroDrainTimeoutCutsAtOnceAndIsAllowed() throws IOException {
+        assertThat(load("server:\n  drain_timeout: 0\n").server().drainTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(load("server:\n  port: 1\n").server().drainTimeout()).as("not set: the default applies").isNull();
     }
 
     @Test
@@ -224,6 +231,7 @@ class ConfigFileTest {
                   models_refresh: soon
                   timeouts:
                     connect: 0s
+                  drain_timeout: -1s
                 """)).containsExactly(
                 "2: server.port: must be at most 65535, not 70000",
                 "3: server.event_loops: must be a whole number, not 'many'",
@@ -232,7 +240,8 @@ class ConfigFileTest {
                 "6: server.log_level: must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, not 'loud'",
                 "7: server.health_interval: must be at least 100ms, not 10ms",
                 "8: server.models_refresh: must be a duration such as 500ms, 2s, 1m or 0.5 (seconds), not 'soon'",
-                "10: server.timeouts.connect: must be at least 1ms, not 0s");
+                "10: server.timeouts.connect: must be at least 1ms, not 0s",
+                "11: server.drain_timeout: must be a duration such as 500ms, 2s, 1m or 0.5 (seconds), not '-1s'");
     }
 
     @Test

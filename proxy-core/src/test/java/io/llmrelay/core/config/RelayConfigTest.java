@@ -38,7 +38,14 @@ class RelayConfigTest {
     @Test
     void defaultTimeouts() {
         assertThat(RelayConfig.Timeouts.defaults()).isEqualTo(new RelayConfig.Timeouts(Duration.ofSeconds(10),
-                Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(120)));
+                Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(120),
+                Duration.ofSeconds(10)));
+        assertThat(new RelayConfig.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)).drain()).as("the five-limit form keeps the default drain")
+                .isEqualTo(RelayConfig.Timeouts.DEFAULT_DRAIN);
+        assertThat(RelayConfig.Timeouts.defaults().withDrain(Duration.ZERO).drain()).isZero();
+        assertThatThrownBy(() -> RelayConfig.Timeouts.defaults().withDrain(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("the drain deadline cannot be negative");
     }
 
     private static RelayConfig config(List<BackendConfig> backends, int port, int maxRequest, int maxEvent) {

@@ -198,6 +198,7 @@ final class ConfigReport {
         differs(changed, "timeouts.connect", duration(s.timeouts.connect()), duration(d.timeouts.connect()));
         differs(changed, "timeouts.upstream_idle", duration(s.timeouts.upstreamIdle()), duration(d.timeouts.upstreamIdle()));
         differs(changed, "timeouts.client_stall", duration(s.timeouts.clientStall()), duration(d.timeouts.clientStall()));
+        differs(changed, "drain_timeout", duration(s.timeouts.drain()), duration(d.timeouts.drain()));
         if (changed.isEmpty()) {
             line(0, "server: the defaults");
         } else {

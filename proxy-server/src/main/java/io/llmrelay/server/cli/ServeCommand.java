@@ -3,6 +3,7 @@ package io.llmrelay.server.cli;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.server.ConfigReload;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.runtime.RelayVersion;
 import io.llmrelay.server.runtime.Transport;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code llm-relay serve}: runs the proxy until SIGINT/SIGTERM, then drains and stops. */
+/** {@code llm-relay serve}: runs the proxy until SIGTERM/SIGINT, then drains and stops (see {@link Shutdown}). */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
         description = {
             "Serve the Ollama and OpenAI APIs on one port, translating to an OpenAI-compatible backend,",
@@ -38,6 +38,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Fleet configuration file (YAML, see docs/CONFIG.md; env RELAY_CONFIG). Flags and environment "
                     + "variables override its settings.")
     String config;
+
+    @Option(names = "--watch-config",
+            description = "Reload the config file when it (or a filter or mapping file it names) changes, checked every "
+                    + "2 s. SIGHUP and POST /internal/reload reload it too.")
+    boolean watchConfig;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (env HOST; default 127.0.0.1).")
     String host;
@@ -93,6 +98,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--client-stall-timeout", paramLabel = "S",
             description = "Seconds a client may take no data before its stream is dropped (default 60).")
     Integer clientStallTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION",
+            description = "On SIGTERM or SIGINT, how long running answers get to finish before they are cut off with "
+                    + "an error, e.g. 30s; 0 cuts them at once (env DRAIN_TIMEOUT; default 10s).")
+    String drainTimeout;
 
     @Option(names = "--models-refresh", paramLabel = "S", description = "Seconds between reads of the backends' model lists (default 60).")
     Integer modelsRefresh;
@@ -158,6 +168,10 @@ final class ServeCommand implements Callable<Integer> {
             e.getMessage().lines().forEach(line -> spec.commandLine().getErr().println("llm-relay: " + line));
             return 2;
         }
+        if (watchConfig && settings.configFile == null) {
+            spec.commandLine().getErr().println("llm-relay: --watch-config needs a config file (--config FILE or RELAY_CONFIG)");
+            return 2;
+        }
         LogSetup.configure(settings.logFormat, settings.logLevel);
         Logger log = LoggerFactory.getLogger("llm_relay");
         Transport transport = Transport.best();
@@ -198,11 +212,22 @@ final class ServeCommand implements Callable<Integer> {
         if (server.adminPort() > 0) {
             log.info("Admin routes (/metrics, /internal/*) on http://{}:{}", settings.host, server.adminPort());
         }
+        if (settings.configFile != null) { // reloads: POST /internal/reload, SIGHUP, --watch-config (docs/RELIABILITY.md)
+            ConfigReload reload = ConfigReload.install(server, new ServeConfigSource(flags(), System.getenv(),
+                    System.console() != null, settings, demo != null ? server.relay().config().backends() : List.of()));
+            if (watchConfig) {
+                ConfigWatch.start(reload, () -> ConfigWatch.filesOf(settings.configFile, server), Duration.ofSeconds(2));
+            }
+        }
+        ReloadSignal.install(server.relay().reloader());
         if (warmUpAndExit) {
             return warmUpAndStop(log, server, demo, group);
         }
-        awaitShutdown(log, server, demo, group);
-        return 0;
+        Duration deadline = server.relay().config().timeouts().drain();
+        DemoBackend startedDemo = demo;
+        Shutdown shutdown = new Shutdown(log, server, deadline, () -> stop(log, server, startedDemo, group, deadline));
+        shutdown.install();
+        return shutdown.awaitAndStop();
     }
 
     private static void logBackend(Logger log, BackendConfig backend, String source) {
@@ -221,17 +246,6 @@ final class ServeCommand implements Callable<Integer> {
         }
         stop(log, server, demo, group, Duration.ofSeconds(2));
         return status;
-    }
-
-    private static void awaitShutdown(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group)
-            throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Shutting down: finishing running requests");
-            stop(log, server, demo, group, Duration.ofSeconds(10));
-            stopped.countDown();
-        }, "llm-relay-shutdown"));
-        stopped.await();
     }
 
     /** Drains the proxy, then stops the demo backend, the event loops and the log writer. */
@@ -264,6 +278,7 @@ final class ServeCommand implements Callable<Integer> {
         f.upstreamIdleTimeoutSeconds = upstreamIdleTimeout;
         f.clientStallTimeoutSeconds = clientStallTimeout;
         f.modelsRefreshSeconds = modelsRefresh;
+        f.drainTimeout = drainTimeout;
         f.healthInterval = healthInterval;
         f.healthFall = healthFall;
         f.healthRise = healthRise;

@@ -53,6 +53,7 @@ final class ServeSettings {
         Integer upstreamIdleTimeoutSeconds;
         Integer clientStallTimeoutSeconds;
         Integer modelsRefreshSeconds;
+        String drainTimeout;
         String healthInterval;
         Integer healthFall;
         Integer healthRise;
@@ -117,7 +118,10 @@ final class ServeSettings {
                         orElse(fs.upstreamIdleTimeout(), d.upstreamIdle())),
                 seconds("--client-stall-timeout", f.clientStallTimeoutSeconds,
                         orElse(fs.clientStallTimeout(), d.clientStall())),
-                d.poolIdle(), d.clientIdle());
+                d.poolIdle(), d.clientIdle(),
+                f.drainTimeout != null ? duration("--drain-timeout", f.drainTimeout)
+                        : notBlank(env.get("DRAIN_TIMEOUT")) ? duration("DRAIN_TIMEOUT", env.get("DRAIN_TIMEOUT"))
+                        : orElse(fs.drainTimeout(), d.drain()));
         modelsRefresh = seconds("--models-refresh", f.modelsRefreshSeconds, orElse(fs.modelsRefresh(), Duration.ofSeconds(60)));
         healthInterval = f.healthInterval != null ? Durations.parse("--health-interval", f.healthInterval)
                 : orElse(fs.healthInterval(), Duration.ofSeconds(2));
@@ -267,6 +271,14 @@ final class ServeSettings {
 
     private static Duration seconds(String flag, Integer value, Duration fallback) {
         return value == null ? fallback : Duration.ofSeconds(positive(flag, value, 0));
+    }
+
+    private static Duration duration(String what, String text) {
+        try {
+            return Durations.parse(what, text);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(what + " is too long a duration: '" + text + "'");
+        }
     }
 
     private static <T> T orElse(T fromFile, T fallback) {

@@ -9,6 +9,7 @@ import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.server.runtime.RelayVersion;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
 import io.llmrelay.server.fleet.ModelCatalog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -36,7 +37,7 @@ final class AdminEndpoints {
         ex.respondJson(ByteBufUtil.writeAscii(ex.alloc(), "{\"version\":\"" + RelayVersion.OLLAMA_COMPATIBLE + "\"}"));
     }
 
-    /** {@code /health}: the process is up and serving. */
+    /** {@code /health}: the process is up and serving (while it drains too: it is alive until it exits). */
     void health(Exchange ex) {
         ex.respondJson(ByteBufUtil.writeAscii(ex.alloc(), "{\"status\":\"ok\"}"));
     }
@@ -46,10 +47,16 @@ final class AdminEndpoints {
      * default) every model of the catalogue has a backend that can serve it, under {@code any} at
      * least one backend can — else 503. A backend can serve when it answers its health probes and
      * its model list was read (or it has none to give). Reads the state the health checks keep;
-     * never calls a backend.
+     * never calls a backend. From the moment a stop begins it is 503 {@code "draining"}, whatever
+     * the backends' state: a load balancer should send nothing new.
      */
     void ready(Exchange ex) {
-        List<Backend> backends = relay.fleet().backends();
+        if (relay.draining().isOn()) {
+            ex.respond(503, ContentTypes.JSON, ByteBufUtil.writeAscii(ex.alloc(), "{\"status\":\"draining\"}"));
+            return;
+        }
+        Fleet fleet = relay.fleet(); // one fleet for the whole answer, whatever a reload swaps in meanwhile
+        List<Backend> backends = fleet.backends();
         boolean[] readyNow = new boolean[backends.size()]; // read once: the answer must agree with itself
         boolean anyReady = false;
         for (int i = 0; i < readyNow.length; i++) {
@@ -57,9 +64,9 @@ final class AdminEndpoints {
             anyReady |= readyNow[i];
         }
         List<String> stranded = new ArrayList<>();
-        if (relay.config().resilience().health().ready() == ResilienceConfig.Ready.EVERY_MODEL) {
-            for (ModelRoute route : relay.fleet().registry().models()) {
-                if (!servable(route)) {
+        if (fleet.config().resilience().health().ready() == ResilienceConfig.Ready.EVERY_MODEL) {
+            for (ModelRoute route : fleet.registry().models()) {
+                if (!servable(fleet, route)) {
                     stranded.add(route.name());
                 }
             }
@@ -89,9 +96,9 @@ final class AdminEndpoints {
         ex.respond(ready ? 200 : 503, ContentTypes.JSON, out);
     }
 
-    private boolean servable(ModelRoute route) {
+    private static boolean servable(Fleet fleet, ModelRoute route) {
         for (ModelRoute.Target t : route.targets()) {
-            Backend b = relay.fleet().named(t.backend());
+            Backend b = fleet.named(t.backend());
             if (b != null && b.ready()) {
                 return true;
             }

@@ -28,6 +28,7 @@ public final class Endpoints {
         OllamaModelEndpoints models = new OllamaModelEndpoints(relay);
         OllamaInferenceEndpoints inference = new OllamaInferenceEndpoints(relay);
         OpenAiPassThrough openAi = new OpenAiPassThrough(relay);
+        ReloadEndpoint reload = new ReloadEndpoint(relay);
         Map<Route, Endpoint> table = new EnumMap<>(Route.class);
         table.put(Route.ROOT, admin::root);
         table.put(Route.VERSION, admin::version);
@@ -35,6 +36,7 @@ public final class Endpoints {
         table.put(Route.READY, admin::ready);
         table.put(Route.METRICS, admin::metrics);
         table.put(Route.INTERNAL_STATUS, new InternalStatus(relay)::status);
+        table.put(Route.RELOAD, reload::reload);
         table.put(Route.TAGS, models::tags);
         table.put(Route.SHOW, models::show);
         table.put(Route.PS, models::ps);

@@ -56,7 +56,7 @@ final class InternalStatus {
             g.writeStringField("started_at", relay.startedAt().toString());
             g.writeNumberField("uptime_seconds",
                     Duration.between(relay.startedAt(), relay.clocks().wall().instant()).toSeconds());
-            writeBudget(g, fleet.resilience().failover().budget(), relay.config().resilience().retry().budgetPercent());
+            writeBudget(g, fleet.resilience().failover().budget(), fleet.config().resilience().retry().budgetPercent());
             g.writeArrayFieldStart("backends");
             for (Backend b : fleet.backends()) {
                 writeBackend(g, b);

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * nobody lists while some backend's list could not be read waits for one more read of those lists;
  * if they still cannot be read, the answer is why (the backend is down), not a 404.
  *
+ * <p>Looks in the fleet the request read when it started (a reload may swap in another meanwhile).
+ *
  * <p>A model the request's client key may not use (its {@code models} globs, matched against the name
  * the catalogue lists) is refused here, the one place every model-bearing request resolves its model:
  * 403 where the model would be used, 404 as for an unknown model where it would only be described
@@ -24,38 +26,38 @@ import java.util.function.Consumer;
  */
 final class ModelLookup {
 
-    private final Fleet fleet;
+    private ModelLookup() {}
 
-    ModelLookup(Relay relay) {
-        this.fleet = relay.fleet();
+    /**
+     * Runs {@code found} with the model's route in {@code fleet} (on the exchange's loop, as part of
+     * it), or fails the exchange.
+     */
+    static void find(Exchange ex, Fleet fleet, String requested, Consumer<ModelRoute> found) {
+        find(ex, fleet, requested, "", found);
     }
 
-    /** Runs {@code found} with the model's route (on the exchange's loop, as part of it), or fails the exchange. */
-    void find(Exchange ex, String requested, Consumer<ModelRoute> found) {
-        find(ex, requested, "", found);
-    }
-
-    /** As {@link #find(Exchange, String, Consumer)}, with {@code notFoundHint} added to the 404's message. */
-    void find(Exchange ex, String requested, String notFoundHint, Consumer<ModelRoute> found) {
-        find(ex, requested, notFoundHint, false, found);
+    /** As {@link #find(Exchange, Fleet, String, Consumer)}, with {@code notFoundHint} added to the 404's message. */
+    static void find(Exchange ex, Fleet fleet, String requested, String notFoundHint, Consumer<ModelRoute> found) {
+        find(ex, fleet, requested, notFoundHint, false, found);
     }
 
     /**
-     * As {@link #find(Exchange, String, Consumer)} for a model that is only described ({@code /api/show},
-     * {@code /v1/models/{id}}): one the client key may not use is not found (404), as it is absent from
-     * that key's lists.
+     * As {@link #find(Exchange, Fleet, String, Consumer)} for a model that is only described
+     * ({@code /api/show}, {@code /v1/models/{id}}): one the client key may not use is not found (404),
+     * as it is absent from that key's lists.
      */
-    void findListed(Exchange ex, String requested, Consumer<ModelRoute> found) {
-        find(ex, requested, "", true, found);
+    static void findListed(Exchange ex, Fleet fleet, String requested, Consumer<ModelRoute> found) {
+        find(ex, fleet, requested, "", true, found);
     }
 
-    private void find(Exchange ex, String requested, String notFoundHint, boolean hidden,
+    private static void find(Exchange ex, Fleet fleet, String requested, String notFoundHint, boolean hidden,
             Consumer<ModelRoute> found) {
         ex.model(requested);
-        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> resolve(ex, requested, notFoundHint, hidden, found, true)));
+        fleet.whenKnown(ex.loop(),
+                () -> ex.resume(() -> resolve(ex, fleet, requested, notFoundHint, hidden, found, true)));
     }
 
-    private void resolve(Exchange ex, String requested, String notFoundHint, boolean hidden,
+    private static void resolve(Exchange ex, Fleet fleet, String requested, String notFoundHint, boolean hidden,
             Consumer<ModelRoute> found, boolean mayReread) {
         Optional<ModelRoute> route = fleet.registry().resolve(requested);
         if (route.isPresent()) {
@@ -72,7 +74,7 @@ final class ModelLookup {
         }
         if (mayReread) {
             fleet.reread(ex.loop(), unlisted,
-                    () -> ex.resume(() -> resolve(ex, requested, notFoundHint, hidden, found, false)));
+                    () -> ex.resume(() -> resolve(ex, fleet, requested, notFoundHint, hidden, found, false)));
             return;
         }
         UpstreamFailure why = unlisted.get(0).catalog().lastFailure();

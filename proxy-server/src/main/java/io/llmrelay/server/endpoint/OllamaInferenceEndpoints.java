@@ -21,6 +21,7 @@ import io.llmrelay.server.proxy.Forward;
 import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.core.balance.StickyKeys;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.llmrelay.server.upstream.UpstreamRequests;
 import io.netty.buffer.ByteBuf;
@@ -39,13 +40,9 @@ import java.util.function.Consumer;
 final class OllamaInferenceEndpoints {
 
     private final Relay relay;
-    private final ModelLookup lookup;
-    private final OllamaNodes nodes;
 
     OllamaInferenceEndpoints(Relay relay) {
         this.relay = relay;
-        this.lookup = new ModelLookup(relay);
-        this.nodes = new OllamaNodes(relay);
     }
 
     void chat(Exchange ex) {
@@ -65,9 +62,10 @@ final class OllamaInferenceEndpoints {
     }
 
     private void infer(Exchange ex, InferenceRequest request) {
-        lookup.find(ex, request.model(), route -> {
+        Fleet fleet = relay.fleet(); // this request's, to its end, whatever a reload swaps in meanwhile
+        ModelLookup.find(ex, fleet, request.model(), route -> {
             ModelInfo model = route.listing();
-            if (request.loadOnly() && !nodes.servedOnlyByNodes(route)) { // a node loads for real: ask it
+            if (request.loadOnly() && !OllamaNodes.servedOnlyByNodes(fleet, route)) { // a node loads for real: ask it
                 remember(route.targets().get(0).backend(), model, request.keepAlive());
                 ex.respond(200, request.stream() ? ContentTypes.NDJSON : ContentTypes.JSON,
                         OllamaAnswers.load(request, relay.clocks(), ex.alloc()));
@@ -76,12 +74,12 @@ final class OllamaInferenceEndpoints {
             if (ModelLookup.listed(route)) { // a backend without a list is not second-guessed from a model's name
                 RequiredCapabilities.check(request, model);
             }
-            long sticky = StickyKey.of(relay.config().routing().sticky(), ex, request);
-            Forward.to(ex, relay.fleet(), route, sticky, new AttemptPlan() {
+            long sticky = StickyKey.of(fleet.config().routing().sticky(), ex, request);
+            Forward.to(ex, fleet, route, sticky, new AttemptPlan() {
                 @Override
                 public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
                     if (backend.dialect().speaksOllama()) {
-                        return nodes.request(ex, backend, target);
+                        return OllamaNodes.request(ex, backend, target);
                     }
                     BackendFlavor flavor = backend.flavor();
                     if (request.suffix() != null) {
@@ -97,7 +95,7 @@ final class OllamaInferenceEndpoints {
                 @Override
                 public BodyTranslator translator(Backend backend, ModelRoute.Target target) {
                     return backend.dialect().speaksOllama() ? null
-                            : new OllamaAnswerTranslator(request, ex.times(), relay.clocks(), relay.config().maxEventBytes());
+                            : new OllamaAnswerTranslator(request, ex.times(), relay.clocks(), fleet.config().maxEventBytes());
                 }
 
                 @Override
@@ -109,20 +107,21 @@ final class OllamaInferenceEndpoints {
     }
 
     private void embed(Exchange ex, EmbedRequest request) {
-        lookup.find(ex, request.model(), route -> {
+        Fleet fleet = relay.fleet();
+        ModelLookup.find(ex, fleet, request.model(), route -> {
             ModelInfo model = route.listing();
-            if (request.inputs().isEmpty() && !nodes.servedOnlyByNodes(route)) {
+            if (request.inputs().isEmpty() && !OllamaNodes.servedOnlyByNodes(fleet, route)) {
                 remember(route.targets().get(0).backend(), model, request.keepAlive());
                 String empty = request.legacy() ? "{\"embedding\":[]}"
                         : "{\"model\":" + Json.NODES.textNode(request.model()) + ",\"embeddings\":[]}";
                 ex.respondJson(ByteBufUtil.writeUtf8(ex.alloc(), empty));
                 return;
             }
-            Forward.to(ex, relay.fleet(), route, StickyKeys.NONE, new AttemptPlan() {
+            Forward.to(ex, fleet, route, StickyKeys.NONE, new AttemptPlan() {
                 @Override
                 public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
                     if (backend.dialect().speaksOllama()) {
-                        return nodes.request(ex, backend, target);
+                        return OllamaNodes.request(ex, backend, target);
                     }
                     ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, target.model(), out));
                     return UpstreamRequests.translated(backend.config(),

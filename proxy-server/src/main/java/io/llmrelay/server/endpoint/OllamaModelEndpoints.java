@@ -10,6 +10,7 @@ import io.llmrelay.core.translate.OllamaModels;
 import io.llmrelay.core.translate.OllamaRequests;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
 import io.llmrelay.server.upstream.UpstreamFailure;
 import io.llmrelay.core.registry.ModelRoute;
 import io.netty.buffer.ByteBuf;
@@ -32,21 +33,18 @@ final class OllamaModelEndpoints {
     static final Duration LIST_MAX_AGE = Duration.ofSeconds(2);
 
     private final Relay relay;
-    private final ModelLookup lookup;
-    private final OllamaNodes nodes;
 
     OllamaModelEndpoints(Relay relay) {
         this.relay = relay;
-        this.lookup = new ModelLookup(relay);
-        this.nodes = new OllamaNodes(relay);
     }
 
     /** {@code /api/tags}: every model of the fleet the client's key may use, once each. */
     void tags(Exchange ex) {
-        relay.fleet().refreshed(ex.loop(), LIST_MAX_AGE, () -> ex.resume(() -> {
-            List<ModelRoute> all = relay.fleet().registry().models();
+        Fleet fleet = relay.fleet(); // this request's, whatever a reload swaps in meanwhile
+        fleet.refreshed(ex.loop(), LIST_MAX_AGE, () -> ex.resume(() -> {
+            List<ModelRoute> all = fleet.registry().models();
             if (all.isEmpty()) {
-                failIfNoneListed(ex);
+                failIfNoneListed(ex, fleet);
                 if (ex.isDone()) {
                     return;
                 }
@@ -63,9 +61,9 @@ final class OllamaModelEndpoints {
     }
 
     /** No list could be read from any backend: say why rather than answer an empty list. */
-    private void failIfNoneListed(Exchange ex) {
-        List<Backend> unlisted = relay.fleet().unlisted();
-        if (unlisted.size() == relay.fleet().backends().size()) {
+    private static void failIfNoneListed(Exchange ex, Fleet fleet) {
+        List<Backend> unlisted = fleet.unlisted();
+        if (unlisted.size() == fleet.backends().size()) {
             UpstreamFailure first = unlisted.get(0).catalog().lastFailure();
             if (first != null) {
                 ex.fail(first.status(), first.message(), first.kind());
@@ -79,7 +77,7 @@ final class OllamaModelEndpoints {
      */
     void show(Exchange ex) {
         String model = OllamaRequests.model(RequestBodies.json(ex.request().content()));
-        lookup.findListed(ex, model, route -> {
+        ModelLookup.findListed(ex, relay.fleet(), model, route -> {
             ByteBuf out = ex.alloc().buffer(1024);
             OllamaModels.show(new OllamaModels.Listed(route.listing(), relay.startedAt()),
                     route.targets().get(0).backend(), offset(relay), out);
@@ -106,8 +104,9 @@ final class OllamaModelEndpoints {
      * {@code status: success}, as ollama-js requires) and anything else cannot be downloaded.
      */
     void pull(Exchange ex) {
-        if (nodes.any()) {
-            manage(ex);
+        Fleet fleet = relay.fleet();
+        if (OllamaNodes.any(fleet)) {
+            manage(ex, fleet);
             return;
         }
         JsonNode body = RequestBodies.json(ex.request().content());
@@ -115,7 +114,7 @@ final class OllamaModelEndpoints {
         String model = OllamaRequests.model(body);
         boolean stream = !body.path("stream").isBoolean() || body.path("stream").booleanValue();
         String hint = ": llm-relay cannot download models, it serves the models its backends list";
-        lookup.find(ex, model, hint, route -> {
+        ModelLookup.find(ex, fleet, model, hint, route -> {
             String success = "{\"status\":\"success\"}";
             if (stream) {
                 ex.respond(200, ContentTypes.NDJSON, ByteBufUtil.writeAscii(ex.alloc(), success + "\n"));
@@ -132,15 +131,19 @@ final class OllamaModelEndpoints {
      * nodes the proxy manages no models: 501.
      */
     void manage(Exchange ex) {
-        if (!nodes.any()) {
+        manage(ex, relay.fleet());
+    }
+
+    private static void manage(Exchange ex, Fleet fleet) {
+        if (!OllamaNodes.any(fleet)) {
             throw new RelayException(501, ex.method() + " " + ex.path() + " is not supported: llm-relay serves the"
                     + " models of its backends and cannot create, copy, delete or upload models without an Ollama"
                     + " node (type: ollama) in its fleet");
         }
         boolean blob = ex.path().startsWith("/api/blobs/");
         requireManagementRights(ex, blob);
-        String model = blob ? null : nodes.managedModel(ex);
-        relay.fleet().whenKnown(ex.loop(), () -> ex.resume(() -> nodes.forwardManagement(ex, model)));
+        String model = blob ? null : OllamaNodes.managedModel(ex);
+        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> OllamaNodes.forwardManagement(ex, fleet, model)));
     }
 
     /**
@@ -148,7 +151,7 @@ final class OllamaModelEndpoints {
      * and destination) must match its globs. A blob names no model and may become any model, so only
      * a key that may use every model uploads blobs. Without keys, anyone may (as on Ollama).
      */
-    private void requireManagementRights(Exchange ex, boolean blob) {
+    private static void requireManagementRights(Exchange ex, boolean blob) {
         if (ex.apiKey() == null || ex.apiKey().allowsAll()) {
             return;
         }
@@ -156,7 +159,7 @@ final class OllamaModelEndpoints {
             throw new RelayException(403, "blobs can become any model: only an API key that may use every model "
                     + "can upload them, and key '" + ex.keyName() + "' may use only some", ErrorKind.FORBIDDEN);
         }
-        for (String model : nodes.namedModels(ex)) {
+        for (String model : OllamaNodes.namedModels(ex)) {
             ModelAccess.require(ex, model);
         }
     }

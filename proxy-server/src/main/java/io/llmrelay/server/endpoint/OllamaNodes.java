@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
 import io.llmrelay.server.upstream.UpstreamRequest;
 import io.llmrelay.server.upstream.UpstreamRequests;
 
@@ -17,25 +18,15 @@ import io.llmrelay.server.upstream.UpstreamRequests;
  * What the Ollama routes do with native Ollama nodes ({@code type: ollama}): an Ollama request is
  * forwarded to the node's own route as bytes, its {@code model} value rewritten only when the node
  * knows the model by another name (an alias, a mapping); model management goes to the node that
- * holds the model, or the one the client names in {@code X-Relay-Backend}.
+ * holds the model, or the one the client names in {@code X-Relay-Backend}. The nodes are those of the
+ * fleet the request read when it started ({@link Fleet#ollamaNodes()}, found once per fleet).
  */
 final class OllamaNodes {
 
-    private final Relay relay;
-    /** The fleet's Ollama nodes in config order; the fleet's backends never change, so this list does not either. */
-    private final List<Backend> nodes = new ArrayList<>();
-
-    OllamaNodes(Relay relay) {
-        this.relay = relay;
-        for (Backend b : relay.fleet().backends()) {
-            if (b.dialect().speaksOllama()) {
-                nodes.add(b);
-            }
-        }
-    }
+    private OllamaNodes() {}
 
     /** The client's request, as it came, for the same route on {@code node}. */
-    UpstreamRequest request(Exchange ex, Backend node, ModelRoute.Target target) {
+    static UpstreamRequest request(Exchange ex, Backend node, ModelRoute.Target target) {
         RequestBodies.ModelField field = RequestBodies.modelField(ex.request().content());
         return UpstreamRequests.passThrough(node.config(), ex.request(),
                 node.dialect().ollamaPath(node.config(), ex.request().uri()), ex.requestId(),
@@ -43,12 +34,12 @@ final class OllamaNodes {
     }
 
     /** True when the fleet has at least one Ollama node. */
-    boolean any() {
-        return !nodes.isEmpty();
+    static boolean any(Fleet fleet) {
+        return !fleet.ollamaNodes().isEmpty();
     }
 
     /** Every model a management request names: {@code source} and {@code destination} of a copy, {@code model}, {@code name}. */
-    List<String> namedModels(Exchange ex) {
+    static List<String> namedModels(Exchange ex) {
         JsonNode body = RequestBodies.json(ex.request().content());
         OllamaRequests.requireObject(body);
         List<String> names = new ArrayList<>(2);
@@ -62,7 +53,7 @@ final class OllamaNodes {
     }
 
     /** The model a management request is about: {@code model} (or the older {@code name}); {@code source} for a copy. */
-    String managedModel(Exchange ex) {
+    static String managedModel(Exchange ex) {
         JsonNode body = RequestBodies.json(ex.request().content());
         OllamaRequests.requireObject(body);
         for (String field : new String[] {"source", "model", "name"}) {
@@ -78,8 +69,8 @@ final class OllamaNodes {
      * Forwards a model-management request to its node (see {@code OllamaModelEndpoints.manage}) and
      * reads the node's list again when it has answered.
      */
-    void forwardManagement(Exchange ex, String model) {
-        Backend node = nodeFor(ex, model);
+    static void forwardManagement(Exchange ex, Fleet fleet, String model) {
+        Backend node = nodeFor(ex, fleet, model);
         String path = node.dialect().ollamaPath(node.config(), ex.request().uri());
         ex.onSuccess(() -> node.catalog().refresh(ex.loop()));
         // uncapped: managing models is not inference load
@@ -87,21 +78,21 @@ final class OllamaNodes {
                 node.config(), ex.request(), path, ex.requestId(), ex.request().content().retainedDuplicate()));
     }
 
-    private Backend nodeFor(Exchange ex, String model) {
+    private static Backend nodeFor(Exchange ex, Fleet fleet, String model) {
         String named = ex.request().headers().get(UpstreamRequests.X_RELAY_BACKEND);
         if (named != null) {
-            Backend b = relay.fleet().named(named.trim());
+            Backend b = fleet.named(named.trim());
             if (b == null || !b.dialect().speaksOllama()) {
                 throw RelayException.badRequest("X-Relay-Backend names no Ollama node: '" + named.trim()
-                        + "' (nodes: " + String.join(", ", nodeNames()) + ")");
+                        + "' (nodes: " + String.join(", ", nodeNames(fleet)) + ")");
             }
             return b;
         }
         if (model != null) {
-            Optional<ModelRoute> route = relay.fleet().registry().resolve(model);
+            Optional<ModelRoute> route = fleet.registry().resolve(model);
             if (route.isPresent()) {
                 for (ModelRoute.Target t : route.get().targets()) {
-                    Backend b = relay.fleet().named(t.backend());
+                    Backend b = fleet.named(t.backend());
                     if (b != null && b.dialect().speaksOllama() && t.listed()) {
                         return b;
                     }
@@ -111,22 +102,23 @@ final class OllamaNodes {
                 throw RelayException.notFound("model '" + model + "' not found on any Ollama node");
             }
         }
+        List<Backend> nodes = fleet.ollamaNodes();
         if (nodes.isEmpty()) {
             throw new IllegalStateException("no Ollama node"); // any() was checked first
         }
         return nodes.get(0); // a new model (pull, create) or a blob: the first node
     }
 
-    private List<String> nodeNames() {
-        List<String> names = new ArrayList<>(nodes.size());
-        nodes.forEach(b -> names.add(b.name()));
+    private static List<String> nodeNames(Fleet fleet) {
+        List<String> names = new ArrayList<>(fleet.ollamaNodes().size());
+        fleet.ollamaNodes().forEach(b -> names.add(b.name()));
         return names;
     }
 
     /** True when every backend serving the route is an Ollama node: what the proxy would answer itself, the node does for real. */
-    boolean servedOnlyByNodes(ModelRoute route) {
+    static boolean servedOnlyByNodes(Fleet fleet, ModelRoute route) {
         for (ModelRoute.Target t : route.targets()) {
-            Backend b = relay.fleet().named(t.backend());
+            Backend b = fleet.named(t.backend());
             if (b == null || !b.dialect().speaksOllama()) {
                 return false;
             }

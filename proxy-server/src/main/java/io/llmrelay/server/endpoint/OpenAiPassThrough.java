@@ -9,6 +9,7 @@ import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.fleet.Fleet;
 import io.llmrelay.server.proxy.AttemptPlan;
 import io.llmrelay.server.proxy.Forward;
 import io.llmrelay.server.upstream.UpstreamRequest;
@@ -34,18 +35,17 @@ final class OpenAiPassThrough {
     private static final String MODEL_PREFIX = "/v1/models/";
 
     private final Relay relay;
-    private final ModelLookup lookup;
 
     OpenAiPassThrough(Relay relay) {
         this.relay = relay;
-        this.lookup = new ModelLookup(relay);
     }
 
     /** An inference request: checked against the catalogue, then forwarded untouched. */
     void forward(Exchange ex) {
+        Fleet fleet = relay.fleet(); // this request's, to its end, whatever a reload swaps in meanwhile
         RequestBodies.ModelField field = RequestBodies.modelField(ex.request().content());
         if (field == null) {
-            List<Backend> backends = relay.fleet().backends();
+            List<Backend> backends = fleet.backends();
             if (backends.size() > 1) {
                 throw RelayException.badRequest("you must provide a model parameter: it chooses the backend");
             }
@@ -58,8 +58,8 @@ final class OpenAiPassThrough {
             Forward.toBackend(ex, only, true, "", () -> passThrough(ex, only, null, null));
             return;
         }
-        long sticky = StickyKey.ofOpenAi(relay.config().routing().sticky(), ex);
-        lookup.find(ex, field.model(), route -> Forward.to(ex, relay.fleet(), route, sticky,
+        long sticky = StickyKey.ofOpenAi(fleet.config().routing().sticky(), ex);
+        ModelLookup.find(ex, fleet, field.model(), route -> Forward.to(ex, fleet, route, sticky,
                 new AttemptPlan() {
                     @Override
                     public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
@@ -75,8 +75,9 @@ final class OpenAiPassThrough {
 
     /** {@code /v1/models}: every model of the fleet the client's key may use, once each. */
     void listModels(Exchange ex) {
-        relay.fleet().refreshed(ex.loop(), OllamaModelEndpoints.LIST_MAX_AGE, () -> ex.resume(() -> {
-            List<ModelRoute> routes = ModelAccess.visible(ex, relay.fleet().registry().models());
+        Fleet fleet = relay.fleet();
+        fleet.refreshed(ex.loop(), OllamaModelEndpoints.LIST_MAX_AGE, () -> ex.resume(() -> {
+            List<ModelRoute> routes = ModelAccess.visible(ex, fleet.registry().models());
             ByteBuf out = ex.alloc().buffer(64 + 128 * routes.size());
             try (JsonGenerator g = Json.generator(out)) {
                 g.writeStartObject();
@@ -98,7 +99,7 @@ final class OpenAiPassThrough {
     /** {@code /v1/models/{id}}: OpenAI's model object for a listed model the key may use, 404 for any other. */
     void model(Exchange ex) {
         String id = QueryStringDecoder.decodeComponent(ex.path().substring(MODEL_PREFIX.length()));
-        lookup.findListed(ex, id, route -> {
+        ModelLookup.findListed(ex, relay.fleet(), id, route -> {
             ByteBuf out = ex.alloc().buffer(128);
             try (JsonGenerator g = Json.generator(out)) {
                 writeModel(g, route);

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -126,6 +127,8 @@ public final class Exchange {
     private boolean headWritten;
     private String streamContentType;
     private boolean done;
+    /** The answer's head said {@code Connection: close}: the connection closes after it. */
+    private boolean closesConnection;
     private Runnable onCancel;
     private Runnable onWritable;
     private Runnable onSuccess;
@@ -445,6 +448,7 @@ public final class Exchange {
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         }
         routingHeaders(response.headers());
+        lastOnConnection(response.headers());
         response.headers()
                 .set(X_REQUEST_ID, requestId)
                 .set(X_RELAY_OVERHEAD_US, overheadHeaderMicros(true));
@@ -634,11 +638,28 @@ public final class Exchange {
         headWritten = true;
         markFirstByte();
         head.headers().set(X_RELAY_OVERHEAD_US, overheadHeaderMicros(streamContentType == null));
+        lastOnConnection(head.headers());
         if (streamContentType != null) {
             streaming = true;
             context.metrics().streamStarted();
         }
         ctx.write(head, ctx.voidPromise());
+    }
+
+    /**
+     * While the proxy drains, the last answer on a connection says so; the keep-alive handler then
+     * closes the connection once the answer is written.
+     */
+    private void lastOnConnection(HttpHeaders headers) {
+        if (owner.answerEndsConnection()) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            closesConnection = true;
+        }
+    }
+
+    /** Whether this answer's head told the client that the connection closes after it. */
+    boolean closesConnection() {
+        return closesConnection;
     }
 
     private void markFirstByte() {
@@ -659,6 +680,18 @@ public final class Exchange {
                 onWritable.run();
             }
         }
+    }
+
+    /**
+     * The proxy stops before this answer is done: the backend request is cancelled and the client
+     * gets a 503 in its API's shape, or, once the answer has started, one last error line or event.
+     */
+    void cutOff() {
+        if (done) {
+            return;
+        }
+        cancelWork();
+        fail(503, "llm-relay is shutting down and could not wait for this answer to finish", ErrorKind.SHUTDOWN);
     }
 
     /** The client closed its connection: abandon the work at once. */

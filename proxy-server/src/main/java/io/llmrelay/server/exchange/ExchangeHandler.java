@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * stays pending so a client that leaves is noticed at once; requests it brings (pipelining) wait
  * in a queue, and no further read is made until that queue is empty again. One socket read can
  * hold several pipelined requests, so the queue is the flow control: no extra handler is needed.
+ *
+ * <p>Stopping ({@link ShutdownEvent}): on {@code DRAIN} an idle connection closes at once; a busy one
+ * answers the requests it has already read, the last answer saying {@code Connection: close}, then
+ * closes. On {@code CUT} the running answer ends with an error, queued requests are released, and
+ * the connection closes. A connection that opens while the proxy drains closes at once.
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
@@ -50,7 +55,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private IdleStateHandler idleWatch;
     private Exchange current;
     private boolean dispatching;
+    /** The proxy is draining: answer what was read, then close. */
     private boolean closing;
+    /** The drain is over: nothing more is answered. */
+    private boolean cut;
+    /** The connection closes once its writes are out: nothing more is read or answered. */
+    private boolean closeScheduled;
 
     public ExchangeHandler(ExchangeContext context, Dispatcher dispatcher) {
         this.context = context;
@@ -65,8 +75,15 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
         ctx.fireChannelActive();
+        if (context.draining().isOn()) {
+            // accepted just before the listening socket closed, after the drain's notice went out:
+            // nothing was read from it yet, so it is an idle connection and closes like one
+            closing = true;
+            ctx.close();
+            return;
+        }
+        ctx.read();
     }
 
     @Override
@@ -76,6 +93,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
+        if (closeScheduled) {
+            request.release(); // sent after this connection's last answer: the client retries elsewhere
+            return;
+        }
         if (request.decoderResult().isFailure()) {
             rejectMalformed(request);
             return;
@@ -94,7 +115,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (idleWatch != null) {
             idleWatch.resetReadTimeout(); // a keep-alive connection is idle from the end of its last answer
         }
-        if (closing) {
+        if (closing && (cut || exchange.closesConnection() || queued.isEmpty())) {
             closeAfterWrites();
             return;
         }
@@ -121,9 +142,17 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         } finally {
             dispatching = false;
         }
-        if (queued.isEmpty() && ctx.channel().isActive()) {
+        if (queued.isEmpty() && ctx.channel().isActive() && !closeScheduled) {
             ctx.read();
         }
+    }
+
+    /**
+     * Whether an answer whose head goes out now is this connection's last: the proxy drains and no
+     * request read from the client waits behind it. Its head then says {@code Connection: close}.
+     */
+    boolean answerEndsConnection() {
+        return closing && queued.isEmpty();
     }
 
     private Exchange newExchange(FullHttpRequest request, long startNanos) {
@@ -152,6 +181,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeAfterWrites() {
+        closeScheduled = true;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -194,9 +224,23 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (evt instanceof ShutdownEvent) {
+        if (evt == ShutdownEvent.DRAIN) {
             closing = true;
             if (current == null) {
+                closeAfterWrites(); // idle: nothing was read that waits for an answer
+            }
+            return;
+        }
+        if (evt == ShutdownEvent.CUT) {
+            closing = true;
+            cut = true;
+            FullHttpRequest request;
+            while ((request = queued.poll()) != null) {
+                request.release();
+            }
+            if (current != null) {
+                current.cutOff(); // its completion closes the connection
+            } else {
                 closeAfterWrites();
             }
             return;

@@ -7,8 +7,10 @@ import io.llmrelay.core.balance.Balanced;
 import io.llmrelay.core.balance.BackendStats;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.BackendOptions;
+import io.llmrelay.core.config.BackendTimeouts;
 import io.llmrelay.core.dialect.Dialect;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.resilience.ActiveHealth;
 import io.llmrelay.core.resilience.BackendResilience;
 import io.llmrelay.server.upstream.Origin;
 import io.netty.channel.EventLoop;
@@ -19,6 +21,9 @@ import io.netty.channel.EventLoop;
  * load ({@link BackendStats}: requests in flight, time to first byte, attempt outcomes) and whether it
  * may be routed to ({@link BackendResilience}: health, circuit breaker, {@code Retry-After} hold-off,
  * outlier ejection, slow start), which every event loop and every model it serves share.
+ *
+ * <p>A configuration reload keeps a backend whose own settings did not change, with all of that
+ * state ({@link #reconfigure}), and retires one that left the fleet ({@link #retire}).
  */
 public final class Backend implements Balanced {
 
@@ -27,7 +32,10 @@ public final class Backend implements Balanced {
     private final BackendHealth health;
     private final BackendStats stats;
     private final Dialect dialect;
-    private final BackendResilience resilience;
+    private final BackendTimeouts.Resolved timeouts;
+    /** replaced only by a reload that changes the settings it was made with ({@link #reconfigure}) */
+    private volatile BackendResilience resilience;
+    private volatile boolean retired;
     private final RecentErrors recentErrors = new RecentErrors();
 
     /** @param resilience made for this backend by the fleet's {@code FleetResilience} */
@@ -35,9 +43,55 @@ public final class Backend implements Balanced {
         this.origin = origin;
         this.dialect = Dialect.of(origin.config());
         this.resilience = resilience;
+        this.timeouts = origin.config().options().timeouts().resolve(relay.timeouts());
         this.catalog = new ModelCatalog(this, relay, clocks);
         this.health = new BackendHealth(this, healthLoop, relay, clocks);
         this.stats = new BackendStats(clocks::nanoTime);
+    }
+
+    /**
+     * This backend's time limits: its own {@code timeouts}, each one it does not set the proxy's. Fixed
+     * for its life: a reload that changes them makes a new backend (the connect limit is part of its
+     * connection pools).
+     */
+    public BackendTimeouts.Resolved timeouts() {
+        return timeouts;
+    }
+
+    /**
+     * Takes the fleet-wide settings of a reloaded configuration that this backend applies itself:
+     * model overrides (its catalogue is described again at once), the health-check period, deadline
+     * and path, the model-list refresh. With {@code resilience} non-null (the health fall/rise, slow
+     * start, breaker or outlier settings changed), its resilience state is replaced by that fresh one,
+     * which takes over the probes' verdict; breaker, hold-off, ejection and ramp start clean.
+     */
+    void reconfigure(RelayConfig next, BackendResilience fresh) {
+        if (fresh != null) {
+            ActiveHealth.State verdict = resilience.health();
+            if (verdict != ActiveHealth.State.UNKNOWN) {
+                fresh.probe(verdict == ActiveHealth.State.HEALTHY); // a first verdict decides at once, without a ramp
+            }
+            resilience = fresh;
+        }
+        catalog.reconfigure(next);
+        health.reconfigure(next);
+    }
+
+    /**
+     * Takes the backend out of the fleet (a reload removed or replaced it): routers pass over it from
+     * now on, its health checks stop, its idle connections close, and each busy one closes when its
+     * answer has ended.
+     */
+    void retire() {
+        retired = true;
+        catalog.onChange(() -> {});
+        health.stop();
+        origin.retire();
+    }
+
+    /** True once a reload has taken it out of the fleet. */
+    public boolean retired() {
+        return retired;
     }
 
     /** Slow start: below 1 while the backend ramps up after recovering. */

@@ -15,6 +15,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -38,12 +39,14 @@ public final class BackendHealth {
     private final Backend backend;
     private final EventLoop loop;
     private final Clocks clocks;
-    private final long intervalNanos;
-    private final Duration timeout;
-    private final Duration modelsRefresh;
-    private final String path;
+    /** the settings: set before the first probe, then by a reload, on the loop */
+    private long intervalNanos;
+    private Duration timeout;
+    private Duration modelsRefresh;
+    private String path;
 
     private volatile String lastError = "not checked yet";
+    private final CompletableFuture<Void> firstVerdict = new CompletableFuture<>();
     private boolean stopped;
     private ScheduledFuture<?> next;
 
@@ -51,15 +54,34 @@ public final class BackendHealth {
         this.backend = backend;
         this.loop = loop;
         this.clocks = clocks;
-        this.intervalNanos = config.healthInterval().toNanos();
+        configure(config);
+    }
+
+    private void configure(RelayConfig config) {
+        intervalNanos = config.healthInterval().toNanos();
         ResilienceConfig.Health health = config.resilience().health();
         // unless set, a probe may take as long as a few intervals, and never less than a second: a busy
         // backend is not a dead one
-        this.timeout = health.timeout() != null ? health.timeout()
+        timeout = health.timeout() != null ? health.timeout()
                 : Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), 2 * intervalNanos));
-        this.modelsRefresh = config.modelsRefresh();
-        this.path = health.path() != null ? backend.config().rootPath() + health.path()
+        modelsRefresh = config.modelsRefresh();
+        path = health.path() != null ? backend.config().rootPath() + health.path()
                 : backend.dialect().healthPath(backend.config());
+    }
+
+    /** A reload's probe period, deadline, path and list refresh, from the next probe on. */
+    void reconfigure(RelayConfig config) {
+        loop.execute(() -> configure(config));
+    }
+
+    /** The loop the probes run on. */
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Completes when the first probe has given its verdict (either way); for a backend a reload adds. */
+    CompletableFuture<Void> firstVerdict() {
+        return firstVerdict;
     }
 
     /** Probes now, then every interval until {@link #stop()}. */
@@ -122,6 +144,7 @@ public final class BackendHealth {
                 LOG.warn("backend {} is down: {}", backend.describe(), error);
             }
         }
+        firstVerdict.complete(null);
         if (!stopped) {
             next = loop.schedule(this::probe, intervalNanos, TimeUnit.NANOSECONDS);
         }

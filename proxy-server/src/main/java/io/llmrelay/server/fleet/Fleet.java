@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * ({@link ModelRegistry}) with the {@link Router} that picks a backend for each of its models. The catalogue is an
  * immutable snapshot, rebuilt whenever a backend's model list changes and swapped in; requests
  * read it from any loop without locks.
+ *
+ * <p>A fleet is one configuration's: its backends, routing, catalogue rules and resilience never
+ * change. A reload makes a new fleet ({@link FleetChange}) that the proxy swaps in whole; a request
+ * reads the fleet once, when it starts, and keeps it to its end.
  */
 public final class Fleet {
 
@@ -28,6 +32,8 @@ public final class Fleet {
     private final RelayConfig config;
     private final List<Backend> backends;
     private final Map<String, Backend> byName;
+    /** the native Ollama nodes, in configuration order (model management goes to them) */
+    private final List<Backend> ollamaNodes;
     private volatile Router router;
     private volatile boolean allTried;
     private final FleetResilience resilience;
@@ -47,14 +53,36 @@ public final class Fleet {
             }
         }
         this.byName = names;
-        this.router = rebuild();
+        List<Backend> nodes = new ArrayList<>();
+        for (Backend b : backends) {
+            if (b.dialect().speaksOllama()) {
+                nodes.add(b);
+            }
+        }
+        this.ollamaNodes = List.copyOf(nodes);
+        // listening first: a list that changes while the first router is built is seen by the next build
         for (Backend b : backends) {
             b.catalog().onChange(this::catalogueChanged);
         }
+        synchronized (this) {
+            if (router == null) {
+                router = rebuild();
+            }
+        }
+    }
+
+    /** The configuration this fleet was made from (a reload's, with the settings it cannot change kept as they run). */
+    public RelayConfig config() {
+        return config;
     }
 
     public List<Backend> backends() {
         return backends;
+    }
+
+    /** The backends that are native Ollama nodes ({@code type: ollama}), in configuration order. */
+    public List<Backend> ollamaNodes() {
+        return ollamaNodes;
     }
 
     /** The backend of that name, or null. */

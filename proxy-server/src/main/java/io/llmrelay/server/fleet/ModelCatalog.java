@@ -20,6 +20,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.llmrelay.core.backend.LmStudioModels;
 import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.backend.ModelListParser;
+import io.llmrelay.core.backend.ModelOverride;
 import io.llmrelay.core.backend.ServerFacts;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.metrics.ErrorKind;
@@ -58,13 +59,20 @@ public final class ModelCatalog {
     /** One successful read of the model list, and the server type it showed. */
     public static final class Snapshot {
         private final List<ModelInfo> models;
+        /** the models as the backend described them (its list and facts), before the operator's overrides */
+        private final List<ModelInfo> reported;
+        /** the overrides {@link #models} were described with */
+        private final List<ModelOverride> describedWith;
         private final Map<String, ModelInfo> byName;
         private final BackendFlavor flavor;
         private final long fetchedNanos;
         private final Instant fetchedAt;
 
-        Snapshot(List<ModelInfo> models, BackendFlavor flavor, long fetchedNanos, Instant fetchedAt) {
+        Snapshot(List<ModelInfo> models, List<ModelInfo> reported, List<ModelOverride> describedWith,
+                BackendFlavor flavor, long fetchedNanos, Instant fetchedAt) {
             this.models = Collections.unmodifiableList(models);
+            this.reported = List.copyOf(reported);
+            this.describedWith = describedWith;
             this.flavor = flavor;
             this.fetchedNanos = fetchedNanos;
             this.fetchedAt = fetchedAt;
@@ -99,10 +107,11 @@ public final class ModelCatalog {
     }
 
     private final Backend backend;
-    private final RelayConfig relay;
+    /** the fleet's configuration: its model overrides and upstream idle limit; a reload replaces it */
+    private volatile RelayConfig relay;
     private final Clocks clocks;
-    private final Duration idleTimeout;
     private final AtomicReference<Promise<Snapshot>> inFlight = new AtomicReference<>();
+    /** written under this object's lock (a read's end and a reload may race), read from anywhere */
     private volatile Snapshot snapshot;
     private volatile UpstreamFailure lastFailure;
     /** Told when what the catalogue knows changes (the fleet rebuilds its registry); any thread. */
@@ -112,8 +121,6 @@ public final class ModelCatalog {
         this.backend = backend;
         this.relay = relay;
         this.clocks = clocks;
-        // a list read that stalls this long is a failure: readiness and requests wait on it
-        this.idleTimeout = min(relay.timeouts().upstreamIdle(), Duration.ofSeconds(10));
         List<String> fixed = backend.config().options().models();
         if (!fixed.isEmpty()) { // the operator's list: known from the start, nothing to read
             this.snapshot = fixedSnapshot(fixed);
@@ -123,8 +130,33 @@ public final class ModelCatalog {
     private Snapshot fixedSnapshot(List<String> ids) {
         List<ModelInfo> listed = new ArrayList<>(ids.size());
         ids.forEach(id -> listed.add(ModelInfo.unlisted(id)));
-        return new Snapshot(describe(listed, ServerFacts.NONE), backend.config().flavor(), clocks.nanoTime(),
+        return described(reported(listed, ServerFacts.NONE), backend.config().flavor(), clocks.nanoTime(),
                 clocks.wall().instant());
+    }
+
+    /**
+     * A reload's configuration: its model overrides apply to the snapshot at once (described again
+     * from what the backend reported, no read needed), its idle limit to the next read.
+     */
+    void reconfigure(RelayConfig next) {
+        boolean changed = false;
+        synchronized (this) {
+            relay = next;
+            Snapshot s = snapshot;
+            if (s != null && !s.describedWith.equals(next.modelOverrides())) {
+                Snapshot again = described(s.reported, s.flavor, s.fetchedNanos, s.fetchedAt);
+                snapshot = again;
+                changed = !again.models().equals(s.models());
+            }
+        }
+        if (changed) {
+            onChange.run();
+        }
+    }
+
+    /** A list read that stalls this long is a failure: readiness and requests wait on it. */
+    private Duration idleTimeout() {
+        return min(relay.timeouts().upstreamIdle(), Duration.ofSeconds(10));
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -255,12 +287,11 @@ public final class ModelCatalog {
                             ? BackendFlavor.detect(result.body(), result.server(), backend.config().flavor())
                             : backend.config().flavor();
                     if (backend.dialect() == Dialect.OLLAMA_NATIVE) {
-                        shown(loop, listed, described -> finish(promise, new Snapshot(
-                                describe(described, ServerFacts.NONE), flavor, clocks.nanoTime(), clocks.wall().instant()),
-                                null));
+                        shown(loop, listed, described -> finish(promise, described(reported(described, ServerFacts.NONE),
+                                flavor, clocks.nanoTime(), clocks.wall().instant()), null));
                         return;
                     }
-                    facts(loop, flavor, facts -> finish(promise, new Snapshot(describe(listed, facts), flavor,
+                    facts(loop, flavor, facts -> finish(promise, described(reported(listed, facts), flavor,
                             clocks.nanoTime(), clocks.wall().instant()), null));
                 });
     }
@@ -301,12 +332,19 @@ public final class ModelCatalog {
     private void finish(Promise<Snapshot> promise, Snapshot fresh, Failed failed) {
         inFlight.compareAndSet(promise, null);
         if (fresh != null) {
-            Snapshot previous = snapshot;
-            boolean wasListless = listless();
-            snapshot = fresh;
-            lastFailure = null;
-            if (previous == null || wasListless || !previous.models().equals(fresh.models())
-                    || previous.flavor() != fresh.flavor()) {
+            boolean changed;
+            synchronized (this) {
+                if (!fresh.describedWith.equals(relay.modelOverrides())) { // a reload came while it was read
+                    fresh = described(fresh.reported, fresh.flavor, fresh.fetchedNanos, fresh.fetchedAt);
+                }
+                Snapshot previous = snapshot;
+                boolean wasListless = listless();
+                snapshot = fresh;
+                lastFailure = null;
+                changed = previous == null || wasListless || !previous.models().equals(fresh.models())
+                        || previous.flavor() != fresh.flavor();
+            }
+            if (changed) {
                 onChange.run();
             }
             promise.setSuccess(fresh);
@@ -362,22 +400,33 @@ public final class ModelCatalog {
     private void call(EventLoop loop, UpstreamRequest request, long maxBytes,
             BiConsumer<JsonResponse.Result, UpstreamFailure> then) {
         new UpstreamCall(backend.origin(), loop, request, new JsonResponse(maxBytes, then),
-                new ExchangeTimes(clocks.nanoTime()), clocks, idleTimeout).start();
+                new ExchangeTimes(clocks.nanoTime()), clocks, idleTimeout()).start();
+    }
+
+    /** The listed models with the server's facts: what the backend itself says of them. */
+    private static List<ModelInfo> reported(List<ModelInfo> listed, ServerFacts facts) {
+        List<ModelInfo> out = new ArrayList<>(listed.size());
+        for (ModelInfo m : listed) {
+            out.add(facts.applyTo(m));
+        }
+        return out;
     }
 
     /**
-     * The listed models with the server's facts and the operator's overrides. A model already known
-     * keeps its time: servers such as llama.cpp report "now" as {@code created} on every read.
+     * A snapshot of the reported models with the operator's overrides as configured now. A model
+     * already known keeps its time: servers such as llama.cpp report "now" as {@code created} on
+     * every read.
      */
-    private List<ModelInfo> describe(List<ModelInfo> listed, ServerFacts facts) {
+    private Snapshot described(List<ModelInfo> reported, BackendFlavor flavor, long fetchedNanos, Instant fetchedAt) {
+        RelayConfig config = relay;
         Snapshot previous = snapshot;
-        List<ModelInfo> out = new ArrayList<>(listed.size());
-        for (ModelInfo m : listed) {
+        List<ModelInfo> out = new ArrayList<>(reported.size());
+        for (ModelInfo m : reported) {
             ModelInfo known = previous == null ? null : previous.find(m.id());
-            ModelInfo described = relay.describe(facts.applyTo(m));
+            ModelInfo described = config.describe(m);
             out.add(known != null && known.id().equals(m.id()) ? described.withCreated(known.created()) : described);
         }
-        return out;
+        return new Snapshot(out, reported, config.modelOverrides(), flavor, fetchedNanos, fetchedAt);
     }
 
     private List<ModelInfo> parseList(JsonResponse.Result result, UpstreamFailure failure) {

@@ -24,13 +24,15 @@ import java.util.function.Predicate;
  * <p>Routable first: healthy by its probes, breaker closed (or its half-open trial free), not held off
  * by {@code Retry-After}, not ejected within the model's ejection cap. When none of a model's
  * backends is, those that only fail their probes or are ejected are tried anyway (a backend's own
- * answer beats none); a breaker that is open or a hold-off is always honoured.
+ * answer beats none); a breaker that is open or a hold-off is always honoured, and so is a reload
+ * that removed a backend (a request that began before it keeps its router, never the backend).
  *
  * <p>Thread-safe: any loop may select at once. A selection allocates nothing for a listed model.
  */
 public final class Router {
 
-    private static final Predicate<Backend> REFUSING = b -> b.resilience().refusing();
+    /** a backend a reload took out of the fleet is never chosen, not even by a request that began before */
+    private static final Predicate<Backend> REFUSING = b -> b.retired() || b.resilience().refusing();
     private static final Predicate<Backend> NONE = b -> false;
 
     /** One route's backends: the strategy's state and the ejection cap, with the routable filter over them. */
@@ -108,7 +110,7 @@ public final class Router {
         long backIn = Long.MAX_VALUE;
         for (Backend b : group.balance.members()) {
             BackendResilience r = b.resilience();
-            String reason = group.health.reason(r);
+            String reason = b.retired() ? "removed from the configuration" : group.health.reason(r);
             if (reason == null && !b.health().up()) {
                 reason = b.health().lastError() != null ? "unhealthy: " + b.health().lastError() : "unhealthy";
             }
@@ -153,7 +155,8 @@ public final class Router {
             states.add(b.resilience());
         }
         GroupHealth health = resilience.group(states);
-        return new Group(BackendGroup.of(members, routing), health, b -> !health.routable(b.resilience()));
+        return new Group(BackendGroup.of(members, routing), health,
+                b -> b.retired() || !health.routable(b.resilience()));
     }
 
     private static List<String> names(ModelRoute route) {

@@ -29,7 +29,8 @@ public enum Route {
     HEALTH("/health", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
     READY("/health/ready", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
     METRICS("/metrics", ClientApi.OLLAMA, HttpMethod.GET),
-    INTERNAL_STATUS("/internal/status", ClientApi.OLLAMA, HttpMethod.GET);
+    INTERNAL_STATUS("/internal/status", ClientApi.OLLAMA, HttpMethod.GET),
+    RELOAD("/internal/reload", ClientApi.OLLAMA, HttpMethod.POST);
 
     private final String path;
     private final ClientApi api;

@@ -103,7 +103,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
             BodyTranslator translator, Retrier retrier) {
         Attempt attempt = new Attempt(exchange, backend, translator, retrier);
         exchange.routedTo(backend.name(), model, number);
-        BackendTimeouts.Resolved limits = backend.options().timeouts().resolve(exchange.context().config().timeouts());
+        BackendTimeouts.Resolved limits = backend.timeouts(); // resolved against the fleet's config, which a reload may change
         attempt.call = new UpstreamCall(backend.origin(), exchange.loop(), request, attempt, exchange.times(),
                 exchange.context().clocks(), limits.firstByte(), limits.idle());
         exchange.onCancel(attempt::abandon);

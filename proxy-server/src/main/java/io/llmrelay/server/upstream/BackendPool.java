@@ -28,6 +28,8 @@ public final class BackendPool {
     private final int port;
     private final int maxIdle;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    /** Its backend left the fleet (a reload): no connection is kept idle any more. */
+    private boolean retired;
     // written on the loop, read by metrics from any thread
     private volatile int idleCount;
     private volatile int activeCount;
@@ -94,7 +96,7 @@ public final class BackendPool {
     void release(Channel channel) {
         assert loop.inEventLoop();
         activeCount--;
-        if (channel.isActive() && idle.size() < maxIdle) {
+        if (!retired && channel.isActive() && idle.size() < maxIdle) {
             idle.addLast(channel);
             idleCount = idle.size();
             // keep a read pending while idle, so a backend that closes the connection is noticed now
@@ -127,6 +129,16 @@ public final class BackendPool {
             channel.close();
         }
         idleCount = 0;
+    }
+
+    /**
+     * Its backend left the fleet: the idle connections close now, and each busy one closes when its
+     * call ends instead of going back to the pool (a running answer is never cut).
+     */
+    void retire() {
+        assert loop.inEventLoop();
+        retired = true;
+        closeIdle();
     }
 
     public int idleConnections() {

@@ -119,4 +119,23 @@ public final class Origin {
             pool.loop().execute(pool::closeIdle);
         }
     }
+
+    /**
+     * The backend left the fleet: each pool, on its own loop, closes its idle connections and from
+     * then on closes every busy one when its call ends.
+     */
+    public void retire() {
+        for (BackendPool pool : pools.values()) {
+            pool.loop().execute(pool::retire);
+        }
+    }
+
+    /** Connections open now, idle and busy, over every loop's pool (read from any thread). */
+    public int openConnections() {
+        int open = 0;
+        for (BackendPool pool : pools.values()) {
+            open += pool.idleConnections() + pool.activeConnections();
+        }
+        return open;
+    }
 }

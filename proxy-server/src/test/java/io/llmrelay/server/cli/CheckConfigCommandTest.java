@@ -225,6 +225,7 @@ class CheckConfigCommandTest {
                 retry: {attempts: 2, on: [503, connect], budget_percent: 10, backoff: 50ms}
                 server:
                   timeouts: {upstream_idle: 2m}
+                  drain_timeout: 30s
                 """);
         Run r = run(Map.of(), file.toString());
         assertThat(r.err()).isEmpty();
@@ -254,6 +255,7 @@ class CheckConfigCommandTest {
                   retry.backoff: 50ms (default 25ms)
                 server (what differs from the defaults):
                   timeouts.upstream_idle: 2m (default 5m)
+                  drain_timeout: 30s (default 10s)
                 """);
         Run defaults = run(Map.of(), write("defaults.yaml", "retry: {on: [connect, timeout, 5xx, 429, 503]}\n").toString());
         assertThat(defaults.out()).contains("  fallbacks: none\nresilience: the defaults\nserver: the defaults\n");

@@ -31,7 +31,7 @@ class CommandLineTest {
         assertThat(out).startsWith("0\n");
         for (String flag : new String[] {"--host", "--port", "--backend", "--api-key-env", "--log-format", "--help",
                 "--version", "--health-interval", "--backend-type", "--config", "--health-fall", "--health-rise",
-                "--breaker-failures", "--breaker-open-for", "--retry-attempts"}) {
+                "--breaker-failures", "--breaker-open-for", "--retry-attempts", "--drain-timeout"}) {
             assertThat(out).contains(flag);
         }
     }

@@ -37,6 +37,7 @@ class ServeSettingsFileTest {
                 connect: 1500ms
                 upstream_idle: 10m
                 client_stall: 30s
+              drain_timeout: 45s
             """;
 
     private static final String FLEET = """
@@ -99,6 +100,9 @@ class ServeSettingsFileTest {
         assertThat(s.timeouts.connect()).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.timeouts.upstreamIdle()).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.timeouts.clientStall()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.timeouts.drain()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(s.relayConfig(List.of()).timeouts().drain()).as("what the server is given").isEqualTo(
+                Duration.ofSeconds(45));
         assertThat(s.cors.allowsOrigin("https://file.example")).isTrue();
     }
 
@@ -106,8 +110,9 @@ class ServeSettingsFileTest {
     void theEnvironmentBeatsTheFile() throws IOException {
         ServeSettings s = ServeSettings.resolve(withFile(SERVER),
                 Map.of("HOST", "10.0.0.1", "PORT", "9100", "LOG_FORMAT", "json", "LOG_LEVEL", "warn",
-                        "OLLAMA_ORIGINS", "https://env.example"), false);
+                        "OLLAMA_ORIGINS", "https://env.example", "DRAIN_TIMEOUT", "25s"), false);
         assertThat(s.host).isEqualTo("10.0.0.1");
+        assertThat(s.timeouts.drain()).isEqualTo(Duration.ofSeconds(25));
         assertThat(s.port).isEqualTo(9100);
         assertThat(s.logFormat).isEqualTo("json");
         assertThat(s.logLevel).isEqualTo("WARN");
@@ -129,7 +134,9 @@ class ServeSettingsFileTest {
         f.connectTimeoutSeconds = 4;
         f.upstreamIdleTimeoutSeconds = 60;
         f.clientStallTimeoutSeconds = 5;
-        ServeSettings s = ServeSettings.resolve(f, Map.of("HOST", "10.0.0.1", "PORT", "9100", "LOG_LEVEL", "warn"), false);
+        f.drainTimeout = "1m";
+        ServeSettings s = ServeSettings.resolve(f, Map.of("HOST", "10.0.0.1", "PORT", "9100", "LOG_LEVEL", "warn",
+                "DRAIN_TIMEOUT", "25s"), false);
         assertThat(s.host).isEqualTo("127.0.0.5");
         assertThat(s.port).isEqualTo(7000);
         assertThat(s.eventLoops).isEqualTo(1);
@@ -141,6 +148,7 @@ class ServeSettingsFileTest {
         assertThat(s.timeouts.connect()).isEqualTo(Duration.ofSeconds(4));
         assertThat(s.timeouts.upstreamIdle()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.timeouts.clientStall()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.timeouts.drain()).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test

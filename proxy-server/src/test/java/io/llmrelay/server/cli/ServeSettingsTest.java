@@ -66,6 +66,24 @@ class ServeSettingsTest {
     }
 
     @Test
+    void theDrainDeadlineIsADurationFromTheFlagThenTheEnvironment() {
+        assertThat(resolve(new ServeSettings.Flags(), Map.of()).timeouts.drain()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(resolve(new ServeSettings.Flags(), Map.of("DRAIN_TIMEOUT", "90")).timeouts.drain())
+                .isEqualTo(Duration.ofSeconds(90));
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.drainTimeout = "2.5s";
+        assertThat(resolve(f, Map.of("DRAIN_TIMEOUT", "90")).timeouts.drain()).isEqualTo(Duration.ofMillis(2500));
+        f.drainTimeout = "0";
+        assertThat(resolve(f, Map.of()).timeouts.drain()).as("0: cut at once").isZero();
+        f.drainTimeout = "soon";
+        assertThatThrownBy(() -> resolve(f, Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--drain-timeout must be a duration such as 500ms, 2s, 1m or 0.5 (seconds), not 'soon'");
+        assertThatThrownBy(() -> resolve(new ServeSettings.Flags(), Map.of("DRAIN_TIMEOUT", "-5s")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("DRAIN_TIMEOUT must be a duration such as 500ms, 2s, 1m or 0.5 (seconds), not '-5s'");
+    }
+
+    @Test
     void backendFlagWithoutKeyVariableSendsNoKey() {
         ServeSettings.Flags f = new ServeSettings.Flags();
         f.backend = "http://vllm:8000/v1";

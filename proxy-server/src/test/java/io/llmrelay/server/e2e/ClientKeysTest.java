@@ -321,6 +321,27 @@ class ClientKeysTest {
     }
 
     @Test
+    void aReloadAppliesTheKeysFileAsItIsNow() throws Exception {
+        assertThat(call("/api/tags", null, bearer(ALICE)).code()).isEqualTo(200);
+        String carol = "carol-0b3e-secret";
+        Files.writeString(dir.resolve("keys.yaml"), """
+                - name: carol
+                  key_sha256: %s
+                  models: ["llama3"]
+                - name: ops
+                  key_env: OPS_KEY
+                """.formatted(sha256(carol)));
+        try (Response reloaded = relay.reload()) {
+            assertThat(reloaded.code()).isEqualTo(200);
+        }
+        assertThat(call("/api/tags", null, bearer(ALICE)).code()).isEqualTo(401);
+        assertThat(names(call("/api/tags", null, bearer(carol)).json().get("models"), "name"))
+                .containsExactly("llama3:latest");
+        assertThat(call("/api/chat", chat("qwen3:8b"), bearer(carol)).code()).isEqualTo(403);
+        assertThat(call("/api/tags", null, bearer(BOB)).code()).isEqualTo(200);
+    }
+
+    @Test
     void internalStatusListsTheKeysByNameWithTheirModelsAndLimits() throws Exception {
         JsonNode status = call("/internal/status", null).json();
         assertThat(status.get("access").get("keys_required").asBoolean()).isTrue();

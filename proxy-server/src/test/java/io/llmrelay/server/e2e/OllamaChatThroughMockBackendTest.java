@@ -229,6 +229,7 @@ class OllamaChatThroughMockBackendTest {
 
     @Test
     void backendConnectionsArePooledAcrossRequests() throws Exception {
+        relay.awaitReady(); // the start-up probe and list read share the pool: let them finish first
         for (int i = 0; i < 3; i++) {
             enqueueSse(sse(contentChunk("x"), finishChunk("stop")), 1000);
         }

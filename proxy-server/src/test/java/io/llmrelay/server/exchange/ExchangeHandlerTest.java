@@ -184,4 +184,99 @@ class ExchangeHandlerTest {
         assertThat(unsent.refCnt()).isZero();
         assertThat(ch.finishAndReleaseAll()).isFalse();
     }
+
+    // ---- stopping
+
+    private static EmbeddedChannel holding(List<Exchange> held) {
+        Map<Route, Endpoint> table = new EnumMap<>(Route.class);
+        for (Route r : Route.values()) {
+            table.put(r, held::add); // never answers by itself
+        }
+        return new EmbeddedChannel(new ExchangeHandler(relay.context(), new Dispatcher(table)));
+    }
+
+    /** Closed, with nothing left behind but the empty write that flushed the last answer. */
+    private static void assertClosedAfterItsWrites(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        io.netty.buffer.ByteBuf flush = ch.readOutbound();
+        assertThat(flush.readableBytes()).isZero();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aDrainClosesAnIdleConnectionAtOnce() {
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(relay.context(), Endpoints.dispatcher(relay)));
+        ch.writeInbound(get("/api/version"));
+        FullHttpResponse response = ch.readOutbound();
+        response.release();
+        assertThat(ch.isOpen()).isTrue();
+
+        ch.pipeline().fireUserEventTriggered(ShutdownEvent.DRAIN);
+        assertClosedAfterItsWrites(ch);
+    }
+
+    @Test
+    void aDrainAnswersWhatWasReadTheLastAnswerSayingTheConnectionCloses() {
+        List<Exchange> held = new ArrayList<>();
+        EmbeddedChannel ch = holding(held);
+        FullHttpRequest first = get("/api/tags");
+        FullHttpRequest queued = get("/api/ps");
+        ch.writeInbound(first, queued);
+        ch.pipeline().fireUserEventTriggered(ShutdownEvent.DRAIN);
+        assertThat(ch.isOpen()).as("busy: it owes answers").isTrue();
+
+        held.get(0).respondJson(ByteBufUtil.writeAscii(ch.alloc(), "{}"));
+        FullHttpResponse one = ch.readOutbound();
+        assertThat(one.headers().get("connection")).as("another answer follows").isNull();
+        one.release();
+        assertThat(held).hasSize(2);
+        assertThat(ch.isOpen()).isTrue();
+
+        held.get(1).respondJson(ByteBufUtil.writeAscii(ch.alloc(), "{}"));
+        FullHttpResponse two = ch.readOutbound();
+        assertThat(two.headers().get("connection")).isEqualTo("close");
+        two.release();
+        assertThat(queued.refCnt()).isZero();
+        assertClosedAfterItsWrites(ch);
+    }
+
+    @Test
+    void aCutEndsTheRunningAnswerWithA503AndDropsWhatWaits() {
+        List<Exchange> held = new ArrayList<>();
+        EmbeddedChannel ch = holding(held);
+        FullHttpRequest running = get("/v1/models");
+        FullHttpRequest queued = get("/api/ps");
+        List<Runnable> cancelled = new ArrayList<>();
+        ch.writeInbound(running, queued);
+        held.get(0).onCancel(() -> cancelled.add(() -> {}));
+
+        ch.pipeline().fireUserEventTriggered(ShutdownEvent.CUT);
+
+        assertThat(cancelled).as("the work behind it is cancelled").hasSize(1);
+        Exchange cut = held.get(0);
+        assertThat(cut.isDone()).isTrue();
+        assertThat(cut.status()).isEqualTo(503);
+        assertThat(cut.errorKind()).isEqualTo(io.llmrelay.core.metrics.ErrorKind.SHUTDOWN);
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.status().code()).isEqualTo(503);
+        assertThat(response.headers().get("connection")).isEqualTo("close");
+        assertThat(Ndjson.json(response.content().toString(StandardCharsets.UTF_8)).get("error").get("message").asText())
+                .isEqualTo("llm-relay is shutting down and could not wait for this answer to finish");
+        response.release();
+        assertThat(held).as("what waited is not answered").hasSize(1);
+        assertThat(queued.refCnt()).isZero();
+        assertClosedAfterItsWrites(ch);
+    }
+
+    @Test
+    void aConnectionThatOpensWhileTheProxyDrainsClosesAtOnce() {
+        Draining draining = new Draining();
+        assertThat(draining.begin()).isTrue();
+        assertThat(draining.begin()).as("once").isFalse();
+        ExchangeContext stopping = new ExchangeContext(relay.config(), Clocks.SYSTEM, new RelayMetrics(), draining);
+        EmbeddedChannel ch = new EmbeddedChannel(new ExchangeHandler(stopping, Endpoints.dispatcher(relay)));
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
 }

@@ -25,6 +25,13 @@ public final class DemoBackends implements AutoCloseable {
         return demo;
     }
 
+    /** A demo backend serving {@code models} (an id with "embed" in it is an embedding model). */
+    public DemoBackend start(Duration tokenDelay, List<String> models) throws InterruptedException {
+        DemoBackend demo = DemoBackend.start(group, Transport.best(), "127.0.0.1", 0, tokenDelay, models);
+        started.add(demo);
+        return demo;
+    }
+
     /** A demo backend that answers at once. */
     public DemoBackend start() throws InterruptedException {
         return start(Duration.ZERO);

@@ -1,12 +1,17 @@
 package io.llmrelay.server.testing;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A bare HTTP/1.1 client on a socket, for tests that need control a library hides: a tiny receive
@@ -20,7 +25,7 @@ public final class RawHttp implements AutoCloseable {
 
     private RawHttp(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new BufferedInputStream(socket.getInputStream());
     }
 
     /** Connects with the given receive buffer (set before connecting, so it bounds the TCP window). */
@@ -67,6 +72,96 @@ public final class RawHttp implements AutoCloseable {
         System.arraycopy(headBytes, 0, all, 0, headBytes.length);
         System.arraycopy(body, 0, all, headBytes.length, body.length);
         return all;
+    }
+
+    /** The bytes of a GET. */
+    public static byte[] getRequest(String path, String... extraHeaders) {
+        StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (String h : extraHeaders) {
+            head.append(h).append("\r\n");
+        }
+        return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** One response off the wire: status, headers (names in lower case), body (de-chunked). */
+    public record Response(int status, Map<String, String> headers, String body) {
+
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * Reads exactly one response, from its status line to the end of its body (by Content-Length or
+     * chunked), and no further; null when the server closed the connection before another began. For
+     * a connection read only this way.
+     */
+    public Response readResponse() throws IOException {
+        String statusLine = line(true);
+        if (statusLine == null) {
+            return null;
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String h = line(false); !h.isEmpty(); h = line(false)) {
+            int colon = h.indexOf(':');
+            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            for (int size = chunkSize(line(false)); size > 0; size = chunkSize(line(false))) {
+                body.write(exactly(size));
+                line(false); // the CRLF after the chunk
+            }
+            while (!line(false).isEmpty()) {
+                // trailers
+            }
+        } else if (headers.containsKey("content-length")) {
+            body.write(exactly(Integer.parseInt(headers.get("content-length"))));
+        }
+        return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    }
+
+    /** True when the server has closed the connection: the next read finds its end (waits up to the socket timeout). */
+    public boolean closedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
+    private static int chunkSize(String line) {
+        int semicolon = line.indexOf(';');
+        return Integer.parseInt((semicolon < 0 ? line : line.substring(0, semicolon)).trim(), 16);
+    }
+
+    private byte[] exactly(int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length < n) {
+            throw new EOFException("the connection closed " + (n - bytes.length) + " bytes before the end of a body");
+        }
+        seen.write(bytes, 0, n);
+        return bytes;
+    }
+
+    /** One CRLF-ended line; at the end of the stream null if {@code endAllowed} and nothing was read, else an error. */
+    private String line(boolean endAllowed) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            seen.write(b);
+            if (b == '\n') {
+                String text = line.toString(StandardCharsets.ISO_8859_1);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            line.write(b);
+        }
+        if (endAllowed && line.size() == 0) {
+            return null;
+        }
+        throw new EOFException("the connection closed in the middle of a response: '"
+                + line.toString(StandardCharsets.ISO_8859_1) + "'");
     }
 
     /** Reads at least {@code n} bytes (or to EOF) and returns them. */

@@ -12,6 +12,7 @@ import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.core.config.Secret;
 import io.llmrelay.core.config.SecurityConfig;
+import io.llmrelay.server.ConfigReload;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.runtime.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -42,6 +43,9 @@ public final class RelayHarness implements AutoCloseable {
     private final EventLoopGroup group;
     private final RelayServer server;
     public final OkHttpClient http;
+    /** the YAML file it was configured by ({@link #fromYaml}), or null */
+    private Path yamlFile;
+    private ConfigReload reload;
 
     private RelayHarness(RelayConfig config, Clocks resilienceClocks) throws InterruptedException {
         Transport transport = Transport.best();
@@ -110,12 +114,35 @@ public final class RelayHarness implements AutoCloseable {
             throws java.io.IOException, InterruptedException {
         Path file = dir.resolve("relay.yaml");
         Files.writeString(file, yaml);
+        RelayHarness harness = new RelayHarness(yamlConfig(file, env), Clocks.SYSTEM);
+        harness.yamlFile = file;
+        // POST /internal/reload reads the file again the same way (a test rewrites it with rewrite())
+        harness.reload = ConfigReload.install(harness.server, () -> new ConfigReload.Loaded(yamlConfig(file, env), List.of()));
+        return harness;
+    }
+
+    /** {@code file} read with {@link ConfigFile#load} and {@code env}, with this harness's timeouts and periods. */
+    private static RelayConfig yamlConfig(Path file, Map<String, String> env) {
         ConfigFile loaded = ConfigFile.load(file, env);
         RelayConfig t = config(loaded.backends().get(0));
-        return new RelayHarness(new RelayConfig(t.host(), t.port(), loaded.backends(), t.maxRequestBytes(),
+        return new RelayConfig(t.host(), t.port(), loaded.backends(), t.maxRequestBytes(),
                 t.maxEventBytes(), t.eventLoops(), t.timeouts(), t.modelsRefresh(), t.healthInterval(),
                 loaded.modelOverrides(), t.cors(), loaded.routing(), loaded.models(), loaded.resilience(),
-                loaded.security()), Clocks.SYSTEM);
+                loaded.security());
+    }
+
+    /** Writes {@code yaml} over the file a {@link #fromYaml} harness was configured by (nothing is reloaded yet). */
+    public void rewrite(String yaml) throws java.io.IOException {
+        if (yamlFile == null) {
+            throw new IllegalStateException("not configured by a YAML file");
+        }
+        Files.writeString(yamlFile, yaml);
+    }
+
+    /** {@code POST /internal/reload}. */
+    public Response reload() throws java.io.IOException {
+        return http.newCall(new Request.Builder().url(url("/internal/reload"))
+                .post(RequestBody.create(new byte[0], null)).build()).execute();
     }
 
     /** Several backends with the test defaults, routed by {@code routing}, catalogued by {@code models}. */
@@ -219,6 +246,9 @@ public final class RelayHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reload != null) {
+            reload.close();
+        }
         server.close(Duration.ofSeconds(2));
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         http.dispatcher().executorService().shutdown();
