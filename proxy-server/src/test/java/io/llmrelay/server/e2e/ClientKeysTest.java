@@ -307,6 +307,16 @@ class ClientKeysTest {
                 "llm_relay_errors_total{kind=\"unauthorized\"} 1",
                 "llm_relay_errors_total{kind=\"forbidden\"} 1");
         assertThat(metrics).doesNotContain(ALICE).doesNotContain(BOB).doesNotContain("key=\"wrong\"");
+        String promtool = System.getProperty("llmrelay.promtool"); // test.sh passes it, as for MetricsEndpointTest
+        if (promtool != null && !promtool.isBlank()) {
+            Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
+            p.getOutputStream().write(metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("promtool said: %s", out).isZero();
+            assertThat(out).isEmpty();
+        }
     }
 
     /** /metrics (loopback, so no key needed) once it shows every sample: a request is counted as it settles. */
