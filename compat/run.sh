@@ -142,6 +142,7 @@ backends:
   - name: compat
     type: vllm
     url: $backend_url/v1
+    pass_client_auth: true           # the suites check that the client's own key reaches it
   - name: mock-a
     type: openai-compatible
     url: ${mock_urls[mock-a]}
@@ -156,7 +157,7 @@ EOF
   backend_desc="a fleet: compat at $backend_url/v1 (vllm), mock-a, mock-b; round-robin"
 else
   unset RELAY_COMPAT_FLEET
-  backend_args=(--backend "$backend_url/v1" --backend-type vllm --backend-name compat)
+  backend_args=(--backend "$backend_url/v1" --backend-type vllm --backend-name compat --pass-client-auth)
   backend_desc="backend $backend_url/v1, type vllm"
 fi
 

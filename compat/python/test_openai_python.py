@@ -53,7 +53,7 @@ def test_chat(client, backend):
         "max_tokens": 32,
         "temperature": 0,
     }
-    # no --api-key-env: the client's own key passes through to the backend
+    # no --api-key-env, --pass-client-auth (pass_client_auth in the fleet): the client's own key passes through
     assert sent["headers"]["authorization"] == "Bearer sk-compat"
 
 

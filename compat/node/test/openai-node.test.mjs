@@ -49,7 +49,7 @@ test('openai-node: chat (non-streaming)', async () => {
   const [sent] = await upstream();
   assert.deepEqual(sent.body, request);
   assert.equal(sent.path, '/v1/chat/completions');
-  // no --api-key-env: the client's own key passes through to the backend
+  // no --api-key-env, --pass-client-auth (pass_client_auth in the fleet): the client's own key passes through
   assert.equal(sent.headers.authorization, 'Bearer sk-compat');
 });
 

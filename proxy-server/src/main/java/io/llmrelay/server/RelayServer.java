@@ -42,11 +42,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running proxy: the event loops, the listening socket, the backends with their pools, and the
- * background health checks that keep model lists fresh. {@link #close()} drains: readiness turns 503, it stops
- * accepting, lets running answers finish (up to a deadline, {@code server.drain_timeout}), cuts what is left with an
- * error, then closes everything. {@link #reload} swaps in the fleet of a
- * new configuration without dropping running answers.
+ * A running proxy: the event loops, the listening socket (and the admin routes' own, with
+ * {@code admin.port}), the backends with their pools, and the background health checks that keep model
+ * lists fresh. {@link #close()} drains: readiness turns 503, it stops accepting on both sockets, lets
+ * running answers finish (up to a deadline, {@code server.drain_timeout}), cuts what is left with an
+ * error, then closes everything. {@link #reload} swaps in the fleet of a new configuration without
+ * dropping running answers.
  */
 public final class RelayServer implements AutoCloseable {
 
@@ -64,6 +65,8 @@ public final class RelayServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Relay relay;
     private final Channel serverChannel;
+    /** the admin port's socket ({@code admin.port}); null when the admin routes are on the main port */
+    private final Channel adminChannel;
     /** serializes reloads */
     private final Object reloading = new Object();
     /** guards the swap against a close: held only for an instant */
@@ -108,7 +111,20 @@ public final class RelayServer implements AutoCloseable {
             }
         });
         Dispatcher dispatcher = Endpoints.dispatcher(relay);
-        this.serverChannel = new ServerBootstrap()
+        this.serverChannel = listen(config.port(), context, dispatcher);
+        int adminPort = config.security().admin().port();
+        try {
+            // the admin routes' own socket, on the main one's host; its connections drain with the others
+            this.adminChannel = adminPort > 0 ? listen(adminPort, context, dispatcher.forAdminPort()) : null;
+        } catch (RuntimeException | InterruptedException e) {
+            serverChannel.close().syncUninterruptibly();
+            throw e;
+        }
+        relay.fleet().startHealthChecks();
+    }
+
+    private Channel listen(int port, ExchangeContext context, Dispatcher dispatcher) throws InterruptedException {
+        return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -120,10 +136,9 @@ public final class RelayServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ServerInitializer(config, clocks, () -> new ExchangeHandler(context, dispatcher), clients,
                         context.metrics()))
-                .bind(config.host(), config.port())
+                .bind(config.host(), port)
                 .sync()
                 .channel();
-        relay.fleet().startHealthChecks();
     }
 
     /** A backend of this proxy: a pool on each of its event loops, probed from one of them. */
@@ -212,6 +227,11 @@ public final class RelayServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The admin routes' own port ({@code admin.port}); 0 when they are served on {@link #port()}. */
+    public int adminPort() {
+        return adminChannel == null ? 0 : ((InetSocketAddress) adminChannel.localAddress()).getPort();
+    }
+
     public Relay relay() {
         return relay;
     }
@@ -261,6 +281,9 @@ public final class RelayServer implements AutoCloseable {
             closed = true; // a reload under way now is not swapped in
         }
         relay.fleet().stopHealthChecks();
+        if (adminChannel != null) {
+            adminChannel.close().syncUninterruptibly(); // its connections drain with the main port's
+        }
         Drained result = drain.run(serverChannel, deadline);
         if (result.cut() == 0) {
             LOG.info("Drained: every running answer finished ({} client connections were open)", result.connections());

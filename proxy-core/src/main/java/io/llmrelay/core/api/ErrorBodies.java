@@ -49,7 +49,12 @@ public final class ErrorBodies {
                 g.writeStringField("message", message);
                 g.writeStringField("type", openAiType(status));
                 g.writeNullField("param");
-                g.writeNullField("code");
+                String code = openAiCode(status);
+                if (code == null) {
+                    g.writeNullField("code");
+                } else {
+                    g.writeStringField("code", code);
+                }
                 g.writeEndObject();
             } else {
                 g.writeStringField("error", message);
@@ -59,6 +64,14 @@ public final class ErrorBodies {
             out.release();
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * OpenAI's error {@code code} for a status, where OpenAI's clients look for one: {@code invalid_api_key}
+     * on a 401 (what OpenAI answers to a missing or wrong key); null otherwise.
+     */
+    public static String openAiCode(int status) {
+        return status == 401 ? "invalid_api_key" : null;
     }
 
     /** OpenAI's error {@code type} for a status, as OpenAI and Ollama's compatibility layer use it. */

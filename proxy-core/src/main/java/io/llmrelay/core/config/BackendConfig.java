@@ -55,6 +55,10 @@ public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secr
         if (trustedCertificates != null && !Files.isReadable(trustedCertificates)) {
             throw new IllegalArgumentException("cannot read the CA file " + trustedCertificates);
         }
+        if (options.passClientAuth() && apiKey != null) {
+            throw new IllegalArgumentException("backend '" + name + "' has a key of its own (api_key_env): it "
+                    + "receives exactly that key, so pass_client_auth cannot also be set");
+        }
     }
 
     /** Parses a base URL given on the command line or in the environment. */

@@ -15,9 +15,17 @@ import java.util.Map;
  * @param models a static model list; empty = discover from the backend
  * @param include globs over this backend's models; {@code "!glob"} excludes; empty keeps all
  * @param timeouts its own connect, first-byte and idle limits (each unset one is the proxy's)
+ * @param passClientAuth true when a client's own {@code Authorization} header is sent to this backend
+ *     ({@code pass_client_auth}); only for a backend without a key of its own ({@code api_key_env})
  */
 public record BackendOptions(int priority, int weight, int maxConcurrency, Map<String, String> headers,
-        List<String> models, List<String> include, BackendTimeouts timeouts) {
+        List<String> models, List<String> include, BackendTimeouts timeouts, boolean passClientAuth) {
+
+    /** Options that keep clients' credentials from the backend (the default). */
+    public BackendOptions(int priority, int weight, int maxConcurrency, Map<String, String> headers,
+            List<String> models, List<String> include, BackendTimeouts timeouts) {
+        this(priority, weight, maxConcurrency, headers, models, include, timeouts, false);
+    }
 
     /** Options with the proxy's time limits. */
     public BackendOptions(int priority, int weight, int maxConcurrency, Map<String, String> headers,
@@ -42,5 +50,10 @@ public record BackendOptions(int priority, int weight, int maxConcurrency, Map<S
 
     public static BackendOptions defaults() {
         return new BackendOptions(DEFAULT_PRIORITY, 1, 0, Map.of(), List.of(), List.of());
+    }
+
+    /** The same options with clients' {@code Authorization} passed to the backend, or not. */
+    public BackendOptions withPassClientAuth(boolean pass) {
+        return new BackendOptions(priority, weight, maxConcurrency, headers, models, include, timeouts, pass);
     }
 }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class BackendsSection {
 
     static final List<String> KEYS = List.of("name", "type", "url", "api_key_env", "ca_file", "priority", "weight",
-            "max_concurrency", "headers", "models", "include", "timeouts");
+            "max_concurrency", "headers", "models", "include", "timeouts", "pass_client_auth");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "first_byte", "idle");
     static final int MAX_WEIGHT = 1_000_000;
     static final int MAX_CONCURRENCY = 1_000_000;
@@ -227,15 +227,39 @@ final class BackendsSection {
         ConfigValue weight = s.get("weight");
         ConfigValue cap = s.get("max_concurrency");
         ConfigValue models = s.get("models");
+        Map<String, String> headers = headers(s.get("headers"), hasKey);
         return new BackendOptions(
                 priority == null ? BackendOptions.DEFAULT_PRIORITY
                         : priority.integer(Integer.MIN_VALUE, Integer.MAX_VALUE, BackendOptions.DEFAULT_PRIORITY),
                 weight == null ? 1 : weight.integer(1, MAX_WEIGHT, 1),
                 cap == null ? 0 : cap.integer(0, MAX_CONCURRENCY, 0),
-                headers(s.get("headers"), hasKey),
+                headers,
                 models == null ? List.of() : distinct(models),
                 ModelPatterns.read(s.get("include")),
-                timeouts(s.get("timeouts")));
+                timeouts(s.get("timeouts")),
+                passClientAuth(s.get("pass_client_auth"), hasKey, headers));
+    }
+
+    /**
+     * {@code pass_client_auth}: a client's own {@code Authorization} goes to this backend. Only for a
+     * backend that sends no credential of its own, so what it receives is never ambiguous.
+     */
+    private static boolean passClientAuth(ConfigValue v, boolean hasKey, Map<String, String> headers) {
+        if (v == null || !v.bool(false)) {
+            return false;
+        }
+        if (hasKey) {
+            v.problem("this backend has api_key_env: it receives exactly its own key, never a client's; "
+                    + "remove one of the two");
+            return false;
+        }
+        for (String name : headers.keySet()) {
+            if (name.equalsIgnoreCase("authorization")) {
+                v.problem("headers already sends an Authorization of its own; a client's cannot be passed too");
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The backend's own limits; each left out is the proxy's. */

@@ -97,6 +97,19 @@ final class ConfigValue {
         return (int) value;
     }
 
+    /** {@code true} or {@code false} (any case); anything else is reported and gives {@code fallback}. */
+    boolean bool(boolean fallback) {
+        String text = nonBlank();
+        if (text == null) {
+            return fallback;
+        }
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT));
+        }
+        problem("must be true or false, not '" + text + "'");
+        return fallback;
+    }
+
     /** A duration of at least {@code min}, e.g. {@code 300ms}, {@code 2s}, {@code 1m}. */
     Duration duration(Duration min, Duration fallback) {
         String text = nonBlank();

@@ -21,7 +21,7 @@ public final class CorsPolicy {
 
     private static final List<String> DEFAULT_ORIGINS = defaults();
     private static final Set<String> ALLOWED_HEADERS = Set.of("authorization", "content-type", "user-agent",
-            "accept", "x-requested-with", "openai-beta", "x-request-id");
+            "accept", "x-requested-with", "openai-beta", "x-request-id", "x-api-key");
     private static final String STAINLESS_PREFIX = "x-stainless-"; // headers the openai SDKs send
 
     private final List<String> patterns;

@@ -132,6 +132,11 @@ public record RelayConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
         }
+        Objects.requireNonNull(security, "security");
+        if (security.admin().port() > 0 && security.admin().port() == port) {
+            throw new IllegalArgumentException("admin.port must differ from the main port (" + port + "); 0 serves "
+                    + "the admin routes on the main port");
+        }
         if (healthInterval.isNegative() || healthInterval.isZero()) {
             throw new IllegalArgumentException("the health check interval must be positive");
         }

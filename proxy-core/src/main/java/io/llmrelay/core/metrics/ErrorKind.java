@@ -20,6 +20,10 @@ public enum ErrorKind {
     NO_BACKEND,
     /** The client took no data for too long. */
     CLIENT_STALLED,
+    /** No valid API key where one is needed (401). */
+    UNAUTHORIZED,
+    /** A valid key that may not do this: a model it may not use, an admin route from elsewhere (403). */
+    FORBIDDEN,
     /** The proxy stopped before the answer was done: the drain deadline passed, or a second stop signal came. */
     SHUTDOWN,
     /** A bug in the proxy. */

@@ -51,6 +51,14 @@ public final class RelayMetrics {
             "Requests refused for their size or shape before anything was sent to a backend, by reason.", 64, "reason");
     public final CounterFamily errors = new CounterFamily("llm_relay_errors_total",
             "Failed requests by kind of failure.", MAX_SERIES, "kind");
+    /**
+     * Requests made with a client key, by the key's name (never the key) and status class. A family of
+     * its own rather than a label on {@code llm_relay_requests_total}, which would multiply its series by
+     * the number of keys; the names come from the configuration, so the series are bounded.
+     */
+    public final CounterFamily keyRequests = new CounterFamily("llm_relay_key_requests_total",
+            "Requests made with each client API key, by the key's name and status class (2xx, 4xx, 5xx).",
+            MAX_SERIES, "key", "status_class");
 
     public final HistogramFamily duration = new HistogramFamily("llm_relay_request_duration_seconds",
             "Time from a complete request to the end of its answer.", "route");
@@ -162,6 +170,7 @@ public final class RelayMetrics {
         clientDisconnects.writeTo(out);
         errors.writeTo(out);
         refused.writeTo(out);
+        keyRequests.writeTo(out);
         out.family("llm_relay_inflight_requests", "gauge", "Requests being answered now.");
         out.sample("llm_relay_inflight_requests", inflightRequests.sum());
         out.family("llm_relay_inflight_streams", "gauge", "Streamed answers being written now.");

@@ -55,20 +55,27 @@ public final class ApiKeys {
     }
 
     /** No keys: requests need none. */
-    public static final ApiKeys NONE = new ApiKeys(List.of(), false);
+    public static final ApiKeys NONE = new ApiKeys(List.of(), false, DigestEquality.CONSTANT_TIME);
 
     private final Map<KeyDigest, ApiKey> byDigest = new HashMap<>();
     private final boolean required;
+    private final DigestEquality equality;
 
-    private ApiKeys(List<ClientKey> keys, boolean required) {
+    private ApiKeys(List<ClientKey> keys, boolean required, DigestEquality equality) {
         for (ClientKey k : keys) {
             byDigest.put(k.digest(), new ApiKey(k));
         }
         this.required = required;
+        this.equality = equality;
     }
 
     public static ApiKeys of(SecurityConfig.Auth auth) {
-        return auth.required() ? new ApiKeys(auth.keys(), true) : NONE;
+        return of(auth, DigestEquality.CONSTANT_TIME);
+    }
+
+    /** With another confirmation, for the test that proves every match goes through one. */
+    static ApiKeys of(SecurityConfig.Auth auth, DigestEquality equality) {
+        return auth.required() ? new ApiKeys(auth.keys(), true, equality) : NONE;
     }
 
     /** True when requests need a key. */
@@ -83,11 +90,16 @@ public final class ApiKeys {
         }
         byte[] digest = KeyDigest.sha256(presented);
         ApiKey candidate = byDigest.get(KeyDigest.wrap(digest));
-        return candidate != null && candidate.config.digest().matches(digest) ? candidate : null;
+        return candidate != null && candidate.config.digest().matches(digest, equality) ? candidate : null;
     }
 
     /** The accepted keys, for {@code /internal/status} (names and limits only). */
     public List<ApiKey> all() {
         return byDigest.values().stream().sorted(java.util.Comparator.comparing(ApiKey::name)).toList();
+    }
+
+    /** How many keys are accepted. */
+    public int size() {
+        return byDigest.size();
     }
 }

@@ -41,7 +41,8 @@ public final class KeyDigest {
         try {
             return new KeyDigest(HEX.parseHex(hex));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("key_sha256 must be 64 lowercase hex digits, not '" + hex + "'");
+            // not echoed: a digest of a guessable key is as good as the key
+            throw new IllegalArgumentException("key_sha256 must be 64 lowercase hex digits (0-9, a-f)");
         }
     }
 
@@ -60,7 +61,12 @@ public final class KeyDigest {
 
     /** Compares in constant time: how long it takes says nothing about how much of the digest matched. */
     boolean matches(byte[] other) {
-        return MessageDigest.isEqual(digest, other);
+        return matches(other, DigestEquality.CONSTANT_TIME);
+    }
+
+    /** Compares with {@code equality} (the stored digest first). */
+    boolean matches(byte[] other, DigestEquality equality) {
+        return equality.equal(digest, other);
     }
 
     /** The digest as a map key (its hex): the lookup happens on the digest, never on the key itself. */

@@ -25,6 +25,14 @@ class ErrorBodiesTest {
     }
 
     @Test
+    void anOpenAi401SaysInvalidApiKeyAsOpenAiDoes() {
+        assertThat(text(ErrorBodies.body(ByteBufAllocator.DEFAULT, ClientApi.OPENAI, 401, "invalid API key")))
+                .isEqualTo("{\"error\":{\"message\":\"invalid API key\",\"type\":\"authentication_error\","
+                        + "\"param\":null,\"code\":\"invalid_api_key\"}}");
+        assertThat(ErrorBodies.openAiCode(403)).isNull();
+    }
+
+    @Test
     void ollamaStreamTerminatorIsOneNdjsonLine() {
         assertThat(text(ErrorBodies.streamTerminator(ByteBufAllocator.DEFAULT, ClientApi.OLLAMA, 502, "backend error: x\ny")))
                 .isEqualTo("{\"error\":\"backend error: x\\ny\"}\n");

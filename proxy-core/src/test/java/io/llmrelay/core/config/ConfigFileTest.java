@@ -405,6 +405,52 @@ class ConfigFileTest {
     }
 
     @Test
+    void passClientAuthIsOffByDefaultAndOnlyForABackendWithoutACredentialOfItsOwn() throws IOException {
+        ConfigFile c = load("""
+                backends:
+                  - name: a
+                    url: http://a/v1
+                    pass_client_auth: true
+                  - name: b
+                    url: http://b/v1
+                  - name: c
+                    url: http://c/v1
+                    pass_client_auth: FALSE
+                """);
+        assertThat(c.backends()).extracting(b -> b.options().passClientAuth()).containsExactly(true, false, false);
+        assertThat(problems("""
+                backends:
+                  - name: a
+                    url: http://a/v1
+                    api_key_env: A_KEY
+                    pass_client_auth: true
+                  - name: b
+                    url: http://b/v1
+                    headers:
+                      Authorization: "Bearer ${B_KEY}"
+                    pass_client_auth: true
+                  - name: c
+                    url: http://c/v1
+                    pass_client_auth: yes
+                """, Map.of("A_KEY", "k", "B_KEY", "k2"))).containsExactly(
+                "5: backends[0].pass_client_auth: this backend has api_key_env: it receives exactly its own key, never a "
+                        + "client's; remove one of the two",
+                "10: backends[1].pass_client_auth: headers already sends an Authorization of its own; a client's cannot "
+                        + "be passed too",
+                "13: backends[2].pass_client_auth: must be true or false, not 'yes'");
+    }
+
+    @Test
+    void aBackendWithAKeyCannotAlsoPassTheClientsOwn() {
+        BackendOptions passing = BackendOptions.defaults().withPassClientAuth(true);
+        assertThatThrownBy(() -> new BackendConfig("a", URI.create("http://a/v1"), BackendFlavor.GENERIC,
+                Secret.of("k", "env A_KEY"), null, false, passing))
+                .hasMessageContaining("pass_client_auth cannot also be set");
+        assertThat(new BackendConfig("a", URI.create("http://a/v1"), BackendFlavor.GENERIC, null, null, false, passing)
+                .options().passClientAuth()).isTrue();
+    }
+
+    @Test
     void anUnsetKeyVariableIsAnErrorForServeButTheFleetCanStillBeShown() throws IOException {
         Path file = write("relay.yaml", """
                 backends:

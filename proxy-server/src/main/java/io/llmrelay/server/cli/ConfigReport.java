@@ -10,6 +10,7 @@ import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.ModelsConfig;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.ResilienceConfig;
+import io.llmrelay.core.config.SecurityConfig;
 import io.llmrelay.core.config.SensitiveHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
  * settings, routing, the catalogue rules, and the resilience and server settings that differ from the
  * defaults.
  * A key is shown only as the variable it comes from and whether it is set; headers that carry
- * credentials show as {@code (redacted)}.
+ * credentials show as {@code (redacted)}; client keys by their names and sources (never a key or a
+ * digest), the admin key by its variable, a Redis URL without its credentials.
  */
 final class ConfigReport {
 
@@ -40,6 +42,7 @@ final class ConfigReport {
         r.models(settings.models, settings.modelOverrides);
         r.resilience(settings, defaults);
         r.server(settings, defaults);
+        r.access(settings.security);
         return r.out.toString();
     }
 
@@ -49,15 +52,19 @@ final class ConfigReport {
             for (BackendConfig b : file.backends()) {
                 String variable = file.keyVariables().get(b.name());
                 String set = b.apiKey() != null ? " (set)" : " (NOT SET)";
-                backend(b, variable == null ? "none" : "env " + variable + set, settings.timeouts);
+                backend(b, variable == null ? noKey(b) : "env " + variable + set, settings.timeouts);
             }
         } else if (settings.backend != null) {
             BackendConfig b = settings.backend.config();
             line(0, "backends: none in the file; one from " + settings.backend.source() + ":");
-            backend(b, b.apiKey() == null ? "none" : b.apiKey().source() + " (set)", settings.timeouts);
+            backend(b, b.apiKey() == null ? noKey(b) : b.apiKey().source() + " (set)", settings.timeouts);
         } else {
             line(0, "backends: none (serve runs the built-in demo backend)");
         }
+    }
+
+    private static String noKey(BackendConfig b) {
+        return b.options().passClientAuth() ? "none; clients' own Authorization passed (pass_client_auth)" : "none";
     }
 
     private void backend(BackendConfig b, String key, RelayConfig.Timeouts proxy) {
@@ -198,6 +205,74 @@ final class ConfigReport {
             line(0, "server (what differs from the defaults):");
             changed.forEach(c -> line(1, c));
         }
+    }
+
+    /** {@code auth:}, {@code limits:}, {@code trusted_proxies:}, {@code admin:}: each key by name, never by value. */
+    private void access(SecurityConfig s) {
+        SecurityConfig.Auth auth = s.auth();
+        if (!auth.required()) {
+            line(0, "auth: none (no key needed)");
+        } else {
+            line(0, "auth:");
+            if (auth.keysFile() != null) {
+                line(1, "keys_file: " + auth.keysFile());
+            }
+            if (auth.keysEnv() != null) {
+                line(1, "keys_env: " + auth.keysEnv() + " (set)");
+            }
+            line(1, "keys (" + auth.keys().size() + "):");
+            for (SecurityConfig.ClientKey k : auth.keys()) {
+                line(2, k.name() + ": models " + patterns(k.models().contains("*") ? List.of() : k.models())
+                        + "; limits " + keyLimits(k.limits()) + "; from " + k.source());
+            }
+        }
+        SecurityConfig.Limits l = s.limits();
+        if (l.equals(SecurityConfig.Limits.none())) {
+            line(0, "limits: none");
+        } else {
+            line(0, "limits:");
+            line(1, "global: " + rate(l.global().rps(), l.global().burst(), l.global().concurrent(), 0));
+            line(1, "per_ip: " + rate(l.perIp().rps(), l.perIp().burst(), l.perIp().concurrent(), 0));
+            line(1, "per_key: " + keyLimits(l.perKey()));
+            line(1, "redis: " + (l.redis() == null ? "none (limits are per process)" : redis(l.redis())));
+            line(1, "redis_down: " + l.redisDown().id());
+        }
+        line(0, "trusted_proxies: " + (s.trustedProxies().isEmpty() ? "none"
+                : s.trustedProxies().stream().map(Object::toString).collect(Collectors.joining(", "))));
+        SecurityConfig.Admin a = s.admin();
+        line(0, "admin:");
+        line(1, "port: " + (a.port() == 0 ? "0 (the main port)" : a.port()));
+        line(1, "key: " + (a.key() != null ? a.key().source() + " (set)"
+                : a.port() > 0 ? "none (anyone who reaches the admin port)" : "none (clients on this machine only)"));
+    }
+
+    private static String keyLimits(SecurityConfig.KeyLimits k) {
+        return rate(k.rps(), k.burst(), k.concurrent(), k.tokensPerMinute());
+    }
+
+    /** The limits that are on, e.g. {@code rps 5, burst 20}; {@code off} for none. */
+    private static String rate(int rps, int burst, int concurrent, int tokensPerMinute) {
+        List<String> on = new ArrayList<>();
+        if (rps > 0) {
+            on.add("rps " + rps);
+        }
+        if (burst > 0) {
+            on.add("burst " + burst);
+        }
+        if (concurrent > 0) {
+            on.add("concurrent " + concurrent);
+        }
+        if (tokensPerMinute > 0) {
+            on.add("tokens_per_minute " + tokensPerMinute);
+        }
+        return on.isEmpty() ? "off" : String.join(", ", on);
+    }
+
+    /** A Redis URL as it may be shown: without a user or password ({@code redis://:secret@host}). */
+    static String redis(java.net.URI uri) {
+        String shown = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        return uri.getRawUserInfo() != null ? shown + " (credentials hidden)" : shown;
     }
 
     private static void differs(List<String> changed, String key, Object value, Object byDefault) {

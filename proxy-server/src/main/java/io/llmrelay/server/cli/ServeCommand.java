@@ -70,6 +70,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Certificates (PEM) to trust for an https:// backend instead of the system's, e.g. a private CA.")
     String backendCaFile;
 
+    @Option(names = "--pass-client-auth",
+            description = "Send a client's own Authorization header to the --backend (which then has no --api-key-env). "
+                    + "Off by default: clients' credentials never reach a backend.")
+    boolean passClientAuth;
+
     @Option(names = "--log-format", paramLabel = "json|text",
             description = "Log format (env LOG_FORMAT; default text on a terminal, json otherwise).")
     String logFormat;
@@ -204,6 +209,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         log.info("llm-relay {} listening on http://{}:{} ({} transport, {} event loops)", RelayVersion.version(),
                 settings.host, server.port(), transport.name().toLowerCase(), threads);
+        if (server.adminPort() > 0) {
+            log.info("Admin routes (/metrics, /internal/*) on http://{}:{}", settings.host, server.adminPort());
+        }
         if (settings.configFile != null) { // reloads: POST /internal/reload, SIGHUP, --watch-config (docs/RELIABILITY.md)
             ConfigReload reload = ConfigReload.install(server, new ServeConfigSource(flags(), System.getenv(),
                     System.console() != null, settings, demo != null ? server.relay().config().backends() : List.of()));
@@ -224,7 +232,8 @@ final class ServeCommand implements Callable<Integer> {
 
     private static void logBackend(Logger log, BackendConfig backend, String source) {
         log.info("Backend '{}' at {} ({}, from {}{})", backend.name(), backend.displayUrl(), backend.flavor().id(),
-                source, backend.apiKey() == null ? ", no API key" : ", API key from " + backend.apiKey().source());
+                source, backend.apiKey() != null ? ", API key from " + backend.apiKey().source()
+                        : backend.options().passClientAuth() ? ", clients' own Authorization passed" : ", no API key");
     }
 
     private static int warmUpAndStop(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group) {
@@ -260,6 +269,7 @@ final class ServeCommand implements Callable<Integer> {
         f.backendName = backendName;
         f.apiKeyEnv = apiKeyEnv;
         f.backendCaFile = backendCaFile;
+        f.passClientAuth = passClientAuth;
         f.logFormat = logFormat;
         f.logLevel = logLevel;
         f.maxRequestBytes = maxRequestBytes;

@@ -3,6 +3,7 @@ package io.llmrelay.server.cli;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.backend.ModelOverride;
 import io.llmrelay.core.config.BackendConfig;
+import io.llmrelay.core.config.BackendOptions;
 import io.llmrelay.core.config.ConfigFile;
 import io.llmrelay.core.config.CorsPolicy;
 import io.llmrelay.core.config.Durations;
@@ -43,6 +44,7 @@ final class ServeSettings {
         String backendName;
         String apiKeyEnv;
         String backendCaFile;
+        boolean passClientAuth;
         String logFormat;
         String logLevel;
         Integer maxRequestBytes;
@@ -180,6 +182,7 @@ final class ServeSettings {
                 : f.backendName != null ? "--backend-name"
                 : f.apiKeyEnv != null ? "--api-key-env"
                 : f.backendCaFile != null ? "--backend-ca-file"
+                : f.passClientAuth ? "--pass-client-auth (set pass_client_auth on the file's backends instead)"
                 : notBlank(env.get("OPENAI_API_BASE_URL")) ? "OPENAI_API_BASE_URL (environment)"
                 // the file may well read the same variable as a backend's key: then it is the file's backend
                 : notBlank(env.get("OPENROUTER_API_KEY")) && !file.keyVariables().containsValue("OPENROUTER_API_KEY")
@@ -213,9 +216,9 @@ final class ServeSettings {
             keyVar = f.apiKeyEnv != null ? f.apiKeyEnv : "OPENROUTER_API_KEY";
             source = "OPENROUTER_API_KEY";
         } else {
-            if (f.apiKeyEnv != null || f.backendType != null || f.backendCaFile != null) {
-                throw new IllegalArgumentException("--api-key-env, --backend-type and --backend-ca-file need a backend: "
-                        + "give --backend URL");
+            if (f.apiKeyEnv != null || f.backendType != null || f.backendCaFile != null || f.passClientAuth) {
+                throw new IllegalArgumentException("--api-key-env, --backend-type, --backend-ca-file and "
+                        + "--pass-client-auth need a backend: give --backend URL");
             }
             return null;
         }
@@ -232,11 +235,16 @@ final class ServeSettings {
             }
             key = Secret.of(value.trim(), "env " + keyVar);
         }
+        if (f.passClientAuth && key != null) {
+            throw new IllegalArgumentException("--pass-client-auth is for a backend without a key of its own, and this "
+                    + "one has one (" + key.source() + "): it receives exactly that key");
+        }
         String name = f.backendName != null ? f.backendName
                 : flavor == BackendFlavor.GENERIC ? uri.getHost() : flavor.id();
         Path caFile = f.backendCaFile == null ? null : Path.of(f.backendCaFile);
         // without --backend-type the server's own model list and headers decide, once it is read
-        return new ChosenBackend(new BackendConfig(name, uri, flavor, key, caFile, f.backendType == null), source);
+        return new ChosenBackend(new BackendConfig(name, uri, flavor, key, caFile, f.backendType == null,
+                BackendOptions.defaults().withPassClientAuth(f.passClientAuth)), source);
     }
 
     private static int intEnv(Map<String, String> env, String name, int fallback) {

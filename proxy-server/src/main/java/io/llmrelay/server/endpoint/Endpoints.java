@@ -2,6 +2,8 @@ package io.llmrelay.server.endpoint;
 
 import io.llmrelay.server.exchange.Dispatcher;
 import io.llmrelay.server.exchange.Endpoint;
+import io.llmrelay.server.exchange.Gate;
+import io.llmrelay.server.exchange.RequestLimiter;
 import io.llmrelay.server.http.Route;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,7 +13,17 @@ public final class Endpoints {
 
     private Endpoints() {}
 
+    /** The main port's dispatcher, without rate limits. */
     public static Dispatcher dispatcher(Relay relay) {
+        return dispatcher(relay, RequestLimiter.NONE);
+    }
+
+    /**
+     * The main port's dispatcher: client keys and admin access as the configuration in force says
+     * ({@code relay.config()} is read for each request), then {@code limiter}. The admin port's is its
+     * {@link Dispatcher#forAdminPort()}.
+     */
+    public static Dispatcher dispatcher(Relay relay, RequestLimiter limiter) {
         AdminEndpoints admin = new AdminEndpoints(relay);
         OllamaModelEndpoints models = new OllamaModelEndpoints(relay);
         OllamaInferenceEndpoints inference = new OllamaInferenceEndpoints(relay);
@@ -43,6 +55,8 @@ public final class Endpoints {
         table.put(Route.OPENAI_EMBEDDINGS, openAi::forward);
         table.put(Route.OPENAI_MODELS, openAi::listModels);
         table.put(Route.OPENAI_MODEL, openAi::model);
-        return new Dispatcher(table);
+        Gate gate = new Gate(() -> relay.config().security(), limiter);
+        // the port is bound once, at start: which socket serves the admin routes never changes while running
+        return new Dispatcher(table, gate, relay.config().security().admin().port() > 0);
     }
 }

@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * backend gets no traffic. Per backend: whether it may be routed to and why not, its health, breaker,
  * hold-off, ejection and slow-start share, requests in flight, time to first byte (EWMA), attempts by
  * outcome, pooled connections, models and its last errors; per model, its backends and fallbacks; the
- * retry budget. Secrets never appear: a key is named by where it comes from, extra headers by name only.
+ * retry budget; the client keys (names, model globs, limits) and how the admin routes are reached
+ * ({@link AccessStatus}). Secrets never appear: a key is named by where it comes from, extra headers by
+ * name only, a client key by its name.
  * Reads the state every loop shares; never calls a backend.
  */
 final class InternalStatus {
@@ -61,6 +63,7 @@ final class InternalStatus {
             }
             g.writeEndArray();
             writeModels(g, fleet.router());
+            AccessStatus.write(g, relay.config().security());
             g.writeEndObject();
         } catch (IOException e) {
             out.release();
@@ -87,6 +90,7 @@ final class InternalStatus {
         g.writeStringField("url", b.config().displayUrl());
         g.writeStringField("type", b.flavor().id());
         g.writeStringField("api_key", b.config().apiKey() == null ? null : "set, from " + b.config().apiKey().source());
+        g.writeBooleanField("pass_client_auth", b.options().passClientAuth());
         if (!b.options().headers().isEmpty()) {
             g.writeArrayFieldStart("extra_headers"); // names only: their values may be credentials
             for (String name : b.options().headers().keySet()) {

@@ -18,6 +18,11 @@ import java.util.function.Consumer;
  * if they still cannot be read, the answer is why (the backend is down), not a 404.
  *
  * <p>Looks in the fleet the request read when it started (a reload may swap in another meanwhile).
+ *
+ * <p>A model the request's client key may not use (its {@code models} globs, matched against the name
+ * the catalogue lists) is refused here, the one place every model-bearing request resolves its model:
+ * 403 where the model would be used, 404 as for an unknown model where it would only be described
+ * ({@link #findListed}), so a key's catalogue never shows it.
  */
 final class ModelLookup {
 
@@ -33,15 +38,33 @@ final class ModelLookup {
 
     /** As {@link #find(Exchange, Fleet, String, Consumer)}, with {@code notFoundHint} added to the 404's message. */
     static void find(Exchange ex, Fleet fleet, String requested, String notFoundHint, Consumer<ModelRoute> found) {
-        ex.model(requested);
-        fleet.whenKnown(ex.loop(), () -> ex.resume(() -> resolve(ex, fleet, requested, notFoundHint, found, true)));
+        find(ex, fleet, requested, notFoundHint, false, found);
     }
 
-    private static void resolve(Exchange ex, Fleet fleet, String requested, String notFoundHint,
+    /**
+     * As {@link #find(Exchange, Fleet, String, Consumer)} for a model that is only described
+     * ({@code /api/show}, {@code /v1/models/{id}}): one the client key may not use is not found (404),
+     * as it is absent from that key's lists.
+     */
+    static void findListed(Exchange ex, Fleet fleet, String requested, Consumer<ModelRoute> found) {
+        find(ex, fleet, requested, "", true, found);
+    }
+
+    private static void find(Exchange ex, Fleet fleet, String requested, String notFoundHint, boolean hidden,
+            Consumer<ModelRoute> found) {
+        ex.model(requested);
+        fleet.whenKnown(ex.loop(),
+                () -> ex.resume(() -> resolve(ex, fleet, requested, notFoundHint, hidden, found, true)));
+    }
+
+    private static void resolve(Exchange ex, Fleet fleet, String requested, String notFoundHint, boolean hidden,
             Consumer<ModelRoute> found, boolean mayReread) {
         Optional<ModelRoute> route = fleet.registry().resolve(requested);
         if (route.isPresent()) {
             ex.model(route.get().name()); // one name per model in logs and metrics, however a client spells it
+            if (!ex.mayUse(route.get().name())) {
+                throw hidden ? notFound(requested, notFoundHint) : ModelAccess.forbidden(ex, requested);
+            }
             found.accept(route.get());
             return;
         }
@@ -51,7 +74,7 @@ final class ModelLookup {
         }
         if (mayReread) {
             fleet.reread(ex.loop(), unlisted,
-                    () -> ex.resume(() -> resolve(ex, fleet, requested, notFoundHint, found, false)));
+                    () -> ex.resume(() -> resolve(ex, fleet, requested, notFoundHint, hidden, found, false)));
             return;
         }
         UpstreamFailure why = unlisted.get(0).catalog().lastFailure();

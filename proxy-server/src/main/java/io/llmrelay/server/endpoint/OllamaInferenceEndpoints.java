@@ -89,9 +89,9 @@ final class OllamaInferenceEndpoints {
                     }
                     ByteBuf body = writeBody(ex,
                             out -> OpenAiRequestWriter.inference(request, target.model(), flavor, out));
-                    return UpstreamRequests.json(backend.config(),
+                    return UpstreamRequests.translated(backend.config(),
                             backend.dialect().openAiPath(backend.config(), OpenAiRequestWriter.path(request)), body,
-                            ex.requestId(), true);
+                            ex.requestId(), true, ex.request().headers());
                 }
 
                 @Override
@@ -126,8 +126,9 @@ final class OllamaInferenceEndpoints {
                         return OllamaNodes.request(ex, backend, target);
                     }
                     ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, target.model(), out));
-                    return UpstreamRequests.json(backend.config(),
-                            backend.dialect().openAiPath(backend.config(), "/embeddings"), body, ex.requestId(), false);
+                    return UpstreamRequests.translated(backend.config(),
+                            backend.dialect().openAiPath(backend.config(), "/embeddings"), body, ex.requestId(), false,
+                            ex.request().headers());
                 }
 
                 @Override

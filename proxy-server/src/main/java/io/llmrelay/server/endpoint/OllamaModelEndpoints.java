@@ -38,17 +38,18 @@ final class OllamaModelEndpoints {
         this.relay = relay;
     }
 
-    /** {@code /api/tags}: every model of the fleet, once each. */
+    /** {@code /api/tags}: every model of the fleet the client's key may use, once each. */
     void tags(Exchange ex) {
         Fleet fleet = relay.fleet(); // this request's, whatever a reload swaps in meanwhile
         fleet.refreshed(ex.loop(), LIST_MAX_AGE, () -> ex.resume(() -> {
-            List<ModelRoute> routes = fleet.registry().models();
-            if (routes.isEmpty()) {
+            List<ModelRoute> all = fleet.registry().models();
+            if (all.isEmpty()) {
                 failIfNoneListed(ex, fleet);
                 if (ex.isDone()) {
                     return;
                 }
             }
+            List<ModelRoute> routes = ModelAccess.visible(ex, all);
             List<OllamaModels.Listed> listed = new ArrayList<>(routes.size());
             for (ModelRoute route : routes) {
                 listed.add(new OllamaModels.Listed(route.listing(), relay.startedAt()));
@@ -70,10 +71,13 @@ final class OllamaModelEndpoints {
         }
     }
 
-    /** {@code /api/show}: details, {@code model_info} with the context length, capabilities. */
+    /**
+     * {@code /api/show}: details, {@code model_info} with the context length, capabilities; a model the
+     * client's key may not use is not found.
+     */
     void show(Exchange ex) {
         String model = OllamaRequests.model(RequestBodies.json(ex.request().content()));
-        ModelLookup.find(ex, relay.fleet(), model, route -> {
+        ModelLookup.findListed(ex, relay.fleet(), model, route -> {
             ByteBuf out = ex.alloc().buffer(1024);
             OllamaModels.show(new OllamaModels.Listed(route.listing(), relay.startedAt()),
                     route.targets().get(0).backend(), offset(relay), out);
@@ -81,11 +85,13 @@ final class OllamaModelEndpoints {
         });
     }
 
-    /** {@code /api/ps}: the models clients used within their keep-alive. */
+    /** {@code /api/ps}: the models clients used within their keep-alive (those the client's key may use). */
     void ps(Exchange ex) {
         List<OllamaModels.Loaded> loaded = new ArrayList<>();
         for (LoadedModels.Entry e : relay.loadedModels().current(relay.clocks().wall().instant())) {
-            loaded.add(new OllamaModels.Loaded(e.model(), e.expiresAt()));
+            if (ex.mayUse(e.model().id())) {
+                loaded.add(new OllamaModels.Loaded(e.model(), e.expiresAt()));
+            }
         }
         ByteBuf out = ex.alloc().buffer(128 + 512 * loaded.size());
         OllamaModels.ps(loaded, offset(relay), out);
@@ -134,8 +140,28 @@ final class OllamaModelEndpoints {
                     + " models of its backends and cannot create, copy, delete or upload models without an Ollama"
                     + " node (type: ollama) in its fleet");
         }
-        String model = ex.path().startsWith("/api/blobs/") ? null : OllamaNodes.managedModel(ex);
+        boolean blob = ex.path().startsWith("/api/blobs/");
+        requireManagementRights(ex, blob);
+        String model = blob ? null : OllamaNodes.managedModel(ex);
         fleet.whenKnown(ex.loop(), () -> ex.resume(() -> OllamaNodes.forwardManagement(ex, fleet, model)));
+    }
+
+    /**
+     * A client key manages only the models it may use: every model a request names (a copy's source
+     * and destination) must match its globs. A blob names no model and may become any model, so only
+     * a key that may use every model uploads blobs. Without keys, anyone may (as on Ollama).
+     */
+    private static void requireManagementRights(Exchange ex, boolean blob) {
+        if (ex.apiKey() == null || ex.apiKey().allowsAll()) {
+            return;
+        }
+        if (blob) {
+            throw new RelayException(403, "blobs can become any model: only an API key that may use every model "
+                    + "can upload them, and key '" + ex.keyName() + "' may use only some", ErrorKind.FORBIDDEN);
+        }
+        for (String model : OllamaNodes.namedModels(ex)) {
+            ModelAccess.require(ex, model);
+        }
     }
 
     private static ZoneOffset offset(Relay relay) {

@@ -38,6 +38,20 @@ final class OllamaNodes {
         return !fleet.ollamaNodes().isEmpty();
     }
 
+    /** Every model a management request names: {@code source} and {@code destination} of a copy, {@code model}, {@code name}. */
+    static List<String> namedModels(Exchange ex) {
+        JsonNode body = RequestBodies.json(ex.request().content());
+        OllamaRequests.requireObject(body);
+        List<String> names = new ArrayList<>(2);
+        for (String field : new String[] {"source", "destination", "model", "name"}) {
+            JsonNode v = body.get(field);
+            if (v != null && v.isTextual() && !v.textValue().isBlank()) {
+                names.add(v.textValue());
+            }
+        }
+        return names;
+    }
+
     /** The model a management request is about: {@code model} (or the older {@code name}); {@code source} for a copy. */
     static String managedModel(Exchange ex) {
         JsonNode body = RequestBodies.json(ex.request().content());

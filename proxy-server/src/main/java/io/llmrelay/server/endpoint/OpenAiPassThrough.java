@@ -52,6 +52,10 @@ final class OpenAiPassThrough {
             if (backends.size() > 1) {
                 throw RelayException.badRequest("you must provide a model parameter: it chooses the backend");
             }
+            if (ex.apiKey() != null && !ex.apiKey().allowsAll()) { // the backend would pick a model unchecked
+                throw RelayException.badRequest("you must provide a model parameter: API key '" + ex.keyName()
+                        + "' may use only some models");
+            }
             // one backend: its own answer says what is missing (llama.cpp even serves its one model)
             Backend only = backends.get(0);
             Forward.toBackend(ex, only, true, "", () -> passThrough(ex, only, null, null));
@@ -72,11 +76,11 @@ final class OpenAiPassThrough {
                 }));
     }
 
-    /** {@code /v1/models}: every model of the fleet, once each. */
+    /** {@code /v1/models}: every model of the fleet the client's key may use, once each. */
     void listModels(Exchange ex) {
         Fleet fleet = relay.fleet();
         fleet.refreshed(ex.loop(), OllamaModelEndpoints.LIST_MAX_AGE, () -> ex.resume(() -> {
-            List<ModelRoute> routes = fleet.registry().models();
+            List<ModelRoute> routes = ModelAccess.visible(ex, fleet.registry().models());
             ByteBuf out = ex.alloc().buffer(64 + 128 * routes.size());
             try (JsonGenerator g = Json.generator(out)) {
                 g.writeStartObject();
@@ -95,10 +99,10 @@ final class OpenAiPassThrough {
         }));
     }
 
-    /** {@code /v1/models/{id}}: OpenAI's model object for a listed model, 404 for any other. */
+    /** {@code /v1/models/{id}}: OpenAI's model object for a listed model the key may use, 404 for any other. */
     void model(Exchange ex) {
         String id = QueryStringDecoder.decodeComponent(ex.path().substring(MODEL_PREFIX.length()));
-        ModelLookup.find(ex, relay.fleet(), id, route -> {
+        ModelLookup.findListed(ex, relay.fleet(), id, route -> {
             ByteBuf out = ex.alloc().buffer(128);
             try (JsonGenerator g = Json.generator(out)) {
                 writeModel(g, route);

@@ -10,12 +10,14 @@ import org.slf4j.LoggerFactory;
  * One line per request. In JSON mode the fields are JSON members and the message is only
  * {@code POST /api/chat 200}; in text mode the message reads
  * {@code method=POST path=/api/chat status=200 request_id=... model=...}. Headers are never logged,
- * so neither the client's nor the backend's credentials can appear.
+ * so neither the client's nor the backend's credentials can appear; a client key shows as its name
+ * ({@code key}), and {@code client_ip} is the client's address as the gate found it (a trusted
+ * proxy's {@code X-Forwarded-For} read).
  */
 final class AccessLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("llm_relay.access");
-    private static final String TEXT = "{} {} {} {} {} {} {} {} {} {} {}";
+    private static final String TEXT = "{} {} {} {} {} {} {} {} {} {} {} {} {}";
     private static final String TEXT_WITH_ERROR = TEXT + " {}";
     /** The first three arguments fill the message; the structured ones after them become members. */
     private static final String JSON = "{} {} {}";
@@ -29,7 +31,7 @@ final class AccessLog {
         long ttfb = ex.times().firstByte == 0 ? -1 : (ex.times().firstByte - ex.times().start) / 1_000;
         boolean json = LogFormat.json();
         int lead = json ? 3 : 0;
-        Object[] args = new Object[lead + (ex.error() == null ? 11 : 12)];
+        Object[] args = new Object[lead + (ex.error() == null ? 13 : 14)];
         if (json) {
             args[0] = ex.method().name();
             args[1] = ex.path();
@@ -46,8 +48,10 @@ final class AccessLog {
         args[lead + 8] = keyValue("duration_us", (endNanos - ex.times().start) / 1_000);
         args[lead + 9] = keyValue("overhead_us", ex.overheadNanos() / 1_000);
         args[lead + 10] = keyValue("outcome", ex.outcome().label());
+        args[lead + 11] = keyValue("client_ip", ex.clientAddress() == null ? null : ex.clientAddress().getHostAddress());
+        args[lead + 12] = keyValue("key", ex.keyName());
         if (ex.error() != null) {
-            args[lead + 11] = keyValue("error", ex.error());
+            args[lead + 13] = keyValue("error", ex.error());
         }
         LOG.info(json ? JSON : ex.error() == null ? TEXT : TEXT_WITH_ERROR, args);
     }

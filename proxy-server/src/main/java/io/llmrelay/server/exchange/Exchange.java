@@ -29,6 +29,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import io.llmrelay.core.security.ApiKeys;
+import java.net.InetAddress;
+import java.net.SocketAddress;
 import java.util.Iterator;
 import java.util.Map;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -89,6 +92,9 @@ public final class Exchange {
     private final LoopAccount.Line line = new LoopAccount.Line();
 
     private String route = "unmatched";
+    /** The client as {@link Gate} found it: its address (null: not an IP peer) and its key (null: none). */
+    private InetAddress clientAddress;
+    private ApiKeys.ApiKey apiKey;
     private String model;
     private String backendName;
     /** The model id the backend received, and how many attempts were made; 0 until one is. */
@@ -249,6 +255,11 @@ public final class Exchange {
         return ctx.channel().eventLoop();
     }
 
+    /** The connection's peer: the client, or the proxy in front of it. */
+    SocketAddress remoteAddress() {
+        return ctx.channel().remoteAddress();
+    }
+
     public ByteBufAllocator alloc() {
         return ctx.alloc();
     }
@@ -264,6 +275,36 @@ public final class Exchange {
 
     public String route() {
         return route;
+    }
+
+    /** Where the request comes from, found once by the {@link Gate}. */
+    void clientAddress(InetAddress client) {
+        this.clientAddress = client;
+    }
+
+    /** The client key the {@link Gate} accepted for the request. */
+    void apiKey(ApiKeys.ApiKey key) {
+        this.apiKey = key;
+    }
+
+    /** The client's address (the peer's, or the one a trusted proxy named); null when the peer is not an IP socket. */
+    public InetAddress clientAddress() {
+        return clientAddress;
+    }
+
+    /** The client key the request came with; null when none was needed or the route is open. */
+    public ApiKeys.ApiKey apiKey() {
+        return apiKey;
+    }
+
+    /** The key's name for logs and metrics (never the key); null without one. */
+    public String keyName() {
+        return apiKey == null ? null : apiKey.name();
+    }
+
+    /** True when this request's key, if it has one, may use {@code model} (a catalogue name). */
+    public boolean mayUse(String model) {
+        return apiKey == null || apiKey.allows(model);
     }
 
     /** Token counts the backend reported (-1: not reported). */

@@ -6,7 +6,15 @@ import io.llmrelay.core.metrics.RelayMetrics;
 /** Records a finished exchange into the metrics: counters, latency histograms, tokens, errors. */
 final class ExchangeMetrics {
 
+    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
     private ExchangeMetrics() {}
+
+    /** {@code 2xx}, {@code 4xx}...: a key's requests are counted by class, not by each status. */
+    static String statusClass(int status) {
+        int c = status / 100;
+        return c >= 1 && c <= 5 ? STATUS_CLASSES[c - 1] : "other";
+    }
 
     static void record(Exchange ex, RelayMetrics metrics, long endNanos) {
         String route = ex.route();
@@ -31,6 +39,10 @@ final class ExchangeMetrics {
         }
         if (ex.errorKind() != null) {
             metrics.errors.inc(ex.errorKind().label());
+        }
+        String key = ex.keyName();
+        if (key != null) {
+            metrics.keyRequests.inc(key, statusClass(ex.status()));
         }
     }
 }

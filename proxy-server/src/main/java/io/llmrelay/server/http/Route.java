@@ -50,6 +50,20 @@ public enum Route {
         return methods.contains(method);
     }
 
+    /**
+     * True for the routes that are the operator's, not the clients': {@code /metrics} and every
+     * {@code /internal/*} route. They follow {@code admin:} (loopback only, the admin key, or the admin
+     * port), never the client keys.
+     */
+    public boolean isAdmin() {
+        return this == METRICS || path.startsWith("/internal/");
+    }
+
+    /** True for the routes clients probe before they have a key: {@code /}, {@code /api/version}, {@code /health*}. */
+    public boolean isOpen() {
+        return this == ROOT || this == VERSION || this == HEALTH || this == READY;
+    }
+
     /** The route as metrics label it: its path, with a placeholder for a parameter. */
     public String label() {
         return this == BLOBS ? "/api/blobs/{digest}" : this == OPENAI_MODEL ? "/v1/models/{model}" : path;

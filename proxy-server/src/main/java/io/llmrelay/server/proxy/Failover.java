@@ -61,7 +61,11 @@ final class Failover implements Attempt.Retrier {
         } else {
             List<ModelRoute> all = new ArrayList<>(fallbacks.size() + 1);
             all.add(route);
-            all.addAll(fallbacks);
+            for (ModelRoute fallback : fallbacks) {
+                if (ex.mayUse(fallback.name())) { // a client key never reaches a model it may not use this way
+                    all.add(fallback);
+                }
+            }
             this.chain = all;
         }
     }

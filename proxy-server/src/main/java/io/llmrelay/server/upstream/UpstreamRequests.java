@@ -16,13 +16,19 @@ import java.util.Set;
 
 /**
  * Builds requests to backends. Headers are the backend's own (Host, the proxy's credentials), never
- * the client's Host or, when the backend has a key, the client's Authorization.
+ * the client's Host or credentials: a backend with a key ({@code api_key_env}) receives exactly
+ * {@code Authorization: Bearer <its key>}; one without receives no {@code Authorization} (but one its
+ * own {@code headers:} set), unless it sets {@code pass_client_auth}, then the client's own. A
+ * client's {@code x-api-key} is never forwarded. Every path that sends a client's request (translated,
+ * passed through, Ollama nodes, model management) is built here.
  */
 public final class UpstreamRequests {
 
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     /** A client's choice of backend (for Ollama model management); the proxy's business, not the backend's. */
     public static final AsciiString X_RELAY_BACKEND = AsciiString.cached("x-relay-backend");
+    /** A client's key for the proxy (or Anthropic-style clients' key): never a backend's business. */
+    static final AsciiString X_API_KEY = AsciiString.cached("x-api-key");
 
     /** Hop-by-hop headers, and the ones the proxy sets itself; never copied from a client. */
     private static final Set<AsciiString> NOT_FORWARDED = Set.of(
@@ -30,7 +36,7 @@ public final class UpstreamRequests {
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, HttpHeaderNames.HOST,
             HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.EXPECT, HttpHeaderNames.ACCEPT_ENCODING,
-            AsciiString.cached("proxy-connection"), X_REQUEST_ID, X_RELAY_BACKEND);
+            AsciiString.cached("proxy-connection"), X_REQUEST_ID, X_RELAY_BACKEND, X_API_KEY);
 
     private UpstreamRequests() {}
 
@@ -39,12 +45,27 @@ public final class UpstreamRequests {
      * {@code /api/show}) to {@code path}, the full path on the backend. {@code body} is owned by the result.
      */
     public static UpstreamRequest json(BackendConfig backend, String path, ByteBuf body, String requestId, boolean sse) {
+        return json(backend, path, body, requestId, sse, null);
+    }
+
+    /**
+     * A JSON request the proxy wrote for a client's request (a translation), as {@link #json(BackendConfig,
+     * String, ByteBuf, String, boolean)}; {@code client}'s {@code Authorization} goes along only to a
+     * backend with {@code pass_client_auth}.
+     */
+    public static UpstreamRequest translated(BackendConfig backend, String path, ByteBuf body, String requestId,
+            boolean sse, HttpHeaders client) {
+        return json(backend, path, body, requestId, sse, client.get(HttpHeaderNames.AUTHORIZATION));
+    }
+
+    private static UpstreamRequest json(BackendConfig backend, String path, ByteBuf body, String requestId, boolean sse,
+            String clientAuthorization) {
         HttpHeaders headers = base(backend, requestId);
         headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.ACCEPT, sse ? "text/event-stream" : "application/json")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.USER_AGENT, RelayVersion.userAgent());
-        authorize(backend, headers, null);
+        authorize(backend, headers, clientAuthorization);
         return new UpstreamRequest(HttpMethod.POST, path, headers, body);
     }
 
@@ -59,7 +80,8 @@ public final class UpstreamRequests {
 
     /**
      * A client's request forwarded as bytes to {@code pathAndQuery} (the full path on the backend):
-     * {@code body} (owned by the result) as given, end-to-end headers kept, hop-by-hop and Host replaced.
+     * {@code body} (owned by the result) as given, end-to-end headers kept, hop-by-hop and Host replaced,
+     * the client's credentials dropped (its {@code Authorization} sent again only with {@code pass_client_auth}).
      */
     public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
             String requestId, ByteBuf body) {
@@ -94,11 +116,15 @@ public final class UpstreamRequests {
         return headers;
     }
 
-    /** The backend's key when it has one; otherwise the client's own credentials pass through. */
+    /**
+     * The backend's key when it has one; else the client's own {@code Authorization} if the backend
+     * asked for it ({@code pass_client_auth}); else nothing (an {@code Authorization} of the backend's
+     * own {@code headers:} stays: it is the operator's, not a client's).
+     */
     private static void authorize(BackendConfig backend, HttpHeaders headers, String clientAuthorization) {
         if (backend.apiKey() != null) {
             headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + backend.apiKey().reveal());
-        } else if (clientAuthorization != null) {
+        } else if (clientAuthorization != null && backend.options().passClientAuth()) {
             headers.set(HttpHeaderNames.AUTHORIZATION, clientAuthorization);
         }
     }

@@ -133,9 +133,73 @@ class CheckConfigCommandTest {
                   health.interval: 500ms (default 2s)
                 server (what differs from the defaults):
                   port: 8080 (default 11434)
+                auth: none (no key needed)
+                limits: none
+                trusted_proxies: none
+                admin:
+                  port: 0 (the main port)
+                  key: none (clients on this machine only)
                 %s: OK
                 """.formatted(dir.resolve("filter.txt"), dir.resolve("mapping.json"), file));
         assertThat(r.out()).doesNotContain("secret");
+    }
+
+    @Test
+    void printsWhoMayUseTheFleetByKeyNamesNeverByKeysOrDigests() throws IOException {
+        String aliceDigest = io.llmrelay.server.testing.Sha256.hex("alice-key-secret");
+        write("keys.yaml", """
+                - name: alice
+                  key_sha256: %s
+                  models: ["qwen3*", "!qwen3:235b"]
+                  limits: {rps: 5, tokens_per_minute: 20000}
+                - name: ci
+                  key_env: CI_KEY
+                """.formatted(aliceDigest));
+        Path file = write("relay.yaml", """
+                backends:
+                  - name: gpu-1
+                    url: http://gpu-1:8000/v1
+                    pass_client_auth: true
+                auth:
+                  keys_file: keys.yaml
+                  keys_env: RELAY_API_KEYS
+                limits:
+                  global: {rps: 1000, burst: 2000}
+                  per_key: {rps: 10, concurrent: 4}
+                  redis: redis://:redis-secret@redis.internal:6379/0
+                  redis_down: closed
+                trusted_proxies: [10.0.0.0/8, "::1"]
+                admin:
+                  port: 9100
+                  key_env: ADMIN_KEY
+                """);
+        Run r = run(Map.of("CI_KEY", "ci-key-secret", "RELAY_API_KEYS", "bob=bob-key-secret",
+                "ADMIN_KEY", "admin-key-secret"), file.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("""
+                    key: none; clients' own Authorization passed (pass_client_auth)
+                """).endsWith("""
+                auth:
+                  keys_file: %s
+                  keys_env: RELAY_API_KEYS (set)
+                  keys (3):
+                    alice: models qwen3*, !qwen3:235b; limits rps 5, concurrent 4, tokens_per_minute 20000; from keys.yaml:1
+                    ci: models all; limits rps 10, concurrent 4; from keys.yaml:5
+                    bob: models all; limits rps 10, concurrent 4; from env RELAY_API_KEYS
+                limits:
+                  global: rps 1000, burst 2000
+                  per_ip: off
+                  per_key: rps 10, concurrent 4
+                  redis: redis://redis.internal:6379/0 (credentials hidden)
+                  redis_down: closed
+                trusted_proxies: 10.0.0.0/8, ::1
+                admin:
+                  port: 9100
+                  key: env ADMIN_KEY (set)
+                %s: OK
+                """.formatted(dir.resolve("keys.yaml"), file));
+        assertThat(r.out()).doesNotContain("secret").doesNotContain(aliceDigest).doesNotContain(aliceDigest.substring(0, 8));
     }
 
     @Test

@@ -278,6 +278,11 @@ class ServeSettingsFileTest {
         keyFlag.apiKeyEnv = "X";
         assertThatThrownBy(() -> ServeSettings.resolve(keyFlag, Map.of("VLLM_KEY", "vk"), false))
                 .hasMessageStartingWith("--api-key-env gives a backend");
+        ServeSettings.Flags passFlag = withFile(FLEET);
+        passFlag.passClientAuth = true;
+        assertThatThrownBy(() -> ServeSettings.resolve(passFlag, Map.of("VLLM_KEY", "vk"), false))
+                .hasMessageStartingWith("--pass-client-auth (set pass_client_auth on the file's backends instead) "
+                        + "gives a backend");
         assertThatThrownBy(() -> ServeSettings.resolve(withFile(FLEET),
                 Map.of("VLLM_KEY", "vk", "OPENAI_API_BASE_URL", "http://env/v1"), false))
                 .hasMessageStartingWith("OPENAI_API_BASE_URL (environment) gives a backend");

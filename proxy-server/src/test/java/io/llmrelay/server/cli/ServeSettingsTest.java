@@ -91,6 +91,22 @@ class ServeSettingsTest {
     }
 
     @Test
+    void theClientsOwnAuthorizationReachesTheFlagsBackendOnlyWhenAsked() {
+        ServeSettings.Flags f = new ServeSettings.Flags();
+        f.backend = "http://vllm:8000/v1";
+        assertThat(resolve(f, Map.of()).backend.config().options().passClientAuth()).isFalse();
+        f.passClientAuth = true;
+        assertThat(resolve(f, Map.of()).backend.config().options().passClientAuth()).isTrue();
+        f.apiKeyEnv = "MY_KEY";
+        assertThatThrownBy(() -> resolve(f, Map.of("MY_KEY", "sk-abc")))
+                .hasMessage("--pass-client-auth is for a backend without a key of its own, and this one has one "
+                        + "(env MY_KEY): it receives exactly that key");
+        ServeSettings.Flags noBackend = new ServeSettings.Flags();
+        noBackend.passClientAuth = true;
+        assertThatThrownBy(() -> resolve(noBackend, Map.of())).hasMessageContaining("--pass-client-auth need a backend");
+    }
+
+    @Test
     void aNamedKeyVariableThatIsNotSetIsAnError() {
         ServeSettings.Flags f = new ServeSettings.Flags();
         f.backend = "http://localhost:8000/v1";

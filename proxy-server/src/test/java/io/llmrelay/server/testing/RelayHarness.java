@@ -11,6 +11,7 @@ import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.core.config.Secret;
+import io.llmrelay.core.config.SecurityConfig;
 import io.llmrelay.server.ConfigReload;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.runtime.Transport;
@@ -105,22 +106,29 @@ public final class RelayHarness implements AutoCloseable {
      * routing, catalogue rules and model overrides, with this harness's timeouts and periods.
      */
     public static RelayHarness fromYaml(Path dir, String yaml) throws java.io.IOException, InterruptedException {
+        return fromYaml(dir, yaml, Map.of());
+    }
+
+    /** As {@link #fromYaml(Path, String)}, with the file's access sections too, read with {@code env}. */
+    public static RelayHarness fromYaml(Path dir, String yaml, Map<String, String> env)
+            throws java.io.IOException, InterruptedException {
         Path file = dir.resolve("relay.yaml");
         Files.writeString(file, yaml);
-        RelayHarness harness = new RelayHarness(yamlConfig(file), Clocks.SYSTEM);
+        RelayHarness harness = new RelayHarness(yamlConfig(file, env), Clocks.SYSTEM);
         harness.yamlFile = file;
         // POST /internal/reload reads the file again the same way (a test rewrites it with rewrite())
-        harness.reload = ConfigReload.install(harness.server, () -> new ConfigReload.Loaded(yamlConfig(file), List.of()));
+        harness.reload = ConfigReload.install(harness.server, () -> new ConfigReload.Loaded(yamlConfig(file, env), List.of()));
         return harness;
     }
 
-    /** {@code file} read with {@link ConfigFile#load}, with this harness's timeouts and periods. */
-    private static RelayConfig yamlConfig(Path file) {
-        ConfigFile loaded = ConfigFile.load(file, Map.of());
+    /** {@code file} read with {@link ConfigFile#load} and {@code env}, with this harness's timeouts and periods. */
+    private static RelayConfig yamlConfig(Path file, Map<String, String> env) {
+        ConfigFile loaded = ConfigFile.load(file, env);
         RelayConfig t = config(loaded.backends().get(0));
         return new RelayConfig(t.host(), t.port(), loaded.backends(), t.maxRequestBytes(),
                 t.maxEventBytes(), t.eventLoops(), t.timeouts(), t.modelsRefresh(), t.healthInterval(),
-                loaded.modelOverrides(), t.cors(), loaded.routing(), loaded.models(), loaded.resilience());
+                loaded.modelOverrides(), t.cors(), loaded.routing(), loaded.models(), loaded.resilience(),
+                loaded.security());
     }
 
     /** Writes {@code yaml} over the file a {@link #fromYaml} harness was configured by (nothing is reloaded yet). */
@@ -245,6 +253,24 @@ public final class RelayHarness implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
+    }
+
+    /**
+     * The access sections ({@code auth:}, {@code limits:}, {@code trusted_proxies:}, {@code admin:}) of
+     * {@code yaml}, read as a config file in {@code dir} (where its keys file is found) with {@code env}:
+     * a config's {@link RelayConfig#withSecurity}.
+     */
+    public static SecurityConfig security(Path dir, String yaml, Map<String, String> env) throws java.io.IOException {
+        Path file = dir.resolve("access.yaml");
+        Files.writeString(file, yaml);
+        return ConfigFile.load(file, env).security();
+    }
+
+    /** A port nothing listens on now, for {@code admin.port} (the race until it is bound is a test's to take). */
+    public static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** A base URL whose port nothing listens on. */
