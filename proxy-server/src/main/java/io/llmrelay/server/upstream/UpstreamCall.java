@@ -162,6 +162,11 @@ public final class UpstreamCall {
                 onConnectionLost(f.cause());
             }
         });
+        if (channel != ch || state != State.WAITING) {
+            // the write failed at once (a pooled connection the backend had closed): the call has already
+            // moved on to a new connection, or failed; this one is not ours any more
+            return;
+        }
         ch.read();
         startTimer();
     }
