@@ -48,7 +48,8 @@ public enum Limit {
         return scope == Scope.PER_KEY ? "key " + keyName + " " + measure : scope.id() + " " + measure;
     }
 
-    static Limit requests(Scope scope) {
+    /** The request-rate limit of {@code scope}. */
+    public static Limit requests(Scope scope) {
         return switch (scope) {
             case GLOBAL -> GLOBAL_RPS;
             case PER_IP -> PER_IP_RPS;
@@ -56,7 +57,8 @@ public enum Limit {
         };
     }
 
-    static Limit concurrent(Scope scope) {
+    /** The concurrency cap of {@code scope}. */
+    public static Limit concurrent(Scope scope) {
         return switch (scope) {
             case GLOBAL -> GLOBAL_CONCURRENT;
             case PER_IP -> PER_IP_CONCURRENT;

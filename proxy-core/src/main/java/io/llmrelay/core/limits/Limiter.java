@@ -148,7 +148,7 @@ public final class Limiter {
         if (s.slots != null && s.slots.capped()) {
             permit.offer(Limit.concurrent(s.scope), s.slots.max(), s.slots.max() - s.slots.inFlight(), 1);
         }
-        if (s.tokens != null && permit.headerLimit == null) {
+        if (s.tokens != null) {
             permit.offer(Limit.PER_KEY_TOKENS, s.tokens.perMinute(), s.tokens.tokens(now), s.tokens.resetSeconds(now));
         }
         return null;
@@ -175,9 +175,9 @@ public final class Limiter {
         return ips.sweep(now) + keys.sweep(now);
     }
 
-    /** False when every limit is off (a key's own limits aside): {@link #check} is then nearly free. */
-    public boolean anyLimit() {
-        return global != null || perIp != null;
+    /** True when some limit applies to a request from {@code clientIp} with {@code key} (else {@link #check} answers {@link Decision#UNLIMITED}). */
+    public boolean appliesTo(String clientIp, ApiKey key) {
+        return global != null || perIp != null && clientIp != null || key != null && LimitState.active(key.limits());
     }
 
     public Limits limits() {

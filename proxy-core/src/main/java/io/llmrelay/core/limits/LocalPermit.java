@@ -53,17 +53,20 @@ final class LocalPermit implements Permit {
         key = ip = global = null;
     }
 
-    /** Offers a limit's numbers for the headers; request limits win over caps, and fewer left wins. */
+    /** Offers a limit's numbers for the headers: request limits first, then caps, then tokens; fewer left wins. */
     void offer(Limit limit, long value, long remaining, long reset) {
-        boolean requestLimit = limit.requestRate();
-        boolean heldRequestLimit = headerLimit != null && headerLimit.requestRate();
-        if (headerLimit == null || requestLimit && !heldRequestLimit
-                || requestLimit == heldRequestLimit && remaining <= headerRemaining) {
+        int rank = rank(limit);
+        int held = headerLimit == null ? Integer.MAX_VALUE : rank(headerLimit);
+        if (rank < held || rank == held && remaining <= headerRemaining) {
             headerLimit = limit;
             headerValue = value;
             headerRemaining = remaining;
             headerReset = reset;
         }
+    }
+
+    private static int rank(Limit limit) {
+        return limit.requestRate() ? 0 : limit == Limit.PER_KEY_TOKENS ? 2 : 1;
     }
 
     /** True when it holds a slot to give back or a key to charge. */
