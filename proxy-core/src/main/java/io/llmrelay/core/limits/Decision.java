@@ -141,9 +141,11 @@ public final class Decision {
 
     @Override
     public String toString() {
-        return verdict == Verdict.ALLOWED && limit == null ? "allowed"
-                : verdict.name().toLowerCase(java.util.Locale.ROOT) + (limit == null ? "" : " by " + limitName()
-                        + " [limit " + limitValue + ", remaining " + remaining + ", reset " + resetSeconds + " s"
-                        + (retryAfterSeconds > 0 ? ", retry after " + retryAfterSeconds + " s" : "") + "]");
+        String v = verdict.name().toLowerCase(java.util.Locale.ROOT);
+        if (limit == null) {
+            return retryAfterSeconds > 0 ? v + " [retry after " + retryAfterSeconds + " s]" : v;
+        }
+        return v + " [" + limitName() + ": limit " + limitValue + ", remaining " + remaining + ", reset " + resetSeconds
+                + " s" + (retryAfterSeconds > 0 ? ", retry after " + retryAfterSeconds + " s" : "") + "]";
     }
 }
