@@ -5,6 +5,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiConsumer;
@@ -51,7 +52,8 @@ final class SharedCheck implements Runnable, BiConsumer<List<Object>, Throwable>
     @Override
     public void accept(List<Object> reply, Throwable error) {
         if (!SETTLED.compareAndSet(this, 0, 1)) {
-            if (error == null && CheckCall.allowed(reply) && call.leaseKeys.length > 0) {
+            if (error == null && reply != null && !reply.isEmpty() && Long.valueOf(1).equals(reply.get(0))
+                    && call.leaseKeys.length > 0) {
                 owner.giveBackLeases(call);
             }
             return;
@@ -64,7 +66,11 @@ final class SharedCheck implements Runnable, BiConsumer<List<Object>, Throwable>
         if (loop.inEventLoop()) {
             result.complete(decision);
         } else {
-            loop.execute(() -> result.complete(decision));
+            try {
+                loop.execute(() -> result.complete(decision));
+            } catch (RejectedExecutionException shuttingDown) {
+                result.complete(decision);
+            }
         }
     }
 }

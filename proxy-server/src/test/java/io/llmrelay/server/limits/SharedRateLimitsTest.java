@@ -135,10 +135,11 @@ class SharedRateLimitsTest {
         awaitUp(a);
         EventExecutor loop = loop();
         CompletableFuture<Boolean> onLoop = new CompletableFuture<>();
-        Decision first = a.check("10.1.1.1", null, loop).thenApply(d -> {
+        // called from the loop, as the server calls it: the callback runs there, answered now or later
+        Decision first = loop.submit(() -> a.check("10.1.1.1", null, loop).thenApply(d -> {
             onLoop.complete(loop.inEventLoop());
             return d;
-        }).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        })).get(5, TimeUnit.SECONDS).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(onLoop.get()).as("completed on the caller's loop").isTrue();
         assertThat(first.limit()).isEqualTo(Limit.PER_IP_RPS);
         assertThat(first.limitValue()).isEqualTo(4);
@@ -287,6 +288,17 @@ class SharedRateLimitsTest {
             redis.resume();
         }
         awaitUp(a);
+    }
+
+    @Test
+    void closingLeavesTheProxysLoopsRunning() throws Exception {
+        RateLimits a = replica(new RateLimit(10, 0, 0), RateLimit.OFF, RedisDown.OPEN);
+        awaitUp(a);
+        assertThat(((SharedRateLimits) a).link()).isNotNull();
+        a.close();
+        replicas.remove(a);
+        assertThat(loops.isShuttingDown()).isFalse();
+        assertThat(loops.next().submit(() -> "still running").get(5, TimeUnit.SECONDS)).isEqualTo("still running");
     }
 
     private static List<String> messages(CapturedLog log, Level level, String containing) {
