@@ -236,6 +236,9 @@ class SharedRateLimitsTest {
             assertThat(down).as("one line per replica for the one transition down").hasSize(2);
             assertThat(down.get(0)).contains("127.0.0.1:" + redis.port()).contains("per process");
             assertThat(up).as("up at start and up again, per replica").hasSize(4);
+            assertThat(log.events()).as("Lettuce's line per reconnect attempt is silenced").noneMatch(
+                    e -> e.getLoggerName().startsWith("io.lettuce.core.protocol") && e.getLevel().isGreaterOrEqual(Level.INFO)
+                            && e.getLevel() != Level.ERROR);
         }
     }
 
