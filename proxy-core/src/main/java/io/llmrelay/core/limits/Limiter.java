@@ -74,7 +74,7 @@ public final class Limiter {
         }
         long now = clock.getAsLong();
         String keyName = keyLimited ? key.name() : null;
-        LocalPermit permit = new LocalPermit(clock);
+        LocalPermit permit = new LocalPermit(this, key);
         Decision refused = null;
         if (keyLimited) {
             refused = take(keys, key.name(), keyLimits, keyName, now, permit);
@@ -163,10 +163,20 @@ public final class Limiter {
             return;
         }
         long now = clock.getAsLong();
-        LimitState s = keys.get(key.name(), key.limits(), now);
-        if (s.tokens != null) {
+        for (int tries = 0; tries <= RETIRED_RETRIES; tries++) {
+            LimitState s = keys.get(key.name(), key.limits(), now);
+            if (s.tokens == null) {
+                return;
+            }
             s.tokens.charge(tokens, now);
+            if (!s.retired) {
+                return; // else a sweep took the state as it was charged: charge the one that replaced it
+            }
         }
+    }
+
+    long now() {
+        return clock.getAsLong();
     }
 
     /** Drops the per-address and per-key states that are full and idle; returns how many went. */

@@ -1,7 +1,7 @@
 package io.llmrelay.core.limits;
 
+import io.llmrelay.core.security.ApiKeys.ApiKey;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.LongSupplier;
 
 /**
  * One {@link Limiter#check}'s takes: the states whose request and slot it took, in the order taken,
@@ -14,7 +14,8 @@ final class LocalPermit implements Permit {
     private static final AtomicIntegerFieldUpdater<LocalPermit> RELEASED =
             AtomicIntegerFieldUpdater.newUpdater(LocalPermit.class, "released");
 
-    private final LongSupplier clock;
+    private final Limiter owner;
+    private final ApiKey apiKey;
     private LimitState key;
     private LimitState ip;
     private LimitState global;
@@ -26,8 +27,9 @@ final class LocalPermit implements Permit {
     long headerRemaining;
     long headerReset;
 
-    LocalPermit(LongSupplier clock) {
-        this.clock = clock;
+    LocalPermit(Limiter owner, ApiKey apiKey) {
+        this.owner = owner;
+        this.apiKey = apiKey;
     }
 
     /** Keeps what a check took from {@code s}. */
@@ -94,7 +96,12 @@ final class LocalPermit implements Permit {
     public void charge(long promptTokens, long completionTokens) {
         LimitState k = key;
         if (k != null && k.tokens != null) {
-            k.tokens.charge(Math.max(0, promptTokens) + Math.max(0, completionTokens), clock.getAsLong());
+            long tokens = Math.max(0, promptTokens) + Math.max(0, completionTokens);
+            k.tokens.charge(tokens, owner.now());
+            if (k.retired) {
+                // charged after release() and the state was swept meanwhile: the key's live state pays
+                owner.charge(apiKey, tokens);
+            }
         }
     }
 

@@ -26,8 +26,8 @@ public interface Permit {
 
     /**
      * The answer's usage as the backend reported it: prompt plus completion tokens are taken from the
-     * key's tokens-per-minute bucket (which may go below zero). Call it when the answer ends, before or
-     * after {@link #release()}; negative counts are ignored.
+     * key's tokens-per-minute bucket (which may go below zero). Call it when the answer ends (before
+     * {@link #release()}, though after it works too); negative counts are ignored.
      */
     void charge(long promptTokens, long completionTokens);
 }

@@ -210,6 +210,17 @@ class LimiterTest {
     }
 
     @Test
+    void tokensChargedAfterTheReleaseAndASweepStillCount() {
+        Limiter l = limiter(RateLimit.OFF, RateLimit.OFF);
+        ApiKey alice = TestKeys.key("alice", new KeyLimits(0, 0, 0, 100));
+        Decision d = l.check(null, alice);
+        d.permit().release();
+        assertThat(l.sweep()).as("nothing in flight, the bucket full: the key's state goes").isEqualTo(1);
+        d.permit().charge(150, 0);
+        assertThat(l.check(null, alice).limitName()).isEqualTo("key alice tokens_per_minute");
+    }
+
+    @Test
     void aKeyWhoseLimitsChangedStartsAfresh() {
         Limiter l = limiter(RateLimit.OFF, RateLimit.OFF);
         ApiKey before = TestKeys.key("alice", new KeyLimits(1, 1, 0, 0));
