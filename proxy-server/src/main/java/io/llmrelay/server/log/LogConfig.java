@@ -32,6 +32,10 @@ public final class LogConfig {
         root.setLevel(level);
         root.addAppender(appender);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // Lettuce logs every reconnect attempt (INFO, and WARN when it fails: every 2 s while Redis is
+        // down); the shared rate limits log each transition once instead (limits.RedisHealth)
+        context.getLogger("io.lettuce.core.protocol.ConnectionWatchdog").setLevel(Level.ERROR);
+        context.getLogger("io.lettuce.core.protocol.ReconnectionHandler").setLevel(Level.ERROR);
     }
 
     private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
