@@ -6,6 +6,11 @@ import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.config.BackendConfig;
 import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.RelayConfig;
+import io.llmrelay.core.config.SecurityConfig;
+import io.llmrelay.server.exchange.RateLimitAdmission;
+import io.llmrelay.server.exchange.RequestLimiter;
+import io.llmrelay.server.limits.RateLimits;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.llmrelay.core.resilience.CircuitBreaker;
 import io.llmrelay.core.resilience.FleetResilience;
 import io.llmrelay.server.endpoint.Endpoints;
@@ -62,6 +67,8 @@ public final class RelayServer implements AutoCloseable {
     private final boolean ownsGroup;
     private final Clocks clocks = Clocks.SYSTEM;
     private final DnsAddressResolverGroup resolver;
+    private final RateLimits rateLimits;
+    private final ScheduledFuture<?> limitSweep;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Relay relay;
     private final Channel serverChannel;
@@ -110,7 +117,27 @@ public final class RelayServer implements AutoCloseable {
                         breaker.timesOpened());
             }
         });
-        Dispatcher dispatcher = Endpoints.dispatcher(relay);
+        this.rateLimits = RateLimits.create(config.security().limits(), group, transport, resilienceClocks.nanos());
+        relay.metrics().rateLimits(new RelayMetrics.RateLimitFigures() {
+            @Override
+            public java.util.Map<String, Long> refusedByLimit() {
+                return rateLimits.counters().byLabel();
+            }
+
+            @Override
+            public int redisUp() {
+                return rateLimits.redisUp();
+            }
+
+            @Override
+            public long redisErrors() {
+                return rateLimits.redisErrors();
+            }
+        });
+        long sweep = RateLimits.SWEEP_EVERY.toNanos();
+        this.limitSweep = group.next().scheduleAtFixedRate(rateLimits::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
+        Dispatcher dispatcher = Endpoints.dispatcher(relay, limited(config.security())
+                ? new RateLimitAdmission(rateLimits) : RequestLimiter.NONE);
         this.serverChannel = listen(config.port(), context, dispatcher);
         int adminPort = config.security().admin().port();
         try {
@@ -192,6 +219,24 @@ public final class RelayServer implements AutoCloseable {
             return ReloadOutcome.reloaded(change.added(), change.removed(), change.changed(), change.settings(),
                     restart.needed());
         }
+    }
+
+    /**
+     * True when some limit is on (a default, a key's own, or shared ones through Redis), or keys are
+     * required (a reload may give a key limits of its own): otherwise requests skip the limiter.
+     */
+    private static boolean limited(SecurityConfig security) {
+        SecurityConfig.Limits l = security.limits();
+        if (security.auth().required() || l.redis() != null || !l.global().equals(SecurityConfig.RateLimit.OFF)
+                || !l.perIp().equals(SecurityConfig.RateLimit.OFF) || !l.perKey().equals(SecurityConfig.KeyLimits.OFF)) {
+            return true;
+        }
+        for (SecurityConfig.ClientKey k : security.auth().keys()) {
+            if (!k.limits().equals(SecurityConfig.KeyLimits.OFF)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Starts a proxy with its own event loops. */
@@ -294,6 +339,8 @@ public final class RelayServer implements AutoCloseable {
         }
         relay.fleet().closeIdle();
         resolver.close();
+        limitSweep.cancel(false);
+        rateLimits.close();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

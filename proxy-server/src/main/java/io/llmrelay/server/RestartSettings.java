@@ -10,7 +10,8 @@ import java.util.List;
  * reloaded one: the listening address and port, the event loops, the request size limit (part of
  * every client connection's pipeline), the browser origins and the client stall limit (read by every
  * exchange from its connection's context), the admin port (a listening socket) and the Redis that
- * limits are shared through (one connection, made at start). Client keys, limits and trusted proxies
+ * limits are shared through (one connection, made at start), and the rate limits' defaults (the
+ * limiter is built with them at start). Client keys (their own limits included) and trusted proxies
  * reload. A reload keeps their running values and names the ones
  * that differ, by their config-file keys, so the operator knows a restart is due.
  *
@@ -53,6 +54,12 @@ record RestartSettings(RelayConfig effective, List<String> needed) {
         if (!java.util.Objects.equals(running.security().limits().redis(), security.limits().redis())) {
             needed.add("limits.redis"); // one connection, made at start
         }
+        SecurityConfig.Limits ran = running.security().limits();
+        SecurityConfig.Limits wants = security.limits();
+        if (!ran.global().equals(wants.global()) || !ran.perIp().equals(wants.perIp())
+                || !ran.perKey().equals(wants.perKey()) || ran.redisDown() != wants.redisDown()) {
+            needed.add("limits"); // the limiter was built with them at start; keys' own limits do reload
+        }
         SecurityConfig.RequestLimits was = running.security().limits().request();
         SecurityConfig.RequestLimits asked = security.limits().request();
         if (was.maxHeaderBytes() != asked.maxHeaderBytes() || was.maxHeaders() != asked.maxHeaders()
@@ -60,8 +67,7 @@ record RestartSettings(RelayConfig effective, List<String> needed) {
             needed.add("limits.request"); // the header and target limits are part of each connection's pipeline
         }
         security = new SecurityConfig(security.auth(),
-                new SecurityConfig.Limits(security.limits().global(), security.limits().perIp(),
-                        security.limits().perKey(), running.security().limits().redis(), security.limits().redisDown(),
+                new SecurityConfig.Limits(ran.global(), ran.perIp(), ran.perKey(), ran.redis(), ran.redisDown(),
                         new SecurityConfig.RequestLimits(was.maxHeaderBytes(), was.maxHeaders(), was.maxUriBytes(),
                                 asked.maxMessages(), asked.maxImages())),
                 security.trustedProxies(),

@@ -46,7 +46,7 @@ class RestartSettingsTest {
 
         assertThat(restart.needed()).containsExactly("server.host", "server.port", "server.event_loops",
                 "server.max_request_size", "server.origins", "server.timeouts.client_stall", "server.drain_timeout",
-                "admin.port", "limits.redis");
+                "admin.port", "limits.redis", "limits");
         RelayConfig e = restart.effective();
         assertThat(e.host()).isEqualTo(RUNNING.host());
         assertThat(e.port()).isEqualTo(RUNNING.port());
@@ -55,9 +55,9 @@ class RestartSettingsTest {
         assertThat(e.cors()).isEqualTo(RUNNING.cors());
         assertThat(e.timeouts()).isEqualTo(new RelayConfig.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(30),
                 t.clientStall(), t.poolIdle(), t.clientIdle(), t.drain()));
-        // keys, limits and trusted proxies reload; the admin port and the Redis connection keep theirs
-        assertThat(e.security().limits().global()).isEqualTo(next.security().limits().global());
-        assertThat(e.security().limits().redisDown()).isEqualTo(SecurityConfig.RedisDown.CLOSED);
+        // keys and trusted proxies reload; the limits' defaults, the admin port and the Redis connection keep theirs
+        assertThat(e.security().limits().global()).isEqualTo(RUNNING.security().limits().global());
+        assertThat(e.security().limits().redisDown()).isEqualTo(SecurityConfig.RedisDown.OPEN);
         assertThat(e.security().limits().redis()).isNull();
         assertThat(e.security().trustedProxies()).isEqualTo(next.security().trustedProxies());
         assertThat(e.security().admin().port()).isZero();

@@ -22,6 +22,8 @@ public enum ErrorKind {
     CLIENT_STALLED,
     /** No valid API key where one is needed (401). */
     UNAUTHORIZED,
+    /** A rate limit refused the request (429), or the shared limits could not be consulted (503). */
+    RATE_LIMITED,
     /** A valid key that may not do this: a model it may not use, an admin route from elsewhere (403). */
     FORBIDDEN,
     /** The proxy stopped before the answer was done: the drain deadline passed, or a second stop signal came. */

@@ -116,6 +116,24 @@ public final class RelayMetrics {
     }
 
     /** Where the count of log lines dropped by a full log queue comes from (set once at start). */
+    /**
+     * The rate limits' own figures, read at scrape time: refusals by limit label, whether Redis answers
+     * (1, 0; -1 without Redis) and its errors.
+     */
+    public interface RateLimitFigures {
+        java.util.Map<String, Long> refusedByLimit();
+
+        int redisUp();
+
+        long redisErrors();
+    }
+
+    private volatile RateLimitFigures rateLimits;
+
+    public void rateLimits(RateLimitFigures figures) {
+        this.rateLimits = figures;
+    }
+
     /** Counts a request refused for its size or shape. */
     public void refused(Refusal why) {
         refused.inc(why.label());
@@ -170,6 +188,19 @@ public final class RelayMetrics {
         clientDisconnects.writeTo(out);
         errors.writeTo(out);
         refused.writeTo(out);
+        RateLimitFigures limits = rateLimits;
+        if (limits != null) {
+            out.family("llm_relay_rate_limited_total", "counter",
+                    "Requests refused by a rate limit (429), by limit; redis_unavailable: refused (503) while Redis could not be consulted.");
+            limits.refusedByLimit().forEach((label, n) -> out.sample("llm_relay_rate_limited_total", n, "limit", label));
+            if (limits.redisUp() >= 0) {
+                out.family("llm_relay_redis_up", "gauge", "1 while the Redis that shares the rate limits answers, 0 while not.");
+                out.sample("llm_relay_redis_up", limits.redisUp());
+                out.family("llm_relay_redis_errors_total", "counter",
+                        "Failed Redis commands and connections, lost connections, and checks it answered too late.");
+                out.sample("llm_relay_redis_errors_total", limits.redisErrors());
+            }
+        }
         keyRequests.writeTo(out);
         out.family("llm_relay_inflight_requests", "gauge", "Requests being answered now.");
         out.sample("llm_relay_inflight_requests", inflightRequests.sum());

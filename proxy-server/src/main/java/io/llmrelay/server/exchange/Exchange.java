@@ -132,6 +132,7 @@ public final class Exchange {
     private Runnable onCancel;
     private Runnable onWritable;
     private Runnable onSuccess;
+    private Runnable onComplete;
     private ScheduledFuture<?> stallTimer;
     private HttpHeaders extraHeaders;
 
@@ -379,6 +380,14 @@ public final class Exchange {
     /** Runs when the exchange is abandoned (client gone or stalled): close what serves it. */
     public void onCancel(Runnable onCancel) {
         this.onCancel = onCancel;
+    }
+
+    /**
+     * Runs once when the exchange ends, however it ends (answered, failed, abandoned), after the
+     * backend's token counts are known: what a rate limit's permit gives back and charges.
+     */
+    public void onComplete(Runnable onComplete) {
+        this.onComplete = onComplete;
     }
 
     /** Runs when the exchange completes with a successful answer (not an error, not abandoned). */
@@ -761,6 +770,11 @@ public final class Exchange {
         onSuccess = null;
         if (success != null && outcome == Outcome.OK && status < 400) {
             success.run();
+        }
+        Runnable completed = onComplete;
+        onComplete = null;
+        if (completed != null) {
+            completed.run();
         }
         request.release();
         if (streaming) {
