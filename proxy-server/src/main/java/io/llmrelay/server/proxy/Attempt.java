@@ -8,6 +8,8 @@ import io.llmrelay.core.config.BackendTimeouts;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.core.resilience.FailureKind;
+import io.llmrelay.core.security.ApiKeys;
+import io.llmrelay.core.stream.UsageScan;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ErrorMessages;
 import io.llmrelay.server.exchange.Exchange;
@@ -62,6 +64,8 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     private boolean settled;
     private boolean headSeen;
     private final Retrier retrier; // null: this attempt is the only one
+    /** the token counts of a pass-through answer, read only when a key's tokens per minute need them */
+    private final UsageScan usage;
 
     /**
      * Decides, when an attempt fails before anything reached the client, whether the request goes to
@@ -83,6 +87,8 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         this.translator = translator;
         this.retrier = retrier;
         this.startNanos = exchange.context().clocks().nanoTime();
+        ApiKeys.ApiKey key = exchange.apiKey();
+        this.usage = translator == null && key != null && key.limits().tokensPerMinute() > 0 ? new UsageScan() : null;
     }
 
     /**
@@ -178,6 +184,9 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
             return;
         }
         if (translator == null) {
+            if (usage != null) {
+                usage.feed(content);
+            }
             exchange.write(content.retainedSlice());
             return;
         }
@@ -212,6 +221,9 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         }
         settle(AttemptOutcome.OK, null);
         if (translator == null) {
+            if (usage != null) {
+                exchange.tokens(usage.promptTokens(), usage.completionTokens());
+            }
             exchange.end();
             return;
         }

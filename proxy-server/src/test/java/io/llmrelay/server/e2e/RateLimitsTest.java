@@ -146,6 +146,19 @@ class RateLimitsTest {
     }
 
     @Test
+    void tokensAreChargedForAnswersPassedThroughAsBytesToo() throws Exception {
+        try (RelayHarness relay = relay("per_key: {tokens_per_minute: 5}")) {
+            try (Response r = post(relay, "/v1/chat/completions", V1, "sk-alice-1")) {
+                assertThat(r.code()).isEqualTo(200);
+                assertThat(Ndjson.json(r.body().string()).get("usage").get("total_tokens").asLong()).isGreaterThan(5);
+            }
+            try (Response r = post(relay, "/v1/chat/completions", V1, "sk-alice-1")) {
+                assertThat(r.code()).as("the pass-through answer's usage was charged").isEqualTo(429);
+            }
+        }
+    }
+
+    @Test
     void aGlobalRateCountsEveryClientTogether() throws Exception {
         try (RelayHarness relay = relay("global: {rps: 1, burst: 1}")) {
             try (Response r = post(relay, "/api/chat", CHAT, "sk-alice-1")) {

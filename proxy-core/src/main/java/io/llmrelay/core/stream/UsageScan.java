@@ -1,0 +1,106 @@
+package io.llmrelay.core.stream;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Finds the token counts an OpenAI answer reports ({@code "prompt_tokens": N}, {@code
+ * "completion_tokens": N} in its {@code usage}, the last ones seen winning) in bytes that are passed
+ * through untouched, cut anywhere: a byte-at-a-time matcher whose state survives a cut, so nothing is
+ * buffered or parsed. Used only where the counts are needed (a key with {@code tokens_per_minute}).
+ * One per answer; not thread-safe.
+ */
+public final class UsageScan {
+
+    private static final byte[] PROMPT = "\"prompt_tokens\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] COMPLETION = "\"completion_tokens\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static final int KEY = 0;
+    private static final int COLON = 1;
+    private static final int VALUE = 2;
+    private static final int DIGITS = 3;
+
+    private long prompt = -1;
+    private long completion = -1;
+    private int promptMatched;
+    private int completionMatched;
+    private int phase = KEY;
+    /** which count the value after the key goes to */
+    private boolean forPrompt;
+    private long number;
+
+    /** Reads {@code bytes} (its readable bytes; indexes untouched). */
+    public void feed(ByteBuf bytes) {
+        for (int i = bytes.readerIndex(), end = bytes.writerIndex(); i < end; i++) {
+            step(bytes.getByte(i));
+        }
+    }
+
+    private void step(byte b) {
+        switch (phase) {
+            case COLON -> {
+                if (b == ':') {
+                    phase = VALUE;
+                } else if (!blank(b)) {
+                    phase = KEY;
+                    key(b);
+                }
+            }
+            case VALUE -> {
+                if (b >= '0' && b <= '9') {
+                    number = b - '0';
+                    phase = DIGITS;
+                } else if (!blank(b)) {
+                    phase = KEY; // null or another type: not a count
+                    key(b);
+                }
+            }
+            case DIGITS -> {
+                if (b >= '0' && b <= '9' && number < Long.MAX_VALUE / 10) {
+                    number = number * 10 + (b - '0');
+                } else {
+                    if (forPrompt) {
+                        prompt = number;
+                    } else {
+                        completion = number;
+                    }
+                    phase = KEY;
+                    key(b);
+                }
+            }
+            default -> key(b);
+        }
+    }
+
+    private void key(byte b) {
+        promptMatched = advance(PROMPT, promptMatched, b);
+        completionMatched = advance(COMPLETION, completionMatched, b);
+        if (promptMatched == PROMPT.length || completionMatched == COMPLETION.length) {
+            forPrompt = promptMatched == PROMPT.length;
+            promptMatched = 0;
+            completionMatched = 0;
+            phase = COLON;
+        }
+    }
+
+    /** The match length after {@code b}; the keys repeat no prefix of themselves, so a miss restarts at the quote. */
+    private static int advance(byte[] key, int matched, byte b) {
+        if (key[matched] == b) {
+            return matched + 1;
+        }
+        return b == key[0] ? 1 : 0;
+    }
+
+    private static boolean blank(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    /** The prompt tokens reported; -1 when none was seen. */
+    public long promptTokens() {
+        return prompt;
+    }
+
+    /** The completion tokens reported; -1 when none was seen. */
+    public long completionTokens() {
+        return completion;
+    }
+}

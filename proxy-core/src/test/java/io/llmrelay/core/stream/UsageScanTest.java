@@ -1,0 +1,56 @@
+package io.llmrelay.core.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The token counts of an answer passed through as bytes, found on every split of the bytes. */
+class UsageScanTest {
+
+    private static final String SSE = "data: {\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":\"prompt_tokens\\\" 7\"}}]}\n\n"
+            + "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\" : 12,\"completion_tokens\":\n345,"
+            + "\"total_tokens\":357}}\n\ndata: [DONE]\n\n";
+
+    private static UsageScan scan(String text, int... cuts) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        UsageScan scan = new UsageScan();
+        int from = 0;
+        for (int cut : cuts) {
+            feed(scan, bytes, from, cut);
+            from = cut;
+        }
+        feed(scan, bytes, from, bytes.length);
+        return scan;
+    }
+
+    private static void feed(UsageScan scan, byte[] bytes, int from, int to) {
+        ByteBuf piece = Unpooled.wrappedBuffer(bytes, from, to - from);
+        scan.feed(piece);
+        piece.release();
+    }
+
+    @Test
+    void theCountsAreFoundWhereverTheBytesAreCut() {
+        int length = SSE.getBytes(StandardCharsets.UTF_8).length;
+        for (int cut = 0; cut <= length; cut++) {
+            UsageScan s = scan(SSE, cut);
+            assertThat(s.promptTokens()).as("cut at %d", cut).isEqualTo(12);
+            assertThat(s.completionTokens()).as("cut at %d", cut).isEqualTo(345);
+        }
+        UsageScan bytewise = scan(SSE, java.util.stream.IntStream.range(1, length).toArray());
+        assertThat(bytewise.completionTokens()).isEqualTo(345);
+    }
+
+    @Test
+    void aWholeJsonAnswerAndNoUsageAtAll() {
+        UsageScan whole = scan("{\"choices\":[],\"usage\":{\"completion_tokens\":5,\"prompt_tokens\":9}}");
+        assertThat(whole.promptTokens()).isEqualTo(9);
+        assertThat(whole.completionTokens()).isEqualTo(5);
+        UsageScan none = scan("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n\"prompt_tokens\":null}");
+        assertThat(none.promptTokens()).isEqualTo(-1);
+        assertThat(none.completionTokens()).isEqualTo(-1);
+    }
+}
