@@ -10,7 +10,8 @@
 #                                 (exit 0), asserts nothing about speed, leaves docs/ alone
 #
 # Options: --runs N (repetitions, default 3), --only LIST (sections, comma-separated: jmh, sweep, saturation, latency,
-#          profile, memory, startup; the report then goes to the results directory unless --out says otherwise),
+#          access (the cost of client keys and rate limits: the default proxy against one with keys and limits that
+#          never refuse, local and shared through a redis-server when one is installed), profile, memory, startup; the report then goes to the results directory unless --out says otherwise),
 #          --no-build, --build, --results DIR, --out FILE (report path).
 # Environment: RELAY_JAVA_OPTS, RELAY_CDS (passed to `./run.sh --java-opts`, which prints the proxy's JVM flags for
 #              each JVM, its class-data archive included), RELAY_JAVA (the default JVM, default `java`, Java 17),
@@ -28,7 +29,7 @@ SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-ALL_SECTIONS=jmh,sweep,saturation,latency,profile,memory,startup
+ALL_SECTIONS=jmh,sweep,saturation,latency,access,profile,memory,startup
 MODE=full
 RUNS=3
 BUILD=auto
@@ -428,6 +429,7 @@ run_load() {
       fi
       ;;
   esac
+  case "$target" in relay-access*) set -- "$@" -H "Authorization: Bearer $ACCESS_KEY" ;; esac
   local file="$OUT/$name.$target.r$REP.json"
   $PIN_LOAD java $LOAD_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench load --label "$name/$target/r$REP" \
     --url "http://127.0.0.1:$port$path" --body "$body" --rate "$rate" --duration "$dur" --warmup "$warm" \
@@ -496,14 +498,14 @@ fi
 # ---------------------------------------------------------------- servers for the load scenarios
 
 NEED_PROXIES=0
-for s in sweep saturation latency profile; do section "$s" && NEED_PROXIES=1; done
+for s in sweep saturation latency access profile; do section "$s" && NEED_PROXIES=1; done
 # the fleet runs in the saturation section, and (full run) in the fixed-rate pass-through and translated scenarios
 NEED_FLEET=0
 if section saturation || { section latency && [ "$MODE" = full ]; }; then NEED_FLEET=1; fi
 HAVE_NGINX=0
 PASS_TARGETS="direct relay relay-quiet"
 RELAYS="relay relay-quiet"
-if section sweep || section saturation || section latency || section profile || section memory || section startup; then
+if section sweep || section saturation || section latency || section access || section profile || section memory || section startup; then
   start_mock
 fi
 if [ $NEED_PROXIES = 1 ]; then
@@ -651,6 +653,57 @@ if section latency; then
         --hlog "$OUT/hlog/v1stream.$t.r$REP.hlog"
     done
   done
+fi
+
+# ---------------------------------------------------------------- access: what client keys and rate limits cost
+
+# relay-access: the default configuration plus a client key required on every request and every limit on (global,
+# per address, per key: rates, concurrency, tokens per minute), none ever refusing at these rates: the whole access
+# path runs, nothing is refused. relay-access-redis: the same limits shared through a local redis-server.
+ACCESS_KEY=sk-bench-access-key
+write_access_config() { # FILE [redis URL]
+  {
+    echo "# Written by proxy-bench/run.sh: the access scenario (keys and limits on, never refusing)."
+    echo "backends:"
+    echo "  - {name: mock, url: \"http://127.0.0.1:$MOCK_PORT/v1\"}"
+    echo "auth: {keys_env: BENCH_KEYS}"
+    echo "limits:"
+    echo "  global:  {rps: 10000000, burst: 10000000, concurrent: 1000000}"
+    echo "  per_ip:  {rps: 10000000, burst: 10000000, concurrent: 1000000}"
+    echo "  per_key: {rps: 10000000, burst: 10000000, concurrent: 1000000, tokens_per_minute: 2000000000}"
+    if [ -n "${2:-}" ]; then echo "  redis: \"$2\""; fi
+  } >"$1"
+}
+if section access; then
+  export BENCH_KEYS="bench=$ACCESS_KEY"
+  write_access_config "$OUT/access.yaml"
+  start_relay relay-access "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_PROXY" --config "$ROOT/$OUT/access.yaml"
+  ACCESS_TARGETS="relay relay-access"
+  REDIS_PID=""
+  if command -v redis-server >/dev/null 2>&1; then
+    REDIS_PORT=$(free_port)
+    $PIN_LOAD redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$OUT/logs/redis.log" 2>&1 &
+    REDIS_PID=$!
+    PIDS+=("$REDIS_PID")
+    write_access_config "$OUT/access-redis.yaml" "redis://127.0.0.1:$REDIS_PORT"
+    sleep 1
+    start_relay relay-access-redis "$RELAY_JAVA" "$RELAY_JAVA17_OPTS" "$PIN_PROXY" --config "$ROOT/$OUT/access-redis.yaml"
+    ACCESS_TARGETS="$ACCESS_TARGETS relay-access-redis"
+  else
+    log "redis-server not installed: the shared-limits row is left out"
+  fi
+  for r in $ACCESS_TARGETS; do [ "$r" = relay ] || wait_relay "$r"; done
+  for REP in $(seq 1 "$RUNS"); do
+    for t in $ACCESS_TARGETS; do
+      run_sat access-v1 "$t" /v1/chat/completions "$V1_BODY" 0
+      [ "$MODE" = smoke ] && continue
+      log "access: v1 pass-through at $LAT_RATE/s, $t, run $REP"
+      run_load access-v1-rate "$t" /v1/chat/completions "$V1_BODY" "$LAT_RATE" "$LAT_DUR" "$LAT_WARM"
+    done
+  done
+  stop_relay relay-access
+  stop_relay relay-access-redis
+  [ -n "$REDIS_PID" ] && stop_pid "$REDIS_PID"
 fi
 
 # the fleet is done with: its proxy and its extra mocks stop (the profiles and the rest run without them)
