@@ -11,9 +11,11 @@ package io.llmrelay.bench.soak;
  * @param body the body bytes received
  * @param backend {@code X-Relay-Backend}: the backend that answered, or null
  * @param attempts {@code X-Relay-Attempts}: backends tried, or 0 when absent
+ * @param requestId {@code X-Request-Id}: the proxy's id of the exchange that wrote the answer (its
+ *     access-log line has the same), or null
  */
 record Answer(int status, String contentType, long contentLength, boolean complete, byte[] body, String backend,
-        int attempts) {
+        int attempts, String requestId) {
 
     /** The first {@code max} bytes of the body as text (newlines shown as \\n), for a report. */
     String excerpt(int max) {

@@ -70,10 +70,12 @@ final class FaultSwitcher {
 
     /** Sends the plan; null when the backend took it, else what went wrong. */
     private String apply(FaultChoice.Plan plan) {
-        long sent = System.nanoTime();
+        FaultTimeline timeline = timelines.get(plan.backend());
+        // entered before it is sent: the backend may apply it, and answers show it, before the POST returns
+        int number = timeline.sending(System.nanoTime(), plan.mode());
         String failure = post(controls.get(plan.backend()), plan.json(oversizeBytes));
         // a switch that failed may still have reached the backend: it stays in the timeline
-        timelines.get(plan.backend()).switched(sent, System.nanoTime(), plan.mode());
+        timeline.answered(number, System.nanoTime());
         return failure;
     }
 

@@ -129,6 +129,7 @@ final class SoakClient {
         private long contentLength;
         private String backend;
         private int attempts;
+        private String requestId;
         private ByteArrayOutputStream body;
         private boolean tooLarge;
         private int pieces;
@@ -158,6 +159,7 @@ final class SoakClient {
             contentLength = -1;
             backend = null;
             attempts = 0;
+            requestId = null;
             body = new ByteArrayOutputStream(1024);
             tooLarge = false;
             pieces = 0;
@@ -212,6 +214,7 @@ final class SoakClient {
             contentLength = HttpUtil.getContentLength(head, -1L);
             backend = head.headers().get("X-Relay-Backend");
             attempts = head.headers().getInt("X-Relay-Attempts", 0);
+            requestId = head.headers().get("X-Request-Id");
             keepAlive = HttpUtil.isKeepAlive(head);
             if (head.decoderResult().isFailure()) {
                 end(null, Outcome.MALFORMED, "an answer head that does not decode: " + head.decoderResult().cause());
@@ -244,7 +247,8 @@ final class SoakClient {
                 end(null, Outcome.MALFORMED, "an answer over " + (MAX_BODY >> 20) + " MiB");
                 return;
             }
-            end(new Answer(status, contentType, contentLength, complete, body.toByteArray(), backend, attempts), null,
+            end(new Answer(status, contentType, contentLength, complete, body.toByteArray(), backend, attempts,
+                    requestId), null,
                     reused ? "on a kept-alive connection" : "on a new connection");
         }
 

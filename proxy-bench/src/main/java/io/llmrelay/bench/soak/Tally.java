@@ -91,6 +91,7 @@ final class Tally {
             e.put("content_type", a.contentType());
             e.put("backend", a.backend());
             e.put("attempts", a.attempts());
+            e.put("request_id", a.requestId());
             e.put("connection", f.note());
             e.put("bytes", a.body().length);
             e.put("answer_start", a.excerpt(400));
@@ -104,6 +105,8 @@ final class Tally {
                 faults.add(name + ": " + String.join(" -> ", t.modesBetween(f.sentNanos(), f.endedNanos())));
             }
         });
+        ArrayNode around = e.putArray("fault_switches_around");
+        timelines.forEach((name, t) -> around.add(name + ": " + t.around(f.sentNanos(), 5_000_000_000L)));
         return e;
     }
 

@@ -18,7 +18,7 @@ class AnswerCheckTest {
     }
 
     private static Answer ok(String contentType, String body) {
-        return new Answer(200, contentType, -1, true, body.getBytes(StandardCharsets.UTF_8), "soak-1", 1);
+        return new Answer(200, contentType, -1, true, body.getBytes(StandardCharsets.UTF_8), "soak-1", 1, "r");
     }
 
     private static AnswerCheck.Verdict check(RequestKind kind, Answer answer) {
@@ -87,10 +87,10 @@ class AnswerCheckTest {
     void aStreamCutWithoutItsEndIsMalformedAndAWholeBodyCutIsCutOff() {
         byte[] part = ndjson(3, DONE_LINE).substring(0, 150).getBytes(StandardCharsets.UTF_8);
         assertThat(check(RequestKind.OLLAMA_CHAT_STREAM,
-                new Answer(200, "application/x-ndjson", -1, false, part, "soak-1", 1)).outcome())
+                new Answer(200, "application/x-ndjson", -1, false, part, "soak-1", 1, "r")).outcome())
                 .isEqualTo(Outcome.MALFORMED);
         assertThat(check(RequestKind.OPENAI_CHAT,
-                new Answer(200, "application/json", 400, false, part, "soak-1", 1)).outcome())
+                new Answer(200, "application/json", 400, false, part, "soak-1", 1, "r")).outcome())
                 .isEqualTo(Outcome.CUT_OFF);
     }
 
@@ -161,14 +161,15 @@ class AnswerCheckTest {
 
     @Test
     void errorsMustBeInTheRoutesApiShape() {
-        Answer ollamaShape = new Answer(502, "application/json", 20, true, "{\"error\":\"backend down\"}".getBytes(), null, 3);
+        Answer ollamaShape = new Answer(502, "application/json", 20, true, "{\"error\":\"backend down\"}".getBytes(),
+                null, 3, "r");
         Answer openAiShape = new Answer(503, "application/json", 20, true,
-                "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}".getBytes(), null, 2);
+                "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}".getBytes(), null, 2, "r");
         assertThat(check(RequestKind.OLLAMA_CHAT, ollamaShape).outcome()).isEqualTo(Outcome.FAILED_WELL_FORMED);
         assertThat(check(RequestKind.OPENAI_CHAT, openAiShape).outcome()).isEqualTo(Outcome.FAILED_WELL_FORMED);
         assertThat(check(RequestKind.OPENAI_CHAT, ollamaShape).outcome()).isEqualTo(Outcome.MALFORMED);
         assertThat(check(RequestKind.OLLAMA_CHAT, openAiShape).outcome()).isEqualTo(Outcome.MALFORMED);
-        assertThat(check(RequestKind.OLLAMA_CHAT, new Answer(500, "text/html", 5, true, "oops!".getBytes(), null, 1))
+        assertThat(check(RequestKind.OLLAMA_CHAT, new Answer(500, "text/html", 5, true, "oops!".getBytes(), null, 1, "r"))
                 .outcome()).isEqualTo(Outcome.MALFORMED);
     }
 
@@ -181,7 +182,7 @@ class AnswerCheckTest {
 
     @Test
     void noHeadAtAllIsMalformed() {
-        assertThat(check(RequestKind.OLLAMA_CHAT, new Answer(0, null, -1, false, new byte[0], null, 0)).outcome())
+        assertThat(check(RequestKind.OLLAMA_CHAT, new Answer(0, null, -1, false, new byte[0], null, 0, null)).outcome())
                 .isEqualTo(Outcome.MALFORMED);
     }
 }
