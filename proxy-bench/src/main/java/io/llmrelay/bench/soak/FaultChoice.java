@@ -90,7 +90,7 @@ final class FaultChoice {
 
     private static double maxRate(String mode) {
         return switch (mode) {
-            case "oversize-event" -> 0.05;
+            case "oversize-event" -> 0.1;
             case "slow-drip" -> 0.25;
             default -> 1.0;
         };

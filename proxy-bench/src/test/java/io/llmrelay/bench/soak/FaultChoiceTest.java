@@ -22,7 +22,7 @@ class FaultChoiceTest {
                 seen.add(p.mode());
                 assertThat(p.rate()).isBetween(0.0, 1.0);
                 if (p.mode().equals("oversize-event")) {
-                    assertThat(p.rate()).isLessThanOrEqualTo(0.05);
+                    assertThat(p.rate()).isLessThanOrEqualTo(0.1);
                 }
                 if (p.mode().equals("refuse")) {
                     assertThat(p.scope()).isEqualTo("inference"); // else the switch back would be refused too
