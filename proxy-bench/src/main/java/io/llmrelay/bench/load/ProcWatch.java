@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * {@code utime + stime} from {@code /proc/<pid>/stat}, resident memory as {@code VmRSS} from
  * {@code /proc/<pid>/status}; and, for a JVM, its heap through {@code jcmd}.
  */
-final class ProcWatch {
+public final class ProcWatch {
 
     private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
 
@@ -29,7 +29,7 @@ final class ProcWatch {
     }
 
     /** {@code jcmd}: the tool of the JDK the watched JVM runs on (a Java 25 JVM is best read with Java 25's). */
-    ProcWatch(long pid, long clockTicks, String jcmd) {
+    public ProcWatch(long pid, long clockTicks, String jcmd) {
         this.pid = pid;
         this.clockTicks = clockTicks;
         this.jcmd = jcmd;
@@ -47,7 +47,7 @@ final class ProcWatch {
     }
 
     /** CPU time used so far, in microseconds (summed over the process tree). */
-    long cpuMicros() {
+    public long cpuMicros() {
         long ticks = 0;
         for (long p : pids()) {
             try {
@@ -130,7 +130,7 @@ final class ProcWatch {
     }
 
     /** VmRSS in kB, summed over the process tree; -1 when unreadable. */
-    long rssKb() {
+    public long rssKb() {
         long sum = 0;
         boolean any = false;
         for (long p : pids()) {
@@ -149,7 +149,7 @@ final class ProcWatch {
     }
 
     /** {used, committed} heap in kB from {@code jcmd <pid> GC.heap_info}, or null for a non-JVM. */
-    long[] heapKb() {
+    public long[] heapKb() {
         String out = jcmd("GC.heap_info");
         if (out == null) {
             return null;
@@ -190,11 +190,12 @@ final class ProcWatch {
     }
 
     /** Forces a full collection (so the next heap reading is the live set). */
-    void gc() {
+    public void gc() {
         jcmd("GC.run");
     }
 
-    private String jcmd(String command) {
+    /** The output of {@code jcmd <pid> <command>}, or null when it failed. */
+    public String jcmd(String command) {
         try {
             Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
