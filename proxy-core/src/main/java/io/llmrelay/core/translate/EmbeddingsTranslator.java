@@ -7,6 +7,7 @@ import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.json.IncrementalJsonReader;
 import io.llmrelay.core.json.Json;
+import io.llmrelay.core.json.JsonErrors;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 
@@ -51,7 +52,7 @@ public final class EmbeddingsTranslator implements BodyTranslator {
         try {
             reader.feed(piece);
         } catch (IOException e) {
-            throw new RelayException(502, "backend sent an unreadable embeddings response: " + e.getMessage());
+            throw new RelayException(502, "backend sent an unreadable embeddings response: " + JsonErrors.describe(e));
         }
     }
 
@@ -61,7 +62,7 @@ public final class EmbeddingsTranslator implements BodyTranslator {
         try {
             body = reader.finish();
         } catch (IOException e) {
-            throw new RelayException(502, "backend sent an unreadable embeddings response: " + e.getMessage());
+            throw new RelayException(502, "backend sent an unreadable embeddings response: " + JsonErrors.describe(e));
         }
         double[][] vectors = vectors(body);
         JsonNode usage = body.path("usage").path("prompt_tokens");

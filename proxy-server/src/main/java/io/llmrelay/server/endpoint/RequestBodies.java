@@ -1,6 +1,5 @@
 package io.llmrelay.server.endpoint;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.balance.StickyKeys;
 import io.llmrelay.core.json.Json;
+import io.llmrelay.core.json.JsonErrors;
 import io.llmrelay.server.exchange.Exchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -45,19 +45,9 @@ final class RequestBodies {
         }
     }
 
-    /**
-     * The parser's words without its internals ("[Source: REDACTED ...]" markers), with the place
-     * in the body where it stopped.
-     */
+    /** The parser's words without its internals, with the place in the body where it stopped. */
     static String describe(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        int marker = message.indexOf(" (start marker at ");
-        if (marker >= 0) {
-            message = message.substring(0, marker);
-        }
-        JsonLocation at = e.getLocation();
-        return at == null || at.getLineNr() < 1 ? message
-                : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        return JsonErrors.describe(e);
     }
 
     /**

@@ -219,8 +219,8 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
             answerBackendError(); // settles with the backend's message
             return;
         }
-        settle(AttemptOutcome.OK, null);
         if (translator == null) {
+            settle(AttemptOutcome.OK, null);
             if (usage != null) {
                 exchange.tokens(usage.promptTokens(), usage.completionTokens());
             }
@@ -230,10 +230,18 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         try {
             translator.onEnd(this);
         } catch (RelayException e) {
+            // a whole answer that cannot be read (cut JSON, a missing field): with nothing committed and no
+            // token yet, another backend may still answer
+            String message = "backend " + backend.name() + ": " + e.getMessage();
+            if (!exchange.tokenArrived() && retried(FailureKind.MALFORMED, e.status(), message)) {
+                return;
+            }
+            settle(AttemptOutcome.BROKEN, message);
             release();
-            exchange.fail(e);
+            exchange.fail(e.status(), message, ErrorKind.BACKEND_PROTOCOL);
             return;
         }
+        settle(AttemptOutcome.OK, null);
         translator.close();
         exchange.tokens(translator.promptTokens(), translator.completionTokens());
         if (translator.streaming()) {

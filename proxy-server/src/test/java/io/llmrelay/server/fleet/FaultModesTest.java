@@ -89,6 +89,19 @@ class FaultModesTest {
         }
     }
 
+    /** A whole answer cut short (embeddings: one JSON body) is failed over too, naming the backend that cut it. */
+    @Test
+    void aWholeEmbeddingsAnswerThatCannotBeReadIsFailedOver() throws Exception {
+        faulty.fault(FaultPlan.of(Fault.MALFORMED_SSE));
+        try (Response r = relay.post("/api/embed", "{\"model\":\"demo-embed\",\"input\":\"hello there\"}")) {
+            String body = r.body().string();
+            assertThat(r.code()).as(body).isEqualTo(200);
+            assertThat(r.header("X-Relay-Backend")).isEqualTo("healthy");
+            assertThat(r.header("X-Relay-Attempts")).isEqualTo("2");
+            assertThat(Ndjson.json(body).get("embeddings").get(0).size()).isPositive();
+        }
+    }
+
     /** The answer's text, whichever shape it came in: NDJSON lines, an Ollama answer, an OpenAI one. */
     private static String text(String body) {
         StringBuilder text = new StringBuilder();
