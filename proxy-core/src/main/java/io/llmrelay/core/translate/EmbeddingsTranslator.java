@@ -139,4 +139,10 @@ public final class EmbeddingsTranslator implements BodyTranslator {
         }
         g.writeEndArray();
     }
+
+    /** Gives back what the whole body held of the process's budget, however the answer ended. */
+    @Override
+    public void close() {
+        reader.release();
+    }
 }

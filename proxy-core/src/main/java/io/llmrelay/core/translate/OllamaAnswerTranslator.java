@@ -230,4 +230,12 @@ public final class OllamaAnswerTranslator implements BodyTranslator, SseFramer.L
         }
         return true;
     }
+
+    /** Gives back what a whole (not streamed) body held of the process's budget, however the answer ended. */
+    @Override
+    public void close() {
+        if (wholeBody != null) {
+            wholeBody.release();
+        }
+    }
 }

@@ -61,6 +61,7 @@ public final class JsonResponse implements UpstreamCall.Listener {
 
     @Override
     public void onFailure(UpstreamFailure failure) {
+        reader.release();
         callback.accept(null, failure);
     }
 
