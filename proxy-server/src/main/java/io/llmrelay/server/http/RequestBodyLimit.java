@@ -2,6 +2,7 @@ package io.llmrelay.server.http;
 
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.ErrorBodies;
+import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.translate.ContentTypes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -16,12 +17,14 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.ReferenceCountUtil;
+import java.util.function.Consumer;
 
 /**
  * Aggregates request bodies up to a cap (requests are small JSON and are rewritten whole; responses
  * are never aggregated). Beyond the cap it answers 413 in the caller's API shape instead of Netty's
- * empty one, and closes the connection, since the rest of the body cannot be skipped cheaply.
+ * empty one, and closes the connection, since the rest of the body cannot be skipped cheaply. An
+ * {@code Expect} other than {@code 100-continue} is refused the same way: 417 in the caller's shape
+ * (Netty's own is empty), then the connection closes.
  *
  * <p>Runs on the client channel's event loop. Releases the parts it aggregates; passes on one
  * {@code FullHttpRequest} per request, which the next handler owns.
@@ -29,10 +32,10 @@ import io.netty.util.ReferenceCountUtil;
 public final class RequestBodyLimit extends HttpObjectAggregator {
 
     private final int maxBytes;
-    private final Runnable refused;
+    private final Consumer<Refusal> refused;
 
-    /** @param refused counts each body refused (on the event loop; must not block) */
-    public RequestBodyLimit(int maxBytes, Runnable refused) {
+    /** @param refused counts each request refused, by why (on the event loop; must not block) */
+    public RequestBodyLimit(int maxBytes, Consumer<Refusal> refused) {
         super(maxBytes, true);
         this.maxBytes = maxBytes;
         this.refused = refused;
@@ -41,10 +44,18 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-        if (response instanceof FullHttpResponse
-                && ((FullHttpResponse) response).status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
-            ReferenceCountUtil.release(response);
-            return tooLarge(pipeline.firstContext(), (HttpRequest) start);
+        if (response instanceof FullHttpResponse full && start instanceof HttpRequest request) {
+            if (full.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+                full.release();
+                return tooLarge(pipeline.firstContext(), request);
+            }
+            if (full.status().equals(HttpResponseStatus.EXPECTATION_FAILED)) {
+                // the aggregator closes the connection after any 4xx it answers here (closeOnExpectationFailed)
+                full.release();
+                refused.accept(Refusal.MALFORMED_HTTP);
+                return refusal(pipeline.firstContext(), request, HttpResponseStatus.EXPECTATION_FAILED,
+                        "unsupported expectation: 'Expect' may only be '100-continue'");
+            }
         }
         return response;
     }
@@ -59,12 +70,17 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
     }
 
     private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpRequest request) {
-        refused.run();
+        refused.accept(Refusal.BODY_TOO_LARGE);
+        return refusal(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "request body too large: the limit is " + maxBytes + " bytes");
+    }
+
+    /** An error in the caller's API shape that closes the connection. */
+    private static FullHttpResponse refusal(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+            String message) {
         ClientApi api = Routes.apiOf(request.uri());
-        String message = "request body too large: the limit is " + maxBytes + " bytes";
-        ByteBuf body = ErrorBodies.body(ctx.alloc(), api, 413, message);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, body);
+        ByteBuf body = ErrorBodies.body(ctx.alloc(), api, status.code(), message);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, ContentTypes.JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
