@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.ProxiedBackend;
+import io.llmrelay.server.testing.RawHttp;
 import io.llmrelay.server.testing.RelayHarness;
 import java.util.stream.Stream;
 import okhttp3.Request;
@@ -86,6 +87,22 @@ class ErrorAnswersTest {
             assertThat(error.get("type").asText()).isEqualTo("not_found_error");
             assertThat(error.has("param")).isTrue();
             assertThat(error.has("code")).isTrue();
+        }
+    }
+
+    /** Found by fuzzing: {@code GET /v1/models/%} was a 500, the id's percent-decoding having thrown. */
+    @Test
+    void aModelIdWithABrokenPercentEscapeIs400InOpenAiShape() throws Exception {
+        for (String target : new String[] {"/v1/models/%", "/v1/models/demo%zz", "/v1/models/%4"}) {
+            try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
+                client.send(RawHttp.getRequest(target));
+                RawHttp.Response r = client.readResponse();
+                assertThat(r.status()).as(target).isEqualTo(400);
+                JsonNode error = Ndjson.json(r.body()).get("error");
+                assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+                assertThat(error.get("message").asText())
+                        .isEqualTo("invalid model id in the path: a '%' must be followed by two hex digits");
+            }
         }
     }
 
