@@ -5,7 +5,6 @@ import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.translate.ContentTypes;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -66,7 +65,8 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
             ctx.close();
             return;
         }
-        ctx.writeAndFlush(tooLarge(ctx, (HttpRequest) oversized)).addListener(ChannelFutureListener.CLOSE);
+        // the rest of the body is still coming: linger, so the 413 is not lost to a reset
+        LingeringClose.refuse(ctx, tooLarge(ctx, (HttpRequest) oversized));
     }
 
     private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpRequest request) {
