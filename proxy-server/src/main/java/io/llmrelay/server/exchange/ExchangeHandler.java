@@ -95,7 +95,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
-        if (closeScheduled) {
+        if (closeScheduled || LingeringClose.lingering(ctx.channel())) {
             request.release(); // sent after this connection's last answer: the client retries elsewhere
             return;
         }

@@ -27,7 +27,9 @@ public final class LingeringClose extends ChannelInboundHandlerAdapter {
     static final long LINGER_MILLIS = 2_000;
     static final long MAX_DISCARDED_BYTES = 8L * 1024 * 1024;
 
-    private static final ChannelFutureListener AFTER_WRITE = future -> start(future.channel());
+    /** Starts lingering once the refusal is out; as a task, so writes already under way are made first. */
+    private static final ChannelFutureListener AFTER_WRITE =
+            future -> future.channel().eventLoop().execute(() -> start(future.channel()));
 
     /**
      * Writes a refusal that ends the connection, then lingers. Written past the keep-alive handler, which
@@ -45,6 +47,11 @@ public final class LingeringClose extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadline;
 
     private LingeringClose() {}
+
+    /** True while {@code ch} lingers: whatever it still reads is dropped, nothing more is answered. */
+    public static boolean lingering(Channel ch) {
+        return ch.pipeline().get(LingeringClose.class) != null;
+    }
 
     /** Starts lingering on {@code ch}; a channel that cannot half-close (or is closed) is closed at once. */
     static void start(Channel ch) {

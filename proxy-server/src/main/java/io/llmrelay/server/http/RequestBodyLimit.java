@@ -5,6 +5,7 @@ import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.translate.ContentTypes;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.util.function.Consumer;
 
 /**
@@ -23,15 +25,21 @@ import java.util.function.Consumer;
  * are never aggregated). Beyond the cap it answers 413 in the caller's API shape instead of Netty's
  * empty one, and closes the connection, since the rest of the body cannot be skipped cheaply. An
  * {@code Expect} other than {@code 100-continue} is refused the same way: 417 in the caller's shape
- * (Netty's own is empty), then the connection closes.
+ * (Netty's own is empty), then the connection closes; nothing more read on it is passed on.
  *
  * <p>Runs on the client channel's event loop. Releases the parts it aggregates; passes on one
- * {@code FullHttpRequest} per request, which the next handler owns.
+ * {@code FullHttpRequest} per request, which the next handler owns; after a refused expectation it
+ * releases everything it reads.
  */
 public final class RequestBodyLimit extends HttpObjectAggregator {
 
+    /** What the aggregator writes for an expectation this handler refused itself: nothing. */
+    private static final Object REFUSED = Unpooled.EMPTY_BUFFER;
+
     private final int maxBytes;
     private final Consumer<Refusal> refused;
+    /** this connection's request was refused at its {@code Expect}; the connection lingers, then closes */
+    private boolean refusedExpectation;
 
     /** @param refused counts each request refused, by why (on the event loop; must not block) */
     public RequestBodyLimit(int maxBytes, Consumer<Refusal> refused) {
@@ -44,19 +52,59 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         Object response = super.newContinueResponse(start, maxContentLength, pipeline);
         if (response instanceof FullHttpResponse full && start instanceof HttpRequest request) {
+            ChannelHandlerContext ctx = pipeline.context(this);
+            FullHttpResponse refusal = null;
             if (full.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
-                full.release();
-                return tooLarge(pipeline.firstContext(), request);
-            }
-            if (full.status().equals(HttpResponseStatus.EXPECTATION_FAILED)) {
-                // the aggregator closes the connection after any 4xx it answers here (closeOnExpectationFailed)
-                full.release();
+                refusal = tooLarge(ctx, request);
+            } else if (full.status().equals(HttpResponseStatus.EXPECTATION_FAILED)) {
                 refused.accept(Refusal.MALFORMED_HTTP);
-                return refusal(pipeline.firstContext(), request, HttpResponseStatus.EXPECTATION_FAILED,
+                refusal = refusal(ctx, request, HttpResponseStatus.EXPECTATION_FAILED,
                         "unsupported expectation: 'Expect' may only be '100-continue'");
+            }
+            if (refusal != null) {
+                // answered here, lingering (a client may send its body without waiting for 100-continue);
+                // the aggregator writes REFUSED instead, which says nothing, and drops this request's content
+                full.release();
+                refusedExpectation = true;
+                LingeringClose.refuse(ctx, refusal);
+                return REFUSED;
             }
         }
         return response;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (refusedExpectation) {
+            // the codec, told the expectation failed, takes the body the client sent anyway for a new request
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!refusedExpectation) {
+            super.channelInactive(ctx);
+            return;
+        }
+        // the aggregator still counts the refused request as being aggregated: its close is no surprise
+        try {
+            ctx.fireChannelInactive();
+        } finally {
+            releaseCurrentMessage();
+        }
+    }
+
+    @Override
+    protected boolean closeAfterContinueResponse(Object msg) {
+        return msg != REFUSED && super.closeAfterContinueResponse(msg); // LingeringClose closes it
+    }
+
+    @Override
+    protected boolean ignoreContentAfterContinueResponse(Object msg) {
+        return msg == REFUSED || super.ignoreContentAfterContinueResponse(msg);
     }
 
     @Override

@@ -145,6 +145,11 @@ class InputLimitsTest {
                     "header lines are too large", false);
             assertRefusedOnTheWire(own, RawHttp.request("/v1/chat/completions", "{\"model\":\"demo\",\"x\":\""
                     + "y".repeat(3 * 1024 * 1024) + "\"}"), 413, "request body too large", true);
+            // refused at the head for its Expect, while the body comes anyway (clients stop waiting for 100)
+            assertRefusedOnTheWire(own, RawHttp.request("/api/chat", "{\"model\":\"" + "m".repeat(3 * 1024 * 1024)
+                    + "\"}", "Expect: 100-continue"), 413, "request body too large", false);
+            assertRefusedOnTheWire(own, RawHttp.request("/api/chat", "{\"model\":\"" + "m".repeat(300_000) + "\"}",
+                    "Expect: 200-ok"), 417, "'Expect' may only be '100-continue'", false);
             try (Response r = own.get("/api/tags")) {
                 assertThat(r.code()).isEqualTo(200);
             }
