@@ -106,6 +106,29 @@ class ErrorAnswersTest {
         }
     }
 
+    /**
+     * Found by fuzzing: a UTF-16 body on {@code /v1/chat/completions} whose model had to be rewritten
+     * ({@code m:latest} → {@code m}) was a 500 and leaked a buffer: the parser detects UTF-16 and then
+     * gives no byte offsets (-1), which the rewrite used as such.
+     */
+    @Test
+    void aBodyThatIsNotUtf8IsA400OnEveryKindOfRoute() throws Exception {
+        byte[] v1 = "{\"model\":\"m:latest\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16);
+        byte[] ollama = "{\"model\":\"m\",\"stream\":false,\"messages\":[]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16LE); // no byte order mark
+        for (Object[] c : new Object[][] {{"/v1/chat/completions", v1}, {"/api/chat", ollama}}) {
+            try (Response response = proxied.relay.http.newCall(new Request.Builder().url(proxied.relay.url((String) c[0]))
+                    .post(RequestBody.create((byte[]) c[1], RelayHarness.JSON)).build()).execute()) {
+                String body = response.body().string();
+                assertThat(response.code()).as(body).isEqualTo(400);
+                JsonNode error = Ndjson.json(body).get("error");
+                String message = error.isTextual() ? error.asText() : error.get("message").asText();
+                assertThat(message).isEqualTo("request body is not UTF-8: JSON must be sent as UTF-8 (RFC 8259)");
+            }
+        }
+    }
+
     @Test
     void rootAndVersionAnswerLikeOllama() throws Exception {
         try (Response response = proxied.relay.get("/")) {
