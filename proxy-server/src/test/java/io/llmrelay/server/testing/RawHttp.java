@@ -1,5 +1,6 @@
 package io.llmrelay.server.testing;
 
+import io.llmrelay.testing.SeenSecrets;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -47,13 +48,15 @@ public final class RawHttp implements AutoCloseable {
         int headEnd = new String(whole, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
         socket.getOutputStream().write(whole, 0, headEnd);
         socket.getOutputStream().flush();
+        SeenSecrets.requestHead(whole);
         Thread.sleep(pauseMillis);
         socket.getOutputStream().write(whole, headEnd, whole.length - headEnd);
         socket.getOutputStream().flush();
     }
 
-    /** Writes raw bytes, e.g. several pipelined requests at once. */
+    /** Writes raw bytes, e.g. several pipelined requests at once; their credential headers are recorded for the log scan. */
     public void send(byte[] bytes) throws IOException {
+        SeenSecrets.requestHead(bytes);
         OutputStream out = socket.getOutputStream();
         out.write(bytes);
         out.flush();
