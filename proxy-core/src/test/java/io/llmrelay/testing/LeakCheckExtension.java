@@ -20,6 +20,16 @@ public final class LeakCheckExtension implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
+        assertNoLeaks(context.getDisplayName());
+    }
+
+    /**
+     * Fails when Netty reported a leaked buffer since the last check: for test engines that do not run
+     * Jupiter's extensions (jqwik's properties call it when their container ends).
+     *
+     * @param what what ran, for the failure message
+     */
+    public static void assertNoLeaks(String what) throws InterruptedException {
         if (!FailingLeakDetector.installed()) {
             return;
         }
@@ -37,7 +47,7 @@ public final class LeakCheckExtension implements AfterAllCallback {
         List<String> leaks = FailingLeakDetector.drain();
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " leaked buffer(s) detected while running "
-                    + context.getDisplayName() + ":\n" + String.join("\n\n", leaks));
+                    + what + ":\n" + String.join("\n\n", leaks));
         }
     }
 }

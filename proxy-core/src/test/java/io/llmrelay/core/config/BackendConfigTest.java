@@ -8,6 +8,7 @@ import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.llmrelay.testing.SeenSecrets;
 
 class BackendConfigTest {
 
@@ -67,7 +68,7 @@ class BackendConfigTest {
     @Test
     void theKeyNeverShowsInToString() {
         BackendConfig c = new BackendConfig("or", URI.create("https://openrouter.ai/api/v1"), BackendFlavor.OPENROUTER,
-                Secret.of("sk-or-v1-supersecret", "env OPENROUTER_API_KEY"));
+                Secret.of(SeenSecrets.key("sk-or-v1-supersecret"), "env OPENROUTER_API_KEY"));
         assertThat(c.toString()).doesNotContain("supersecret").contains("env OPENROUTER_API_KEY");
     }
 }

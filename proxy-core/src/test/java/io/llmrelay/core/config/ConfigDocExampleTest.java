@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.llmrelay.testing.SeenSecrets;
 
 /** The example in docs/CONFIG.md is one a user can copy: it loads, and means what the page says. */
 class ConfigDocExampleTest {
@@ -37,7 +38,7 @@ class ConfigDocExampleTest {
         Files.writeString(dir.resolve("models.txt"), block(page, "`models.txt`, beside", "text"));
         Files.writeString(dir.resolve("mapping.json"), block(page, "`mapping.json`, beside", "json"));
 
-        ConfigFile c = ConfigFile.load(config, Map.of("VLLM_KEY", "vk", "OPENROUTER_API_KEY", "ok"));
+        ConfigFile c = ConfigFile.load(config, Map.of("VLLM_KEY", SeenSecrets.key("vk"), "OPENROUTER_API_KEY", SeenSecrets.key("ok")));
 
         assertThat(c.backends()).extracting(BackendConfig::flavor)
                 .containsExactly(BackendFlavor.VLLM, BackendFlavor.OLLAMA, BackendFlavor.OPENROUTER);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.llmrelay.testing.SeenSecrets;
 
 /** The config file as a user writes it: what it becomes, and every way it can be wrong, with the line. */
 class ConfigFileTest {
@@ -77,7 +78,7 @@ class ConfigFileTest {
                 routing:
                   strategy: weighted
                   sticky: prefix
-                """, Map.of("VLLM_KEY", "vk-1", "OPENROUTER_KEY", "or-1"));
+                """, Map.of("VLLM_KEY", SeenSecrets.key("vk-1"), "OPENROUTER_KEY", SeenSecrets.key("or-1")));
 
         assertThat(c.backends()).extracting(BackendConfig::name).containsExactly("gpu-1", "ollama-1", "cloud");
         BackendConfig gpu = c.backends().get(0);
@@ -398,7 +399,7 @@ class ConfigFileTest {
                       Host: elsewhere
                       Authorization: "Bearer ${A_KEY}"
                       "Bad Name": x
-                """, Map.of("A_KEY", "k"))).containsExactly(
+                """, Map.of("A_KEY", SeenSecrets.key("k")))).containsExactly(
                 "6: backends[0].headers.Host: the proxy sets Host itself on every backend request",
                 "7: backends[0].headers.Authorization: api_key_env already sends the key as Authorization: Bearer; keep one of the two",
                 "8: backends[0].headers.Bad Name: is not a header name (letters, digits and -, no spaces or ':')");
@@ -432,7 +433,7 @@ class ConfigFileTest {
                   - name: c
                     url: http://c/v1
                     pass_client_auth: yes
-                """, Map.of("A_KEY", "k", "B_KEY", "k2"))).containsExactly(
+                """, Map.of("A_KEY", SeenSecrets.key("k"), "B_KEY", SeenSecrets.key("k2")))).containsExactly(
                 "5: backends[0].pass_client_auth: this backend has api_key_env: it receives exactly its own key, never a "
                         + "client's; remove one of the two",
                 "10: backends[1].pass_client_auth: headers already sends an Authorization of its own; a client's cannot "
@@ -444,7 +445,7 @@ class ConfigFileTest {
     void aBackendWithAKeyCannotAlsoPassTheClientsOwn() {
         BackendOptions passing = BackendOptions.defaults().withPassClientAuth(true);
         assertThatThrownBy(() -> new BackendConfig("a", URI.create("http://a/v1"), BackendFlavor.GENERIC,
-                Secret.of("k", "env A_KEY"), null, false, passing))
+                Secret.of(SeenSecrets.key("k"), "env A_KEY"), null, false, passing))
                 .hasMessageContaining("pass_client_auth cannot also be set");
         assertThat(new BackendConfig("a", URI.create("http://a/v1"), BackendFlavor.GENERIC, null, null, false, passing)
                 .options().passClientAuth()).isTrue();
@@ -465,7 +466,7 @@ class ConfigFileTest {
         assertThat(shown.backends().get(0).apiKey()).isNull();
         assertThat(shown.keyVariables()).containsEntry("gpu-1", "VLLM_KEY");
         assertThat(shown.unsetKeys()).extracting(Problem::line).containsExactly(4);
-        assertThat(ConfigFile.load(file, Map.of("VLLM_KEY", " k ")).backends().get(0).apiKey().reveal()).isEqualTo("k");
+        assertThat(ConfigFile.load(file, Map.of("VLLM_KEY", SeenSecrets.key(" k "))).backends().get(0).apiKey().reveal()).isEqualTo("k");
     }
 
     @Test

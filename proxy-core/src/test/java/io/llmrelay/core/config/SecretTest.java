@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import io.llmrelay.testing.SeenSecrets;
 
 class SecretTest {
 
     @Test
     void revealsOnlyWhenAsked() {
-        Secret s = Secret.of("sk-123", "env OPENAI_API_KEY");
+        Secret s = Secret.of(SeenSecrets.key("sk-123"), "env OPENAI_API_KEY");
         assertThat(s.reveal()).isEqualTo("sk-123");
         assertThat(s.source()).isEqualTo("env OPENAI_API_KEY");
         assertThat(s.toString()).isEqualTo("Secret[env OPENAI_API_KEY]");

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.llmrelay.testing.SeenSecrets;
 
 /** {@code auth:}, {@code limits:}, {@code trusted_proxies:} and {@code admin:} as users write them, and their mistakes. */
 class SecuritySectionTest {
@@ -75,7 +76,7 @@ class SecuritySectionTest {
                 admin:
                   port: 9100
                   key_env: ADMIN_KEY
-                """, Map.of("CI_KEY", "ci-key", "RELAY_API_KEYS", "bob=bob-key, carol=carol-key", "ADMIN_KEY", "adm"))
+                """, Map.of("CI_KEY", SeenSecrets.key("ci-key"), "RELAY_API_KEYS", SeenSecrets.keyPairs("bob=bob-key, carol=carol-key"), "ADMIN_KEY", SeenSecrets.key("adm")))
                 .security();
         assertThat(s.auth().required()).isTrue();
         assertThat(s.auth().keys()).extracting(SecurityConfig.ClientKey::name)
@@ -141,7 +142,7 @@ class SecuritySectionTest {
                   redis_down: maybe
                 trusted_proxies: [10.0.0.0/33, example.com]
                 admin: {key_env: NOPE}
-                """, Map.of("PAIRS", "x=sk-do-not-echo,broken-no-equals"));
+                """, Map.of("PAIRS", SeenSecrets.keyPairs("x=sk-do-not-echo,broken-no-equals")));
         assertThat(String.join("\n", p)).doesNotContain("sk-do-not-echo").doesNotContain("hunter2")
                 .doesNotContain("broken-no-equals");
         assertThat(p).anySatisfy(s -> assertThat(s).startsWith("keys.yaml:2: ").contains("64 lowercase hex"))

@@ -101,7 +101,12 @@ final class OpenAiPassThrough {
 
     /** {@code /v1/models/{id}}: OpenAI's model object for a listed model the key may use, 404 for any other. */
     void model(Exchange ex) {
-        String id = QueryStringDecoder.decodeComponent(ex.path().substring(MODEL_PREFIX.length()));
+        String id;
+        try {
+            id = QueryStringDecoder.decodeComponent(ex.path().substring(MODEL_PREFIX.length()));
+        } catch (IllegalArgumentException e) { // a '%' not followed by two hex digits: the client's mistake
+            throw RelayException.badRequest("invalid model id in the path: a '%' must be followed by two hex digits");
+        }
         ModelLookup.findListed(ex, relay.fleet(), id, route -> {
             ByteBuf out = ex.alloc().buffer(128);
             try (JsonGenerator g = Json.generator(out)) {

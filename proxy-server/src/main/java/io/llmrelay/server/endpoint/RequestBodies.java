@@ -29,6 +29,7 @@ final class RequestBodies {
         if (!body.isReadable()) {
             throw RelayException.badRequest("missing request body");
         }
+        requireUtf8(body);
         try {
             JsonNode node = Json.parse(body);
             if (node == null || node.isMissingNode()) {
@@ -42,6 +43,28 @@ final class RequestBodies {
             throw RelayException.refused(400, Refusal.INVALID_JSON, "invalid JSON in request body: " + describe(e));
         } catch (IOException e) {
             throw RelayException.badRequest("unreadable request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a body in UTF-16 or UTF-32, which the parser would otherwise detect and decode: JSON between
+     * systems is UTF-8 (RFC 8259), backends expect it, and a body forwarded as bytes is edited at byte
+     * offsets that only a UTF-8 parse gives. Told apart as RFC 4627 does: a byte order mark of UTF-16/32,
+     * or a zero byte among the first four (no UTF-8 JSON text starts with one).
+     */
+    private static void requireUtf8(ByteBuf body) {
+        int at = body.readerIndex();
+        int first = body.getUnsignedByte(at);
+        boolean bom = body.readableBytes() >= 2
+                && ((first == 0xFE && body.getUnsignedByte(at + 1) == 0xFF)
+                        || (first == 0xFF && body.getUnsignedByte(at + 1) == 0xFE));
+        boolean zero = false;
+        for (int i = 0; i < Math.min(4, body.readableBytes()); i++) {
+            zero |= body.getByte(at + i) == 0;
+        }
+        if (bom || zero) {
+            throw RelayException.refused(400, Refusal.INVALID_JSON,
+                    "request body is not UTF-8: JSON must be sent as UTF-8 (RFC 8259)");
         }
     }
 
@@ -87,12 +110,13 @@ final class RequestBodies {
      * for the backend to name (what was found before it is returned); JSON beyond the parser's limits
      * (nesting, string or number length) is refused here.
      *
-     * @throws RelayException a 400 refusal for JSON beyond the parser's limits
+     * @throws RelayException a 400 refusal for JSON beyond the parser's limits, or not in UTF-8
      */
     static Shape scan(ByteBuf body) {
         if (!body.isReadable()) {
             return new Shape(null, 0, 0);
         }
+        requireUtf8(body); // the model's place is a byte offset: a UTF-16 parse has none (it was -1)
         ModelField model = null;
         int messages = 0;
         int images = 0;

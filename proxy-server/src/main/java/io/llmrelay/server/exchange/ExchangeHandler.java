@@ -2,6 +2,7 @@ package io.llmrelay.server.exchange;
 
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.server.runtime.ReadClock;
+import io.llmrelay.server.http.LingeringClose;
 import io.llmrelay.server.http.Routes;
 import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.metrics.Refusal;
@@ -94,7 +95,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
-        if (closeScheduled) {
+        if (closeScheduled || LingeringClose.lingering(ctx.channel())) {
             request.release(); // sent after this connection's last answer: the client retries elsewhere
             return;
         }
@@ -187,11 +188,13 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Refuses a request before it becomes an exchange: the answer in the caller's shape, counted, then
-     * the connection closed (what follows on it cannot be trusted to be a request).
+     * the connection closed (what follows on it cannot be trusted to be a request), lingering so the
+     * answer is not lost to a reset while the client still sends.
      */
     private void reject(FullHttpRequest request, int status, Refusal why, String message) {
         String uri = request.uri();
         request.release();
+        closeScheduled = true; // requests already decoded behind it are dropped, not answered
         context.metrics().refused(why);
         ByteBuf body = ErrorBodies.body(ctx.alloc(), Routes.apiOf(uri == null ? "" : uri), status, message);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
@@ -199,7 +202,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 .set(HttpHeaderNames.CONTENT_TYPE, ContentTypes.JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.refuse(ctx, response);
     }
 
     private void closeAfterWrites() {

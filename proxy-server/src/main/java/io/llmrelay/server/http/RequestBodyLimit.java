@@ -2,9 +2,10 @@ package io.llmrelay.server.http;
 
 import io.llmrelay.core.api.ClientApi;
 import io.llmrelay.core.api.ErrorBodies;
+import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.translate.ContentTypes;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -17,22 +18,31 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.Consumer;
 
 /**
  * Aggregates request bodies up to a cap (requests are small JSON and are rewritten whole; responses
  * are never aggregated). Beyond the cap it answers 413 in the caller's API shape instead of Netty's
- * empty one, and closes the connection, since the rest of the body cannot be skipped cheaply.
+ * empty one, and closes the connection, since the rest of the body cannot be skipped cheaply. An
+ * {@code Expect} other than {@code 100-continue} is refused the same way: 417 in the caller's shape
+ * (Netty's own is empty), then the connection closes; nothing more read on it is passed on.
  *
  * <p>Runs on the client channel's event loop. Releases the parts it aggregates; passes on one
- * {@code FullHttpRequest} per request, which the next handler owns.
+ * {@code FullHttpRequest} per request, which the next handler owns; after a refused expectation it
+ * releases everything it reads.
  */
 public final class RequestBodyLimit extends HttpObjectAggregator {
 
-    private final int maxBytes;
-    private final Runnable refused;
+    /** What the aggregator writes for an expectation this handler refused itself: nothing. */
+    private static final Object REFUSED = Unpooled.EMPTY_BUFFER;
 
-    /** @param refused counts each body refused (on the event loop; must not block) */
-    public RequestBodyLimit(int maxBytes, Runnable refused) {
+    private final int maxBytes;
+    private final Consumer<Refusal> refused;
+    /** this connection's request was refused at its {@code Expect}; the connection lingers, then closes */
+    private boolean refusedExpectation;
+
+    /** @param refused counts each request refused, by why (on the event loop; must not block) */
+    public RequestBodyLimit(int maxBytes, Consumer<Refusal> refused) {
         super(maxBytes, true);
         this.maxBytes = maxBytes;
         this.refused = refused;
@@ -41,12 +51,60 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-        if (response instanceof FullHttpResponse
-                && ((FullHttpResponse) response).status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
-            ReferenceCountUtil.release(response);
-            return tooLarge(pipeline.firstContext(), (HttpRequest) start);
+        if (response instanceof FullHttpResponse full && start instanceof HttpRequest request) {
+            ChannelHandlerContext ctx = pipeline.context(this);
+            FullHttpResponse refusal = null;
+            if (full.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+                refusal = tooLarge(ctx, request);
+            } else if (full.status().equals(HttpResponseStatus.EXPECTATION_FAILED)) {
+                refused.accept(Refusal.MALFORMED_HTTP);
+                refusal = refusal(ctx, request, HttpResponseStatus.EXPECTATION_FAILED,
+                        "unsupported expectation: 'Expect' may only be '100-continue'");
+            }
+            if (refusal != null) {
+                // answered here, lingering (a client may send its body without waiting for 100-continue);
+                // the aggregator writes REFUSED instead, which says nothing, and drops this request's content
+                full.release();
+                refusedExpectation = true;
+                LingeringClose.refuse(ctx, refusal);
+                return REFUSED;
+            }
         }
         return response;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (refusedExpectation) {
+            // the codec, told the expectation failed, takes the body the client sent anyway for a new request
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!refusedExpectation) {
+            super.channelInactive(ctx);
+            return;
+        }
+        // the aggregator still counts the refused request as being aggregated: its close is no surprise
+        try {
+            ctx.fireChannelInactive();
+        } finally {
+            releaseCurrentMessage();
+        }
+    }
+
+    @Override
+    protected boolean closeAfterContinueResponse(Object msg) {
+        return msg != REFUSED && super.closeAfterContinueResponse(msg); // LingeringClose closes it
+    }
+
+    @Override
+    protected boolean ignoreContentAfterContinueResponse(Object msg) {
+        return msg == REFUSED || super.ignoreContentAfterContinueResponse(msg);
     }
 
     @Override
@@ -55,16 +113,22 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
             ctx.close();
             return;
         }
-        ctx.writeAndFlush(tooLarge(ctx, (HttpRequest) oversized)).addListener(ChannelFutureListener.CLOSE);
+        // the rest of the body is still coming: linger, so the 413 is not lost to a reset
+        LingeringClose.refuse(ctx, tooLarge(ctx, (HttpRequest) oversized));
     }
 
     private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpRequest request) {
-        refused.run();
+        refused.accept(Refusal.BODY_TOO_LARGE);
+        return refusal(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "request body too large: the limit is " + maxBytes + " bytes");
+    }
+
+    /** An error in the caller's API shape that closes the connection. */
+    private static FullHttpResponse refusal(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+            String message) {
         ClientApi api = Routes.apiOf(request.uri());
-        String message = "request body too large: the limit is " + maxBytes + " bytes";
-        ByteBuf body = ErrorBodies.body(ctx.alloc(), api, 413, message);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, body);
+        ByteBuf body = ErrorBodies.body(ctx.alloc(), api, status.code(), message);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, ContentTypes.JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())

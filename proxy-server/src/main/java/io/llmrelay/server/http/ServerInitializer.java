@@ -3,7 +3,6 @@ package io.llmrelay.server.http;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.SecurityConfig;
-import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.metrics.RelayMetrics;
 import io.llmrelay.server.runtime.PipelineNames;
 import io.llmrelay.server.runtime.ReadClock;
@@ -67,8 +66,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private void addRequestHandling(ChannelPipeline p) {
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        p.addLast(PipelineNames.BODY_LIMIT, new RequestBodyLimit(config.maxRequestBytes(),
-                () -> metrics.refused(Refusal.BODY_TOO_LARGE)));
+        p.addLast(PipelineNames.BODY_LIMIT, new RequestBodyLimit(config.maxRequestBytes(), metrics::refused));
         p.addLast(PipelineNames.EXCHANGE, requestHandlers.get());
     }
 }

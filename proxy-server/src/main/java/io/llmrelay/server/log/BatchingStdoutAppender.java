@@ -4,8 +4,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -73,8 +71,10 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
             addError("queueSize and flushMillis must be positive");
             return;
         }
-        OutputStream out = target != null ? target
-                : new FileOutputStream(FileDescriptor.out); // not System.out: it flushes on every write
+        // System.out rather than a stream of its own on file descriptor 1: whoever redirects the JVM's
+        // stdout (a test runner keeping each test's output) gets these lines too. Its flush on every write
+        // costs nothing here, since the writer hands it one buffered batch per write.
+        OutputStream out = target != null ? target : System.out;
         queue = new ArrayBlockingQueue<>(queueSize);
         running = true;
         writer = new Thread(() -> writeUntilStopped(new BufferedOutputStream(out, 64 * 1024)), "log-writer");

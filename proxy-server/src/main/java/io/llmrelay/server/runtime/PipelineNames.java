@@ -8,6 +8,7 @@ public final class PipelineNames {
     public static final String KEEP_ALIVE = "keep-alive";
     public static final String BODY_LIMIT = "request-body";
     public static final String EXCHANGE = "exchange";
+    public static final String LINGER = "linger";
 
     public static final String TLS = "tls";
     public static final String POOL_IDLE = "pool-idle";

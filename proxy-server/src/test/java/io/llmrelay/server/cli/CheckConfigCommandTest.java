@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import io.llmrelay.testing.SeenSecrets;
 
 /** {@code check-config}: the resolved fleet on stdout and 0, or the problems on stderr and 1 (2 unreadable). */
 class CheckConfigCommandTest {
@@ -73,7 +74,7 @@ class CheckConfigCommandTest {
                   port: 8080
                   health_interval: 500ms
                 """);
-        Run r = run(Map.of("VLLM_KEY", "vk-secret-1", "OPENROUTER_KEY", "or-secret-2", "EXTRA_KEY", "xk-secret-3"),
+        Run r = run(Map.of("VLLM_KEY", SeenSecrets.key("vk-secret-1"), "OPENROUTER_KEY", SeenSecrets.key("or-secret-2"), "EXTRA_KEY", SeenSecrets.key("xk-secret-3")),
                 file.toString());
 
         assertThat(r.err()).isEmpty();
@@ -173,8 +174,8 @@ class CheckConfigCommandTest {
                   port: 9100
                   key_env: ADMIN_KEY
                 """);
-        Run r = run(Map.of("CI_KEY", "ci-key-secret", "RELAY_API_KEYS", "bob=bob-key-secret",
-                "ADMIN_KEY", "admin-key-secret"), file.toString());
+        Run r = run(Map.of("CI_KEY", SeenSecrets.key("ci-key-secret"), "RELAY_API_KEYS", SeenSecrets.keyPairs("bob=bob-key-secret"),
+                "ADMIN_KEY", SeenSecrets.key("admin-key-secret")), file.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("""
@@ -316,7 +317,7 @@ class CheckConfigCommandTest {
         assertThat(demo.code()).isZero();
         assertThat(demo.out()).startsWith("backends: none (serve runs the built-in demo backend)\n")
                 .contains("server (what differs from the defaults):\n  log_level: DEBUG (default INFO)\n");
-        Run env = run(Map.of("OPENAI_API_BASE_URL", "https://api.openai.com/v1", "OPENAI_API_KEY", "sk-secret"),
+        Run env = run(Map.of("OPENAI_API_BASE_URL", "https://api.openai.com/v1", "OPENAI_API_KEY", SeenSecrets.key("sk-secret")),
                 file.toString());
         assertThat(env.code()).isZero();
         assertThat(env.out()).startsWith("backends: none in the file; one from OPENAI_API_BASE_URL:\n  openai\n"

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.llmrelay.testing.SeenSecrets;
 
 /** With a config file: flags beat the environment, the environment beats the file, the file beats defaults. */
 class ServeSettingsFileTest {
@@ -240,7 +241,7 @@ class ServeSettingsFileTest {
     void theFleetGoesIntoTheRelayConfig() throws IOException {
         ServeSettings.Flags f = withFile(FLEET);
         f.modelCapabilities = List.of("qwen*=-thinking");
-        ServeSettings s = ServeSettings.resolve(f, Map.of("VLLM_KEY", "vk"), false);
+        ServeSettings s = ServeSettings.resolve(f, Map.of("VLLM_KEY", SeenSecrets.key("vk")), false);
         assertThat(s.backend).isNull();
         assertThat(s.fileBackends).extracting(BackendConfig::name).containsExactly("gpu-1", "node-1");
         RelayConfig config = s.relayConfig(s.fileBackends);
@@ -270,24 +271,24 @@ class ServeSettingsFileTest {
     void backendsInTheFileAndByFlagIsAnError() throws IOException {
         ServeSettings.Flags f = withFile(FLEET);
         f.backend = "http://other:8000/v1";
-        assertThatThrownBy(() -> ServeSettings.resolve(f, Map.of("VLLM_KEY", "vk"), false))
+        assertThatThrownBy(() -> ServeSettings.resolve(f, Map.of("VLLM_KEY", SeenSecrets.key("vk")), false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--backend gives a backend, and " + f.config + " lists backends: give backends in the "
                         + "file or by flag, not both");
         ServeSettings.Flags keyFlag = withFile(FLEET);
         keyFlag.apiKeyEnv = "X";
-        assertThatThrownBy(() -> ServeSettings.resolve(keyFlag, Map.of("VLLM_KEY", "vk"), false))
+        assertThatThrownBy(() -> ServeSettings.resolve(keyFlag, Map.of("VLLM_KEY", SeenSecrets.key("vk")), false))
                 .hasMessageStartingWith("--api-key-env gives a backend");
         ServeSettings.Flags passFlag = withFile(FLEET);
         passFlag.passClientAuth = true;
-        assertThatThrownBy(() -> ServeSettings.resolve(passFlag, Map.of("VLLM_KEY", "vk"), false))
+        assertThatThrownBy(() -> ServeSettings.resolve(passFlag, Map.of("VLLM_KEY", SeenSecrets.key("vk")), false))
                 .hasMessageStartingWith("--pass-client-auth (set pass_client_auth on the file's backends instead) "
                         + "gives a backend");
         assertThatThrownBy(() -> ServeSettings.resolve(withFile(FLEET),
-                Map.of("VLLM_KEY", "vk", "OPENAI_API_BASE_URL", "http://env/v1"), false))
+                Map.of("VLLM_KEY", SeenSecrets.key("vk"), "OPENAI_API_BASE_URL", "http://env/v1"), false))
                 .hasMessageStartingWith("OPENAI_API_BASE_URL (environment) gives a backend");
         assertThatThrownBy(() -> ServeSettings.resolve(withFile(FLEET),
-                Map.of("VLLM_KEY", "vk", "OPENROUTER_API_KEY", "or"), false))
+                Map.of("VLLM_KEY", SeenSecrets.key("vk"), "OPENROUTER_API_KEY", SeenSecrets.key("or")), false))
                 .hasMessageStartingWith("OPENROUTER_API_KEY (environment) gives a backend");
     }
 
@@ -296,7 +297,7 @@ class ServeSettingsFileTest {
         ServeSettings s = ServeSettings.resolve(withFile("""
                 backends:
                   - {name: cloud, type: openrouter, api_key_env: OPENROUTER_API_KEY}
-                """), Map.of("OPENROUTER_API_KEY", "or-1"), false);
+                """), Map.of("OPENROUTER_API_KEY", SeenSecrets.key("or-1")), false);
         assertThat(s.fileBackends).singleElement().satisfies(b -> assertThat(b.apiKey().reveal()).isEqualTo("or-1"));
         assertThat(s.backend).isNull();
     }

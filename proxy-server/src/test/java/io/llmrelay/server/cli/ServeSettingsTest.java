@@ -8,6 +8,7 @@ import io.llmrelay.core.config.BackendConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.llmrelay.testing.SeenSecrets;
 
 /** Flags beat the environment, the environment beats defaults, and keys only ever come from the environment. */
 class ServeSettingsTest {
@@ -32,7 +33,7 @@ class ServeSettingsTest {
         ServeSettings.Flags f = new ServeSettings.Flags();
         f.backend = "http://localhost:8000/v1/";
         f.apiKeyEnv = "MY_KEY";
-        ServeSettings s = resolve(f, Map.of("MY_KEY", "sk-abc", "OPENAI_API_KEY", "sk-other"));
+        ServeSettings s = resolve(f, Map.of("MY_KEY", SeenSecrets.key("sk-abc"), "OPENAI_API_KEY", SeenSecrets.key("sk-other")));
         assertThat(s.backend.config().baseUrl().toString()).isEqualTo("http://localhost:8000/v1");
         assertThat(s.backend.config().apiKey().reveal()).isEqualTo("sk-abc");
         assertThat(s.backend.config().apiKey().toString()).doesNotContain("sk-abc");
@@ -87,7 +88,7 @@ class ServeSettingsTest {
     void backendFlagWithoutKeyVariableSendsNoKey() {
         ServeSettings.Flags f = new ServeSettings.Flags();
         f.backend = "http://vllm:8000/v1";
-        assertThat(resolve(f, Map.of("OPENAI_API_KEY", "sk-x")).backend.config().apiKey()).isNull();
+        assertThat(resolve(f, Map.of("OPENAI_API_KEY", SeenSecrets.key("sk-x"))).backend.config().apiKey()).isNull();
     }
 
     @Test
@@ -98,7 +99,7 @@ class ServeSettingsTest {
         f.passClientAuth = true;
         assertThat(resolve(f, Map.of()).backend.config().options().passClientAuth()).isTrue();
         f.apiKeyEnv = "MY_KEY";
-        assertThatThrownBy(() -> resolve(f, Map.of("MY_KEY", "sk-abc")))
+        assertThatThrownBy(() -> resolve(f, Map.of("MY_KEY", SeenSecrets.key("sk-abc"))))
                 .hasMessage("--pass-client-auth is for a backend without a key of its own, and this one has one "
                         + "(env MY_KEY): it receives exactly that key");
         ServeSettings.Flags noBackend = new ServeSettings.Flags();
@@ -118,7 +119,7 @@ class ServeSettingsTest {
     @Test
     void openAiEnvironmentOfTheProxiesUsersMigrateFrom() {
         ServeSettings s = resolve(new ServeSettings.Flags(),
-                Map.of("OPENAI_API_BASE_URL", "https://api.openai.com/v1", "OPENAI_API_KEY", "sk-1",
+                Map.of("OPENAI_API_BASE_URL", "https://api.openai.com/v1", "OPENAI_API_KEY", SeenSecrets.key("sk-1"),
                         "PROXY_PORT", "9000", "PORT", "9100", "HOST", "0.0.0.0", "LOG_LEVEL", "debug"));
         assertThat(s.backend.config().flavor()).isEqualTo(BackendFlavor.OPENAI);
         assertThat(s.backend.config().apiKey().reveal()).isEqualTo("sk-1");
@@ -130,13 +131,13 @@ class ServeSettingsTest {
 
     @Test
     void openRouterKeySelectsOpenRouter() {
-        ServeSettings s = resolve(new ServeSettings.Flags(), Map.of("OPENROUTER_API_KEY", "or-1", "PORT", "9100"));
+        ServeSettings s = resolve(new ServeSettings.Flags(), Map.of("OPENROUTER_API_KEY", SeenSecrets.key("or-1"), "PORT", "9100"));
         assertThat(s.backend.config().flavor()).isEqualTo(BackendFlavor.OPENROUTER);
         assertThat(s.backend.config().displayUrl()).isEqualTo("https://openrouter.ai/api/v1");
         assertThat(s.backend.config().apiKey().reveal()).isEqualTo("or-1");
         assertThat(s.port).isEqualTo(9100);
         ServeSettings custom = resolve(new ServeSettings.Flags(),
-                Map.of("OPENROUTER_API_KEY", "or-1", "OPENROUTER_BASE_URL", "https://or.example/api/v1"));
+                Map.of("OPENROUTER_API_KEY", SeenSecrets.key("or-1"), "OPENROUTER_BASE_URL", "https://or.example/api/v1"));
         assertThat(custom.backend.config().displayUrl()).isEqualTo("https://or.example/api/v1");
         assertThat(custom.backend.config().flavor()).isEqualTo(BackendFlavor.OPENROUTER);
     }
@@ -150,7 +151,7 @@ class ServeSettingsTest {
         f.backendType = "vllm";
         f.logFormat = "text";
         ServeSettings s = resolve(f, Map.of("PROXY_PORT", "9000", "HOST", "0.0.0.0", "OPENAI_API_BASE_URL",
-                "http://env:2/v1", "OPENROUTER_API_KEY", "x", "LOG_FORMAT", "json"));
+                "http://env:2/v1", "OPENROUTER_API_KEY", SeenSecrets.key("x"), "LOG_FORMAT", "json"));
         assertThat(s.port).isEqualTo(12345);
         assertThat(s.host).isEqualTo("127.0.0.2");
         assertThat(s.backend.config().host()).isEqualTo("flag");

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.llmrelay.testing.SeenSecrets;
 
 /**
  * The admin routes ({@code /metrics}, {@code /internal/*}) in their three modes — loopback only (the
@@ -135,7 +136,7 @@ class AdminAccessTest {
         relay("""
                 auth: {keys_env: RELAY_API_KEYS}
                 admin: {key_env: ADMIN_KEY}
-                """, Map.of("ADMIN_KEY", ADMIN_KEY, "RELAY_API_KEYS", "team=" + CLIENT_KEY), false);
+                """, Map.of("ADMIN_KEY", SeenSecrets.key(ADMIN_KEY), "RELAY_API_KEYS", SeenSecrets.keyPairs("team=" + CLIENT_KEY)), false);
         Answer missing = get("/metrics");
         assertThat(missing.code()).isEqualTo(401);
         assertThat(missing.wwwAuthenticate()).isEqualTo("Bearer");
@@ -155,7 +156,7 @@ class AdminAccessTest {
     void theAdminKeyOpensTheAdminRoutesToOtherMachines() throws Exception {
         InetAddress external = nonLoopback();
         assumeTrue(external != null, "this machine has no non-loopback address to call from");
-        relay("admin: {key_env: ADMIN_KEY}\n", Map.of("ADMIN_KEY", ADMIN_KEY), true);
+        relay("admin: {key_env: ADMIN_KEY}\n", Map.of("ADMIN_KEY", SeenSecrets.key(ADMIN_KEY)), true);
         assertThat(get(external.getHostAddress(), relay.port(), "/metrics").code()).isEqualTo(401);
         assertThat(get(external.getHostAddress(), relay.port(), "/metrics", "x-api-key", ADMIN_KEY).code())
                 .isEqualTo(200);
@@ -186,7 +187,7 @@ class AdminAccessTest {
     @Test
     void theAdminPortTakesTheAdminKeyWhenOneIsSet() throws Exception {
         int adminPort = RelayHarness.freePort();
-        relay("admin: {port: " + adminPort + ", key_env: ADMIN_KEY}\n", Map.of("ADMIN_KEY", ADMIN_KEY), false);
+        relay("admin: {port: " + adminPort + ", key_env: ADMIN_KEY}\n", Map.of("ADMIN_KEY", SeenSecrets.key(ADMIN_KEY)), false);
         assertThat(get("127.0.0.1", adminPort, "/metrics").code()).isEqualTo(401);
         assertThat(get("127.0.0.1", adminPort, "/metrics", "Authorization", "Bearer " + ADMIN_KEY).code())
                 .isEqualTo(200);

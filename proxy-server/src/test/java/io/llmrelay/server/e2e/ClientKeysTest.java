@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.llmrelay.testing.SeenSecrets;
 
 /**
  * Client keys ({@code auth:}) end to end: which routes are open, 401 and 403 in each API's shape, the
@@ -78,7 +79,7 @@ class ClientKeysTest {
                 auth:
                   keys_file: keys.yaml
                   keys_env: RELAY_API_KEYS
-                """.formatted(backend.baseUrl()), Map.of("RELAY_API_KEYS", "bob=" + BOB, "OPS_KEY", OPS)).awaitReady();
+                """.formatted(backend.baseUrl()), Map.of("RELAY_API_KEYS", SeenSecrets.keyPairs("bob=" + BOB), "OPS_KEY", SeenSecrets.key(OPS))).awaitReady();
     }
 
     @AfterEach

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.ProxiedBackend;
+import io.llmrelay.server.testing.RawHttp;
 import io.llmrelay.server.testing.RelayHarness;
 import java.util.stream.Stream;
 import okhttp3.Request;
@@ -86,6 +87,45 @@ class ErrorAnswersTest {
             assertThat(error.get("type").asText()).isEqualTo("not_found_error");
             assertThat(error.has("param")).isTrue();
             assertThat(error.has("code")).isTrue();
+        }
+    }
+
+    /** Found by fuzzing: {@code GET /v1/models/%} was a 500, the id's percent-decoding having thrown. */
+    @Test
+    void aModelIdWithABrokenPercentEscapeIs400InOpenAiShape() throws Exception {
+        for (String target : new String[] {"/v1/models/%", "/v1/models/demo%zz", "/v1/models/%4"}) {
+            try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
+                client.send(RawHttp.getRequest(target));
+                RawHttp.Response r = client.readResponse();
+                assertThat(r.status()).as(target).isEqualTo(400);
+                JsonNode error = Ndjson.json(r.body()).get("error");
+                assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+                assertThat(error.get("message").asText())
+                        .isEqualTo("invalid model id in the path: a '%' must be followed by two hex digits");
+            }
+        }
+    }
+
+    /**
+     * Found by fuzzing: a UTF-16 body on {@code /v1/chat/completions} whose model had to be rewritten
+     * ({@code m:latest} → {@code m}) was a 500 and leaked a buffer: the parser detects UTF-16 and then
+     * gives no byte offsets (-1), which the rewrite used as such.
+     */
+    @Test
+    void aBodyThatIsNotUtf8IsA400OnEveryKindOfRoute() throws Exception {
+        byte[] v1 = "{\"model\":\"m:latest\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16);
+        byte[] ollama = "{\"model\":\"m\",\"stream\":false,\"messages\":[]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16LE); // no byte order mark
+        for (Object[] c : new Object[][] {{"/v1/chat/completions", v1}, {"/api/chat", ollama}}) {
+            try (Response response = proxied.relay.http.newCall(new Request.Builder().url(proxied.relay.url((String) c[0]))
+                    .post(RequestBody.create((byte[]) c[1], RelayHarness.JSON)).build()).execute()) {
+                String body = response.body().string();
+                assertThat(response.code()).as(body).isEqualTo(400);
+                JsonNode error = Ndjson.json(body).get("error");
+                String message = error.isTextual() ? error.asText() : error.get("message").asText();
+                assertThat(message).isEqualTo("request body is not UTF-8: JSON must be sent as UTF-8 (RFC 8259)");
+            }
         }
     }
 

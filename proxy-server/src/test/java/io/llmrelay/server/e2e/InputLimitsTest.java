@@ -31,10 +31,16 @@ class InputLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         demos = new DemoBackends();
-        DemoBackend demo = demos.start();
+        demo = demos.start();
+        relay = relayWithLimits();
+    }
+
+    private static DemoBackend demo;
+
+    private static RelayHarness relayWithLimits() throws InterruptedException {
         RelayConfig c = RelayHarness.config(RelayHarness.backend(demo.baseUrl(), null));
         SecurityConfig.Limits l = SecurityConfig.Limits.none();
-        relay = RelayHarness.start(c.withSecurity(new SecurityConfig(SecurityConfig.Auth.none(),
+        return RelayHarness.start(c.withSecurity(new SecurityConfig(SecurityConfig.Auth.none(),
                 new SecurityConfig.Limits(l.global(), l.perIp(), l.perKey(), l.redis(), l.redisDown(), LIMITS), List.of(),
                 SecurityConfig.Admin.none()))).awaitReady();
     }
@@ -128,7 +134,34 @@ class InputLimitsTest {
         }
     }
 
+    /**
+     * Found by fuzzing: a refusal closed the connection with the client's bytes still unread, the kernel
+     * answered them with a reset, and the reset destroyed the 431 or 413 before the client read it.
+     */
+    @Test
+    void aRefusalReachesAClientThatIsStillSending() throws Exception {
+        try (RelayHarness own = relayWithLimits()) { // its own: the other tests count refusals
+            assertRefusedOnTheWire(own, RawHttp.request("/api/chat", chat(1, 0), "X-Big: " + "b".repeat(300_000)), 431,
+                    "header lines are too large", false);
+            assertRefusedOnTheWire(own, RawHttp.request("/v1/chat/completions", "{\"model\":\"demo\",\"x\":\""
+                    + "y".repeat(3 * 1024 * 1024) + "\"}"), 413, "request body too large", true);
+            // refused at the head for its Expect, while the body comes anyway (clients stop waiting for 100)
+            assertRefusedOnTheWire(own, RawHttp.request("/api/chat", "{\"model\":\"" + "m".repeat(3 * 1024 * 1024)
+                    + "\"}", "Expect: 100-continue"), 413, "request body too large", false);
+            assertRefusedOnTheWire(own, RawHttp.request("/api/chat", "{\"model\":\"" + "m".repeat(300_000) + "\"}",
+                    "Expect: 200-ok"), 417, "'Expect' may only be '100-continue'", false);
+            try (Response r = own.get("/api/tags")) {
+                assertThat(r.code()).isEqualTo(200);
+            }
+        }
+    }
+
     private static void assertRefusedOnTheWire(byte[] request, int status, String says, boolean openAi) throws Exception {
+        assertRefusedOnTheWire(relay, request, status, says, openAi);
+    }
+
+    private static void assertRefusedOnTheWire(RelayHarness relay, byte[] request, int status, String says,
+            boolean openAi) throws Exception {
         try (RawHttp client = RawHttp.connect(relay.port(), 64 * 1024)) {
             client.send(request);
             RawHttp.Response r = client.readResponse();

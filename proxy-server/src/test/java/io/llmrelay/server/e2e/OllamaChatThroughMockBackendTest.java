@@ -20,6 +20,7 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.llmrelay.testing.SeenSecrets;
 
 /** The proxy in front of a scripted OpenAI backend, driven by a real HTTP client. */
 class OllamaChatThroughMockBackendTest {
@@ -31,7 +32,7 @@ class OllamaChatThroughMockBackendTest {
     void start() throws Exception {
         backend = new ScriptedBackend();
         relay = RelayHarness.start(backend.baseUrl(), RelayHarness.withBackend(
-                RelayHarness.backend(backend.baseUrl(), Secret.of("sk-test-secret-123", "test"))));
+                RelayHarness.backend(backend.baseUrl(), Secret.of(SeenSecrets.key("sk-test-secret-123"), "test"))));
     }
 
     @AfterEach

@@ -20,6 +20,7 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.llmrelay.testing.SeenSecrets;
 
 /** One JSON line per request with the fields operators need, and never a credential. */
 class AccessLogTest {
@@ -36,7 +37,7 @@ class AccessLogTest {
         log = new CapturedLog();
         backend = new ScriptedBackend();
         relay = RelayHarness.start(backend.baseUrl(), RelayHarness.withBackend(
-                RelayHarness.backend(backend.baseUrl(), Secret.of(BACKEND_KEY, "env TEST_KEY"))));
+                RelayHarness.backend(backend.baseUrl(), Secret.of(SeenSecrets.key(BACKEND_KEY), "env TEST_KEY"))));
     }
 
     @AfterEach

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.llmrelay.testing.SeenSecrets;
 
 /**
  * What each backend receives of credentials, on every path that builds a backend request: a backend
@@ -188,7 +189,7 @@ class BackendCredentialsTest {
 
     @Test
     void translatedRoutesSendEachBackendItsOwnKeyOrNothingOrTheClientsWhenItAsks() throws Exception {
-        relay("", Map.of("KEYED_KEY", BACKEND_KEY));
+        relay("", Map.of("KEYED_KEY", SeenSecrets.key(BACKEND_KEY)));
         assertThat(withClientCredentials("/api/chat", ollamaChat("m-keyed"))).isEqualTo(200);
         assertCredentials(keyed.takeRequest(), "Bearer " + BACKEND_KEY);
         assertThat(withClientCredentials("/api/chat", ollamaChat("m-plain"))).isEqualTo(200);
@@ -203,7 +204,7 @@ class BackendCredentialsTest {
 
     @Test
     void theOpenAiPassThroughDropsTheClientsCredentialsUnlessTheBackendAsks() throws Exception {
-        relay("", Map.of("KEYED_KEY", BACKEND_KEY));
+        relay("", Map.of("KEYED_KEY", SeenSecrets.key(BACKEND_KEY)));
         assertThat(withClientCredentials("/v1/chat/completions", openAiChat("m-keyed"))).isEqualTo(200);
         assertCredentials(keyed.takeRequest(), "Bearer " + BACKEND_KEY);
         assertThat(withClientCredentials("/v1/chat/completions", openAiChat("m-plain"))).isEqualTo(200);
@@ -218,7 +219,7 @@ class BackendCredentialsTest {
 
     @Test
     void ollamaNodesAndModelManagementFollowTheSameRule() throws Exception {
-        relay("", Map.of("KEYED_KEY", BACKEND_KEY));
+        relay("", Map.of("KEYED_KEY", SeenSecrets.key(BACKEND_KEY)));
         assertThat(withClientCredentials("/api/chat", ollamaChat("llama3.2"))).isEqualTo(200);
         assertThat(node.take("/api/chat")).singleElement().satisfies(r -> assertCredentials(r, null));
         assertThat(withClientCredentials("/api/chat", ollamaChat("qwen-node"))).isEqualTo(200);
@@ -238,7 +239,7 @@ class BackendCredentialsTest {
     @Test
     void withClientKeysThePassingBackendReceivesTheRelayKeyTheClientSentAndNoOtherBackendDoes() throws Exception {
         String relayKey = "relay-key-5150";
-        relay("auth: {keys_env: RELAY_API_KEYS}\n", Map.of("KEYED_KEY", BACKEND_KEY, "RELAY_API_KEYS", "team=" + relayKey));
+        relay("auth: {keys_env: RELAY_API_KEYS}\n", Map.of("KEYED_KEY", SeenSecrets.key(BACKEND_KEY), "RELAY_API_KEYS", SeenSecrets.keyPairs("team=" + relayKey)));
         assertThat(call("/api/chat", ollamaChat("m-plain"), "x-api-key", relayKey)).isEqualTo(200);
         assertCredentials(plain.takeRequest(), null);
         assertThat(call("/v1/chat/completions", openAiChat("m-keyed"), "Authorization", "Bearer " + relayKey))

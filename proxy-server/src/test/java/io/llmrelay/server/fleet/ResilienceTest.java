@@ -25,6 +25,7 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.llmrelay.testing.SeenSecrets;
 
 /**
  * The backend states that keep traffic away from a failing backend, end to end on a fake clock: the
@@ -284,7 +285,7 @@ class ResilienceTest {
     void internalStatusShowsWhyABackendIsKeptOutWithItsLastErrorsAndNoSecret() throws Exception {
         first.answerAll(req -> status(500, null));
         BackendConfig keyed = new BackendConfig("first", BackendConfig.parseUrl(first.baseUrl()),
-                io.llmrelay.core.backend.BackendFlavor.GENERIC, io.llmrelay.core.config.Secret.of("sk-secret-1", "env FIRST_KEY"),
+                io.llmrelay.core.backend.BackendFlavor.GENERIC, io.llmrelay.core.config.Secret.of(SeenSecrets.key("sk-secret-1"), "env FIRST_KEY"),
                 null, false, new io.llmrelay.core.config.BackendOptions(200, 1, 4,
                         Map.of("X-Org-Token", "org-secret-2"), List.of(), List.of()));
         try (RelayHarness relay = relay(resilience(new ResilienceConfig.Breaker(2, Duration.ofSeconds(10)), 0,

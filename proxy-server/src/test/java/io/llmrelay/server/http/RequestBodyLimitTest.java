@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 class RequestBodyLimitTest {
 
     private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.List<io.llmrelay.core.metrics.Refusal> refusals = new java.util.ArrayList<>();
 
     @Test
     void aBodyWithinTheLimitPassesAggregated() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, refused::incrementAndGet));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, why -> refused.incrementAndGet()));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 5);
         ch.writeInbound(head);
@@ -37,7 +38,7 @@ class RequestBodyLimitTest {
 
     @Test
     void anOversizedOllamaRequestGets413WithAnOllamaErrorAndTheConnectionCloses() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, refused::incrementAndGet));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, why -> refused.incrementAndGet()));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 1000);
         ch.writeInbound(head);
@@ -56,7 +57,7 @@ class RequestBodyLimitTest {
 
     @Test
     void anOversizedChunkedOpenAiRequestGetsAnOpenAiError() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(4, refused::incrementAndGet));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(4, why -> refused.incrementAndGet()));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions");
         head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
         ch.writeInbound(head);
@@ -72,9 +73,31 @@ class RequestBodyLimitTest {
         ch.finishAndReleaseAll();
     }
 
+    /** Found by fuzzing: Netty's own 417 for {@code Expect: 200-ok} had an empty body, in no API's shape. */
+    @Test
+    void anUnsupportedExpectationGets417InTheCallersShapeAndTheConnectionCloses() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, why -> refusals.add(why)));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions");
+        head.headers().set(HttpHeaderNames.EXPECT, "200-ok").setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
+        ch.writeInbound(head);
+
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.status().code()).isEqualTo(417);
+        JsonNode error = Ndjson.json(response.content().toString(StandardCharsets.UTF_8)).get("error");
+        assertThat(error.get("type").isTextual()).as("OpenAI's shape").isTrue();
+        assertThat(error.get("message").asText())
+                .isEqualTo("unsupported expectation: 'Expect' may only be '100-continue'");
+        assertThat(response.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+        assertThat(refusals).containsExactly(io.llmrelay.core.metrics.Refusal.MALFORMED_HTTP);
+        response.release();
+        assertThat(ch.isOpen()).isFalse();
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.finishAndReleaseAll();
+    }
+
     @Test
     void aWholeRequestWithinTheLimitIsPassedAsIs() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, refused::incrementAndGet));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, why -> refused.incrementAndGet()));
         FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/tags");
         ch.writeInbound(whole);
         FullHttpRequest out = ch.readInbound();

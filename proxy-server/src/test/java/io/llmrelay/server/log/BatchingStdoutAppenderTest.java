@@ -52,6 +52,25 @@ class BatchingStdoutAppenderTest {
         assertThat(lines[499]).isEqualTo("line 499");
     }
 
+    /**
+     * The lines go to System.out as it is when the appender starts, so a test runner that captures each
+     * test's output (surefire) captures the proxy's log lines too: the suite's scan for secrets reads them.
+     */
+    @Test
+    void withoutATargetLinesGoToSystemOutAsTheJvmHasIt() {
+        java.io.PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            BatchingStdoutAppender appender = appender(null, 16);
+            appender.doAppend(event("to whoever holds stdout"));
+            appender.stop();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).isEqualTo("to whoever holds stdout\n");
+    }
+
     @Test
     void aBurstIsOneWrite() throws Exception {
         CountingStream out = new CountingStream();

@@ -1,5 +1,6 @@
 package io.llmrelay.server.testing;
 
+import io.llmrelay.testing.SeenSecrets;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -47,13 +48,15 @@ public final class RawHttp implements AutoCloseable {
         int headEnd = new String(whole, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
         socket.getOutputStream().write(whole, 0, headEnd);
         socket.getOutputStream().flush();
+        SeenSecrets.requestHead(whole);
         Thread.sleep(pauseMillis);
         socket.getOutputStream().write(whole, headEnd, whole.length - headEnd);
         socket.getOutputStream().flush();
     }
 
-    /** Writes raw bytes, e.g. several pipelined requests at once. */
+    /** Writes raw bytes, e.g. several pipelined requests at once; their credential headers are recorded for the log scan. */
     public void send(byte[] bytes) throws IOException {
+        SeenSecrets.requestHead(bytes);
         OutputStream out = socket.getOutputStream();
         out.write(bytes);
         out.flush();
@@ -83,8 +86,15 @@ public final class RawHttp implements AutoCloseable {
         return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** One response off the wire: status, headers (names in lower case), body (de-chunked). */
-    public record Response(int status, Map<String, String> headers, String body) {
+    /**
+     * One response off the wire: status, headers (names in lower case), body (de-chunked); {@code cut}
+     * when the connection closed before the body's end (then the body is what came).
+     */
+    public record Response(int status, Map<String, String> headers, String body, boolean cut) {
+
+        public Response(int status, Map<String, String> headers, String body) {
+            this(status, headers, body, false);
+        }
 
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -97,6 +107,15 @@ public final class RawHttp implements AutoCloseable {
      * a connection read only this way.
      */
     public Response readResponse() throws IOException {
+        return readResponse(false, false);
+    }
+
+    /**
+     * Reads one response as {@link #readResponse()} does; for a HEAD request ({@code head}) no body is
+     * read whatever the headers say; with {@code cutAllowed} a connection that closes inside the body
+     * gives the response read so far, marked {@code cut}, instead of an error.
+     */
+    public Response readResponse(boolean head, boolean cutAllowed) throws IOException {
         String statusLine = line(true);
         if (statusLine == null) {
             return null;
@@ -108,18 +127,32 @@ public final class RawHttp implements AutoCloseable {
             headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            for (int size = chunkSize(line(false)); size > 0; size = chunkSize(line(false))) {
-                body.write(exactly(size));
-                line(false); // the CRLF after the chunk
+        try {
+            if (head) {
+                return new Response(status, headers, "");
+            } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                for (int size = chunkSize(line(false)); size > 0; size = chunkSize(line(false))) {
+                    body.write(exactly(size));
+                    line(false); // the CRLF after the chunk
+                }
+                while (!line(false).isEmpty()) {
+                    // trailers
+                }
+            } else if (headers.containsKey("content-length")) {
+                body.write(exactly(Integer.parseInt(headers.get("content-length"))));
             }
-            while (!line(false).isEmpty()) {
-                // trailers
+        } catch (EOFException e) {
+            if (!cutAllowed) {
+                throw e;
             }
-        } else if (headers.containsKey("content-length")) {
-            body.write(exactly(Integer.parseInt(headers.get("content-length"))));
+            return new Response(status, headers, body.toString(StandardCharsets.UTF_8), true);
         }
         return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Closes the sending side (a TCP half-close): the server reads the end of the stream after what was sent. */
+    public void finishSending() throws IOException {
+        socket.shutdownOutput();
     }
 
     /** True when the server has closed the connection: the next read finds its end (waits up to the socket timeout). */

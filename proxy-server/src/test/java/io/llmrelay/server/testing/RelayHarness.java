@@ -15,6 +15,7 @@ import io.llmrelay.core.config.SecurityConfig;
 import io.llmrelay.server.ConfigReload;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.runtime.Transport;
+import io.llmrelay.testing.SeenSecrets;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -48,13 +49,29 @@ public final class RelayHarness implements AutoCloseable {
     private ConfigReload reload;
 
     private RelayHarness(RelayConfig config, Clocks resilienceClocks) throws InterruptedException {
+        this(config, resilienceClocks, Map.of());
+    }
+
+    /** @param env the variables the config was read with: client keys among them are recorded for the log scan */
+    private RelayHarness(RelayConfig config, Clocks resilienceClocks, Map<String, String> env) throws InterruptedException {
+        SeenSecrets.configuration(config, env); // the suite's log scan looks for every one of them
         Transport transport = Transport.best();
         this.group = transport.newGroup(2, "test-relay");
         this.server = RelayServer.start(config, transport, group, resilienceClocks);
         this.http = new OkHttpClient.Builder()
                 .retryOnConnectionFailure(false)
                 .readTimeout(20, TimeUnit.SECONDS)
+                .addInterceptor(RelayHarness::recordCredentials)
                 .build();
+    }
+
+    /** Every credential header a test sends through {@link #http} is recorded for the suite's log scan. */
+    private static Response recordCredentials(okhttp3.Interceptor.Chain chain) throws java.io.IOException {
+        Request request = chain.request();
+        for (int i = 0; i < request.headers().size(); i++) {
+            SeenSecrets.header(request.headers().name(i), request.headers().value(i));
+        }
+        return chain.proceed(request);
     }
 
     /** A proxy in front of {@code backendUrl} with test defaults. */
@@ -114,7 +131,7 @@ public final class RelayHarness implements AutoCloseable {
             throws java.io.IOException, InterruptedException {
         Path file = dir.resolve("relay.yaml");
         Files.writeString(file, yaml);
-        RelayHarness harness = new RelayHarness(yamlConfig(file, env), Clocks.SYSTEM);
+        RelayHarness harness = new RelayHarness(yamlConfig(file, env), Clocks.SYSTEM, env);
         harness.yamlFile = file;
         // POST /internal/reload reads the file again the same way (a test rewrites it with rewrite())
         harness.reload = ConfigReload.install(harness.server, () -> new ConfigReload.Loaded(yamlConfig(file, env), List.of()));
@@ -263,7 +280,9 @@ public final class RelayHarness implements AutoCloseable {
     public static SecurityConfig security(Path dir, String yaml, Map<String, String> env) throws java.io.IOException {
         Path file = dir.resolve("access.yaml");
         Files.writeString(file, yaml);
-        return ConfigFile.load(file, env).security();
+        SecurityConfig security = ConfigFile.load(file, env).security();
+        SeenSecrets.security(security, env); // for the suite's log scan
+        return security;
     }
 
     /** A port nothing listens on now, for {@code admin.port} (the race until it is bound is a test's to take). */
