@@ -24,8 +24,8 @@ public final class LeakCheckExtension implements AfterAllCallback {
     }
 
     /**
-     * Fails when Netty reported a leaked buffer since the last check: for test engines that do not run
-     * Jupiter's extensions (jqwik's properties call it when their container ends).
+     * Fails when Netty reported a leaked buffer since the last check: for checks within a class (the
+     * fuzzer calls it after each property, so a leak names the property that caused it).
      *
      * @param what what ran, for the failure message
      */

@@ -1,9 +1,8 @@
 package io.llmrelay.server.fuzz;
 
+import static io.llmrelay.server.fuzz.Draw.weight;
+
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Tuple;
 
 /**
  * What a fuzzed request presents as a key: nothing, a valid key in either header, a key limited to
@@ -32,9 +31,9 @@ enum Credentials {
     }
 
     /** Mostly a key that gets the request through, so that what follows the gate is fuzzed too. */
-    static Arbitrary<Credentials> arbitrary() {
-        return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.of(BEARER_ALL, X_API_KEY_ALL, LOWER_CASE_SCHEME)),
-                Tuple.of(1, Arbitraries.of(LIMITED)), Tuple.of(2, Arbitraries.of(Credentials.class)));
+    static Credentials draw(Draw d) {
+        return d.weighted(weight(6, () -> d.pick(BEARER_ALL, X_API_KEY_ALL, LOWER_CASE_SCHEME)),
+                weight(1, () -> LIMITED), weight(2, () -> d.pick(Credentials.class)));
     }
 
     /** The header lines to send, each without its CRLF (ISO-8859-1 on the wire). */

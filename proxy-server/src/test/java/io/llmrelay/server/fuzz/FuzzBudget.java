@@ -1,40 +1,53 @@
 package io.llmrelay.server.fuzz;
 
-import net.jqwik.api.lifecycle.AroundPropertyHook;
-import net.jqwik.api.lifecycle.PropagationMode;
-import net.jqwik.api.lifecycle.PropertyAttributes;
-import net.jqwik.api.lifecycle.PropertyExecutionResult;
-import net.jqwik.api.lifecycle.PropertyExecutor;
-import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import java.util.OptionalInt;
+import java.util.Random;
 
 /**
- * How long the fuzzer runs: each property's own {@code tries} and fixed {@code seed} by default, so a
- * build is reproducible and quick; {@code -Dfuzz.scale=N} multiplies the tries, {@code -Dfuzz.seed=random}
- * draws a new seed (jqwik reports it; {@code -Dfuzz.seed=<that seed>} replays the run).
+ * How long and where the fuzzer runs: each property's own tries and the fixed seed by default, so a
+ * build is reproducible and quick; {@code -Dfuzz.scale=N} multiplies the tries, {@code -Dfuzz.seed=N}
+ * sets the seed and {@code -Dfuzz.seed=random} draws one (printed, so {@code -Dfuzz.seed=<it>} replays
+ * the run); {@code -Dfuzz.case=I} runs case {@code I} of each property alone, to replay a failure.
  */
-public final class FuzzBudget implements AroundPropertyHook {
+final class FuzzBudget {
 
     static final String SCALE = "fuzz.scale";
     static final String SEED = "fuzz.seed";
+    static final String CASE = "fuzz.case";
+    static final long DEFAULT_SEED = 20261130L;
 
-    @Override
-    public PropagationMode propagateTo() {
-        return PropagationMode.DIRECT_DESCENDANTS; // registered on the class, it acts on the class's properties
+    private static final long RUN_SEED = runSeed();
+
+    private FuzzBudget() {}
+
+    /** The seed of this run: one for the whole JVM, so every property of a random run shares it. */
+    static long seed() {
+        return RUN_SEED;
     }
 
-    @Override
-    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-        PropertyAttributes attributes = context.attributes();
+    /** A property's tries, scaled. */
+    static int tries(int base) {
         int scale = Integer.getInteger(SCALE, 1);
-        if (scale > 1) {
-            attributes.tries().ifPresent(tries -> attributes.setTries(tries * scale));
-        }
+        return base * Math.max(1, scale);
+    }
+
+    /** The one case to run, when a failure is replayed. */
+    static OptionalInt onlyCase() {
+        String only = System.getProperty(CASE, "").trim();
+        return only.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(only));
+    }
+
+    private static long runSeed() {
         String seed = System.getProperty(SEED, "").trim();
-        if (seed.equals("random")) {
-            attributes.setSeed(Long.toString(new java.util.Random().nextLong()));
-        } else if (!seed.isEmpty()) {
-            attributes.setSeed(seed);
+        if (seed.isEmpty()) {
+            return DEFAULT_SEED;
         }
-        return property.execute();
+        if (seed.equals("random")) {
+            long drawn = new Random().nextLong();
+            System.out.println("fuzz: -D" + SEED + "=random drew seed " + drawn + " (-D" + SEED + "=" + drawn
+                    + " replays this run)");
+            return drawn;
+        }
+        return Long.parseLong(seed);
     }
 }

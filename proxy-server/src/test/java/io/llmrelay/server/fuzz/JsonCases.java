@@ -1,5 +1,7 @@
 package io.llmrelay.server.fuzz;
 
+import static io.llmrelay.server.fuzz.Draw.weight;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,9 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 
 /**
  * JSON bodies for every route that takes one: a valid request of the route whose fields, one or two
@@ -166,30 +165,30 @@ final class JsonCases {
 
     private JsonCases() {}
 
-    static Arbitrary<JsonCase> cases() {
-        Arbitrary<Endpoint> endpoint = Arbitraries.of(ENDPOINTS);
-        Arbitrary<String> model = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.of("demo", "demo-embed", FakeOllamaNode.MODEL)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(MODELS)));
-        Arbitrary<Mutation> mutation = Combinators.combine(Arbitraries.integers().between(0, 200),
-                Arbitraries.of(REPLACEMENTS).injectNull(0.1)).as(Mutation::new);
-        Arbitrary<List<Mutation>> mutations = mutation.list().ofMinSize(0).ofMaxSize(2);
-        Arbitrary<Damage> damage = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(12, Arbitraries.just(Damage.NONE)),
-                net.jqwik.api.Tuple.of(3, Arbitraries.just(Damage.TRUNCATED)),
-                net.jqwik.api.Tuple.of(3, Arbitraries.of(Damage.class)));
-        Arbitrary<String> contentType = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, Arbitraries.just("application/json")),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("text/plain", "", "application/json; charset=utf-16",
+    /** Extra header lines a request may carry (0 to 2 of them). */
+    static final List<String> EXTRA_HEADERS = List.of(
+            "X-Request-ID: " + "r".repeat(300), "X-Request-ID: \u00e9\u00e8", "X-Request-ID: ",
+            "X-Relay-Backend: node", "X-Relay-Backend: demo", "X-Relay-Backend: nobody", "Origin: http://evil.example",
+            "Content-Encoding: gzip", "Accept: text/event-stream", "X-Forwarded-For: 10.0.0.1, garbage, [::1]:80",
+            "Connection: close", "Expect: 100-continue");
+
+    static JsonCase draw(Draw d) {
+        Endpoint endpoint = d.pick(ENDPOINTS);
+        String model = d.weighted(weight(6, () -> d.pick("demo", "demo-embed", FakeOllamaNode.MODEL)),
+                weight(1, () -> d.pick(MODELS)));
+        // one time in ten the field is left out rather than replaced
+        List<Mutation> mutations = d.list(0, 2,
+                () -> new Mutation(d.between(0, 200), d.chance(0.1) ? null : d.pick(REPLACEMENTS)));
+        Damage damage = d.weighted(weight(12, () -> Damage.NONE), weight(3, () -> Damage.TRUNCATED),
+                weight(3, () -> d.pick(Damage.class)));
+        int cut = d.between(0, 100_000);
+        Credentials credentials = Credentials.draw(d);
+        boolean keyed = d.bool();
+        String contentType = d.weighted(weight(8, () -> "application/json"),
+                weight(1, () -> d.pick("text/plain", "", "application/json; charset=utf-16",
                         "multipart/form-data; boundary=x", "application/x-www-form-urlencoded")));
-        Arbitrary<List<String>> extra = Arbitraries.of(
-                "X-Request-ID: " + "r".repeat(300), "X-Request-ID: \u00e9\u00e8", "X-Request-ID: ",
-                "X-Relay-Backend: node", "X-Relay-Backend: demo", "X-Relay-Backend: nobody", "Origin: http://evil.example",
-                "Content-Encoding: gzip", "Accept: text/event-stream", "X-Forwarded-For: 10.0.0.1, garbage, [::1]:80",
-                "Connection: close", "Expect: 100-continue").list().ofMaxSize(2);
-        return Combinators.combine(endpoint, model, mutations, damage, Arbitraries.integers().between(0, 100_000),
-                Credentials.arbitrary(), Arbitraries.of(true, false),
-                Combinators.combine(contentType, extra).as(Headers::new)).as(JsonCase::new);
+        List<String> extra = d.list(0, 2, () -> d.pick(EXTRA_HEADERS));
+        return new JsonCase(endpoint, model, mutations, damage, cut, credentials, keyed, new Headers(contentType, extra));
     }
 
     /** Every place in {@code node} a value can be replaced: object fields and array elements, depth first. */

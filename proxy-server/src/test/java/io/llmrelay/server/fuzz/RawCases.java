@@ -1,13 +1,11 @@
 package io.llmrelay.server.fuzz;
 
+import static io.llmrelay.server.fuzz.Draw.weight;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
  * Raw HTTP bytes: valid requests mutated (bit flips, bytes set, truncation at any point, bytes
@@ -105,130 +103,132 @@ final class RawCases {
 
     private RawCases() {}
 
-    static Arbitrary<RawCase> cases() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, mutated()),
-                Tuple.of(1, badRequestLines()),
-                Tuple.of(1, badHeaders()),
-                Tuple.of(1, contentLengths()),
-                Tuple.of(1, chunkedGarbage()),
-                Tuple.of(1, floods()),
-                Tuple.of(1, longTargets()));
+    static RawCase draw(Draw d) {
+        return d.weighted(
+                weight(6, () -> mutated(d)),
+                weight(1, () -> badRequestLine(d)),
+                weight(1, () -> badHeaders(d)),
+                weight(1, () -> contentLength(d)),
+                weight(1, () -> chunkedGarbage(d)),
+                weight(1, () -> flood(d)),
+                weight(1, () -> longTarget(d)));
     }
 
-    private static Arbitrary<Boolean> keyed() {
-        return Arbitraries.of(true, false);
+    static RawCase mutated(Draw d) {
+        int base = d.between(0, VALID.size() - 1);
+        List<Mutation> mutations = d.list(1, 4,
+                () -> new Mutation(d.pick(Mutation.Kind.class), d.between(0, 1_000), d.between(0, 255)));
+        boolean keyed = d.bool();
+        byte[] bytes = VALID.get(base).getBytes(StandardCharsets.ISO_8859_1);
+        for (Mutation m : mutations) {
+            bytes = m.apply(bytes);
+        }
+        return new RawCase("valid request #" + base + " mutated " + mutations, bytes, keyed);
     }
 
-    static Arbitrary<RawCase> mutated() {
-        Arbitrary<Mutation> mutation = Combinators.combine(Arbitraries.of(Mutation.Kind.class),
-                Arbitraries.integers().between(0, 1_000), Arbitraries.integers().between(0, 255)).as(Mutation::new);
-        return Combinators.combine(Arbitraries.integers().between(0, VALID.size() - 1),
-                mutation.list().ofMinSize(1).ofMaxSize(4), keyed()).as((base, mutations, keyed) -> {
-                    byte[] bytes = VALID.get(base).getBytes(StandardCharsets.ISO_8859_1);
-                    for (Mutation m : mutations) {
-                        bytes = m.apply(bytes);
-                    }
-                    return new RawCase("valid request #" + base + " mutated " + mutations, bytes, keyed);
-                });
+    static final List<String> METHODS = List.of("GET", "POST", "get", "G ET", "", "PUT", "PATCH", "OPTIONS", "TRACE",
+            "CONNECT", "PRI", "BREW", "GET\0", "X".repeat(300), "\u00c9T\u00c9", "DELETE");
+    static final List<String> TARGETS = List.of("/api/tags", "*", "http://127.0.0.1/api/tags", "//api//tags", "",
+            "/../../etc/passwd", "/api/tags?%", "/%00", "/api/tags#frag", "api/tags", "/api/ta gs", "/\u00ff\u00fe",
+            "/api/%74ags", "/API/TAGS", "/api/blobs/", "/api/blobs/sha256:" + "0".repeat(64), "/v1/models/%2e%2e",
+            "/v1/models/" + "m".repeat(2000), "/api/show?model=demo", "/health/ready/", "/internal/reload",
+            "/v1", "/v1/", "/api/tags\t", "/api/chat;x=y");
+    static final List<String> VERSIONS = List.of("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/0.9", "http/1.1",
+            "HTTP/1.10", "HTTP/1.1 extra", "", "HTTP/1", "HTTP/9.9", "HTTP/1.1\0", "ICAP/1.0");
+
+    static RawCase badRequestLine(Draw d) {
+        String m = d.pick(METHODS);
+        String t = d.pick(TARGETS);
+        String v = d.pick(VERSIONS);
+        String sep = d.pick(" ", "  ", "\t", "\u000b");
+        String end = d.pick("\r\n", "\n", "\r", "\r\r\n");
+        boolean keyed = d.bool();
+        String line = m + sep + t + (v.isEmpty() ? "" : sep + v);
+        String req = line + end + "Host: 127.0.0.1" + end + "Authorization: Bearer " + FuzzTarget.ALL_KEY + end
+                + "Content-Length: 2" + end + end + "{}";
+        return new RawCase("request line '" + line + "'", req.getBytes(StandardCharsets.ISO_8859_1), keyed);
     }
 
-    static Arbitrary<RawCase> badRequestLines() {
-        Arbitrary<String> method = Arbitraries.of("GET", "POST", "get", "G ET", "", "PUT", "PATCH", "OPTIONS", "TRACE",
-                "CONNECT", "PRI", "BREW", "GET\0", "X".repeat(300), "\u00c9T\u00c9", "DELETE");
-        Arbitrary<String> target = Arbitraries.of("/api/tags", "*", "http://127.0.0.1/api/tags", "//api//tags", "",
-                "/../../etc/passwd", "/api/tags?%", "/%00", "/api/tags#frag", "api/tags", "/api/ta gs", "/\u00ff\u00fe",
-                "/api/%74ags", "/API/TAGS", "/api/blobs/", "/api/blobs/sha256:" + "0".repeat(64), "/v1/models/%2e%2e",
-                "/v1/models/" + "m".repeat(2000), "/api/show?model=demo", "/health/ready/", "/internal/reload",
-                "/v1", "/v1/", "/api/tags\t", "/api/chat;x=y");
-        Arbitrary<String> version = Arbitraries.of("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/0.9", "http/1.1", "HTTP/1.10",
-                "HTTP/1.1 extra", "", "HTTP/1", "HTTP/9.9", "HTTP/1.1\0", "ICAP/1.0");
-        Arbitrary<String> separator = Arbitraries.of(" ", "  ", "\t", "\u000b");
-        Arbitrary<String> ending = Arbitraries.of("\r\n", "\n", "\r", "\r\r\n");
-        return Combinators.combine(method, target, version, separator, ending, keyed()).as((m, t, v, sep, end, keyed) -> {
-            String line = m + sep + t + (v.isEmpty() ? "" : sep + v);
-            String req = line + end + "Host: 127.0.0.1" + end + "Authorization: Bearer " + FuzzTarget.ALL_KEY + end
-                    + "Content-Length: 2" + end + end + "{}";
-            return new RawCase("request line '" + line + "'", req.getBytes(StandardCharsets.ISO_8859_1), keyed);
-        });
+    static final List<String> BAD_HEADERS = List.of("X Bad: v", "X-Bad : v", ": v", "X-Bad", "X-Bad:", "X-\u00e9: v",
+            "X-Bad: a\0b", "X-Bad: a\rb", " folded: continuation", "\tX-Tab: v", "X-Bad:\u00ff\u00fe",
+            "Host: a", "Host: a\r\nHost: b", "Host:", "Content-Type: application/json\r\nContent-Type: text/plain",
+            "Connection: upgrade\r\nUpgrade: h2c", "Connection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13",
+            "Transfer-Encoding: gzip, chunked", "Transfer-Encoding: chunked, chunked", "Transfer-Encoding: xyz",
+            "Transfer-Encoding: chunked\r\nContent-Length: 2", "Expect: 100-continue", "Expect: 200-ok",
+            "X-Request-ID: " + "i".repeat(20_000), "Authorization: Bearer\0" + FuzzTarget.ALL_KEY,
+            "Authorization: " + "B".repeat(40_000), "x-api-key: \u00ff", "Origin: null",
+            "Access-Control-Request-Method: POST", "X-Forwarded-For: " + "1.2.3.4, ".repeat(500) + "x");
+
+    static RawCase badHeaders(Draw d) {
+        String r = d.pick("POST /api/chat", "POST /v1/chat/completions", "GET /api/tags", "OPTIONS /api/chat",
+                "GET /metrics", "POST /api/pull", "DELETE /api/delete");
+        List<String> hs = d.list(1, 3, () -> d.pick(BAD_HEADERS));
+        boolean keyed = d.bool();
+        StringBuilder req = new StringBuilder(r + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        hs.forEach(h -> req.append(h).append("\r\n"));
+        req.append("Content-Length: ").append(CHAT.length()).append("\r\n\r\n").append(CHAT);
+        return new RawCase(r + " with headers " + hs.stream().map(Oracle::abbreviate).toList(),
+                req.toString().getBytes(StandardCharsets.ISO_8859_1), keyed);
     }
 
-    static Arbitrary<RawCase> badHeaders() {
-        Arbitrary<String> header = Arbitraries.of("X Bad: v", "X-Bad : v", ": v", "X-Bad", "X-Bad:", "X-\u00e9: v",
-                "X-Bad: a\0b", "X-Bad: a\rb", " folded: continuation", "\tX-Tab: v", "X-Bad:\u00ff\u00fe",
-                "Host: a", "Host: a\r\nHost: b", "Host:", "Content-Type: application/json\r\nContent-Type: text/plain",
-                "Connection: upgrade\r\nUpgrade: h2c", "Connection: Upgrade\r\nUpgrade: websocket\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13",
-                "Transfer-Encoding: gzip, chunked", "Transfer-Encoding: chunked, chunked", "Transfer-Encoding: xyz",
-                "Transfer-Encoding: chunked\r\nContent-Length: 2", "Expect: 100-continue", "Expect: 200-ok",
-                "X-Request-ID: " + "i".repeat(20_000), "Authorization: Bearer\0" + FuzzTarget.ALL_KEY,
-                "Authorization: " + "B".repeat(40_000), "x-api-key: \u00ff", "Origin: null",
-                "Access-Control-Request-Method: POST", "X-Forwarded-For: " + "1.2.3.4, ".repeat(500) + "x");
-        Arbitrary<String> route = Arbitraries.of("POST /api/chat", "POST /v1/chat/completions", "GET /api/tags",
-                "OPTIONS /api/chat", "GET /metrics", "POST /api/pull", "DELETE /api/delete");
-        return Combinators.combine(route, header.list().ofMinSize(1).ofMaxSize(3), keyed()).as((r, hs, keyed) -> {
-            StringBuilder req = new StringBuilder(r + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-            hs.forEach(h -> req.append(h).append("\r\n"));
-            req.append("Content-Length: ").append(CHAT.length()).append("\r\n\r\n").append(CHAT);
-            return new RawCase(r + " with headers " + hs.stream().map(Oracle::abbreviate).toList(),
-                    req.toString().getBytes(StandardCharsets.ISO_8859_1), keyed);
-        });
+    static final List<String> CONTENT_LENGTHS = List.of("-1", "abc", "99999999999999999999999", "9223372036854775807",
+            "2147483648", "1048577", "0x10", "+5", " 5", "5 ", "5, 5", "5, 6", "", "1e3", "0", "10", "4",
+            "18446744073709551616", "00000000000000000000000005");
+
+    static RawCase contentLength(Draw d) {
+        String cl = d.pick(CONTENT_LENGTHS);
+        String path = d.pick("/api/chat", "/v1/embeddings", "/api/show");
+        int n = d.between(0, 40);
+        boolean keyed = d.bool();
+        String body = (CHAT + CHAT).substring(0, Math.min(n, CHAT.length() * 2));
+        String req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + cl + "\r\n"
+                + "Authorization: Bearer " + FuzzTarget.ALL_KEY + "\r\n\r\n" + body;
+        return new RawCase("Content-Length '" + cl + "' with " + body.length() + " bytes",
+                req.getBytes(StandardCharsets.ISO_8859_1), keyed);
     }
 
-    static Arbitrary<RawCase> contentLengths() {
-        Arbitrary<String> length = Arbitraries.of("-1", "abc", "99999999999999999999999", "9223372036854775807",
-                "2147483648", "1048577", "0x10", "+5", " 5", "5 ", "5, 5", "5, 6", "", "1e3", "0", "10", "4",
-                "18446744073709551616", "00000000000000000000000005");
-        Arbitrary<Integer> sent = Arbitraries.integers().between(0, 40);
-        return Combinators.combine(length, Arbitraries.of("/api/chat", "/v1/embeddings", "/api/show"), sent, keyed())
-                .as((cl, path, n, keyed) -> {
-                    String body = (CHAT + CHAT).substring(0, Math.min(n, CHAT.length() * 2));
-                    String req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + cl + "\r\n"
-                            + "Authorization: Bearer " + FuzzTarget.ALL_KEY + "\r\n\r\n" + body;
-                    return new RawCase("Content-Length '" + cl + "' with " + body.length() + " bytes",
-                            req.getBytes(StandardCharsets.ISO_8859_1), keyed);
-                });
+    static final List<String> CHUNKS = List.of("5\r\nhello\r\n", "zz\r\nhi\r\n", "ffffffffffffffff\r\nx\r\n",
+            "-1\r\n", "5;ext=1\r\nhello\r\n", "5;" + "e".repeat(9000) + "\r\nhello\r\n", "3\r\nhello\r\n",
+            "10\r\nhi\r\n", "5\rhello\r\n", "5\nhello\n", "0\r\nTrailer: x\r\n\r\n", "0\r\n\r\n", "0\r\n",
+            "0\r\n" + "T: v\r\n".repeat(200) + "\r\n", " 5\r\nhello\r\n", "5 \r\nhello\r\n", "\r\n",
+            "100000\r\n" + "a".repeat(100) + "\r\n", "1\r\n{\r\n", "7fffffff\r\n");
+
+    static RawCase chunkedGarbage(Draw d) {
+        String path = d.pick("/api/chat", "/v1/chat/completions", "/api/pull");
+        List<String> chunks = d.list(1, 5, () -> d.pick(CHUNKS));
+        boolean keyed = d.bool();
+        String req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                + "x-api-key: " + FuzzTarget.ALL_KEY + "\r\n\r\n" + String.join("", chunks);
+        return new RawCase("chunked " + path + " " + chunks.stream().map(Oracle::abbreviate).toList(),
+                req.getBytes(StandardCharsets.ISO_8859_1), keyed);
     }
 
-    static Arbitrary<RawCase> chunkedGarbage() {
-        Arbitrary<String> chunk = Arbitraries.of("5\r\nhello\r\n", "zz\r\nhi\r\n", "ffffffffffffffff\r\nx\r\n",
-                "-1\r\n", "5;ext=1\r\nhello\r\n", "5;" + "e".repeat(9000) + "\r\nhello\r\n", "3\r\nhello\r\n",
-                "10\r\nhi\r\n", "5\rhello\r\n", "5\nhello\n", "0\r\nTrailer: x\r\n\r\n", "0\r\n\r\n", "0\r\n",
-                "0\r\n" + "T: v\r\n".repeat(200) + "\r\n", " 5\r\nhello\r\n", "5 \r\nhello\r\n", "\r\n",
-                "100000\r\n" + "a".repeat(100) + "\r\n", "1\r\n{\r\n", "7fffffff\r\n");
-        return Combinators.combine(Arbitraries.of("/api/chat", "/v1/chat/completions", "/api/pull"),
-                chunk.list().ofMinSize(1).ofMaxSize(5), keyed()).as((path, chunks, keyed) -> {
-                    String req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
-                            + "x-api-key: " + FuzzTarget.ALL_KEY + "\r\n\r\n" + String.join("", chunks);
-                    return new RawCase("chunked " + path + " " + chunks.stream().map(Oracle::abbreviate).toList(),
-                            req.getBytes(StandardCharsets.ISO_8859_1), keyed);
-                });
+    static RawCase flood(Draw d) {
+        int count = d.between(50, 400);
+        int size = d.between(1, 600);
+        boolean sameName = d.bool();
+        boolean keyed = d.bool();
+        ByteArrayOutputStream req = new ByteArrayOutputStream();
+        req.writeBytes("GET /api/tags HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        for (int i = 0; i < count; i++) {
+            String h = (sameName ? "X-Flood" : "X-Flood-" + i) + ": " + "v".repeat(size) + "\r\n";
+            req.writeBytes(h.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        req.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return new RawCase(count + " headers of " + size + " bytes", req.toByteArray(), keyed);
     }
 
-    static Arbitrary<RawCase> floods() {
-        return Combinators.combine(Arbitraries.integers().between(50, 400), Arbitraries.integers().between(1, 600),
-                Arbitraries.of(true, false), keyed()).as((count, size, sameName, keyed) -> {
-                    ByteArrayOutputStream req = new ByteArrayOutputStream();
-                    req.writeBytes("GET /api/tags HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    for (int i = 0; i < count; i++) {
-                        String h = (sameName ? "X-Flood" : "X-Flood-" + i) + ": " + "v".repeat(size) + "\r\n";
-                        req.writeBytes(h.getBytes(StandardCharsets.ISO_8859_1));
-                    }
-                    req.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    return new RawCase(count + " headers of " + size + " bytes", req.toByteArray(), keyed);
-                });
-    }
-
-    static Arbitrary<RawCase> longTargets() {
-        Arbitrary<String> filler = Arbitraries.of("a", "%41", "/", "?", "&x=", "%", "\u00e9", "..", "%2F");
-        return Combinators.combine(Arbitraries.of("/api/tags", "/v1/models/", "/api/blobs/", "/", "/api/chat?"),
-                filler, Arbitraries.integers().between(1, 6_000), Arbitraries.of("GET", "POST"), keyed())
-                .as((path, f, n, method, keyed) -> {
-                    String target = path + f.repeat(n);
-                    String req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
-                            + "Authorization: Bearer " + FuzzTarget.ALL_KEY + "\r\n\r\n";
-                    return new RawCase(method + " target of " + target.length() + " chars (" + path + " + '" + f + "' x " + n
-                            + ")", req.getBytes(StandardCharsets.ISO_8859_1), keyed);
-                });
+    static RawCase longTarget(Draw d) {
+        String path = d.pick("/api/tags", "/v1/models/", "/api/blobs/", "/", "/api/chat?");
+        String f = d.pick("a", "%41", "/", "?", "&x=", "%", "\u00e9", "..", "%2F");
+        int n = d.between(1, 6_000);
+        String method = d.pick("GET", "POST");
+        boolean keyed = d.bool();
+        String target = path + f.repeat(n);
+        String req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                + "Authorization: Bearer " + FuzzTarget.ALL_KEY + "\r\n\r\n";
+        return new RawCase(method + " target of " + target.length() + " chars (" + path + " + '" + f + "' x " + n
+                + ")", req.getBytes(StandardCharsets.ISO_8859_1), keyed);
     }
 }

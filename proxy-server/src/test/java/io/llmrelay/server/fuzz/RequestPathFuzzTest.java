@@ -9,15 +9,12 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzing of the request path (issue 13's proof): generated inputs against two running proxies (one
@@ -27,50 +24,79 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * answers on time ({@link Oracle}: never a 5xx of its own, an error in the caller's shape), leaks no
  * buffer (paranoid detection, checked after each property), and a fresh connection is served next.
  *
- * <p>Tries and seeds are fixed so a build is quick and reproducible; {@code -Dfuzz.scale=N} and
- * {@code -Dfuzz.seed=random} run longer and elsewhere ({@link FuzzBudget}; docs/SECURITY.md#fuzzing).
+ * <p>Each case is drawn from a {@link java.util.Random} seeded by the run's seed and the case's number
+ * ({@link Draw}), so a failure names both and replays alone; tries and seed are fixed so a build is
+ * quick and reproducible, {@code -Dfuzz.scale=N} and {@code -Dfuzz.seed=random} run longer and elsewhere
+ * ({@link FuzzBudget}; docs/SECURITY.md#fuzzing).
  */
-@AddLifecycleHook(FuzzBudget.class)
 class RequestPathFuzzTest {
 
     private static FuzzTarget target;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         target = new FuzzTarget();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws Exception {
         if (target != null) {
             target.close();
         }
         System.out.println("fuzzed answers, by route and status:\n" + Oracle.summary());
-        LeakCheckExtension.assertNoLeaks(RequestPathFuzzTest.class.getSimpleName());
+        // LeakCheckExtension (auto-detected) checks again once the proxies are closed
     }
 
-    @AfterProperty
+    @AfterEach
     void noLeakSoFar() throws InterruptedException {
         LeakCheckExtension.assertNoLeaks(RequestPathFuzzTest.class.getSimpleName());
     }
 
-    @Provide
-    Arbitrary<JsonCases.JsonCase> jsonCases() {
-        return JsonCases.cases();
+    /** What a property checks for one drawn input. */
+    @FunctionalInterface
+    interface Check<C> {
+        void accept(C input) throws Exception;
     }
 
-    @Provide
-    Arbitrary<RawCases.RawCase> rawCases() {
-        return RawCases.cases();
+    /**
+     * Runs {@code check} on {@code tries} (scaled) inputs drawn by {@code draw}, case {@code i} from
+     * {@link Draw#forCase}; stops at the first failure, naming the case, the seed and the input.
+     */
+    private static <C> void forAll(String property, int tries, Function<Draw, C> draw, Check<C> check) {
+        long seed = FuzzBudget.seed();
+        int n = FuzzBudget.tries(tries);
+        OptionalInt only = FuzzBudget.onlyCase();
+        int from = only.orElse(0);
+        int to = only.isPresent() ? from + 1 : n;
+        for (int i = from; i < to; i++) {
+            C input = draw.apply(Draw.forCase(seed, i));
+            try {
+                check.accept(input);
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError(property + ": case " + i + " of " + n + " failed (seed " + seed
+                        + "; replay with -D" + FuzzBudget.SEED + "=" + seed + " -D" + FuzzBudget.CASE + "=" + i + ")\n"
+                        + "input: " + FuzzTarget.masked(Oracle.abbreviate(String.valueOf(input))) + "\n"
+                        + e, e);
+            }
+        }
     }
 
-    @Provide
-    Arbitrary<TargetCases.TargetCase> targetCases() {
-        return TargetCases.cases();
+    @Test
+    void jsonBodiesOfEveryRouteAreAnsweredInTheirShape() {
+        forAll("jsonBodiesOfEveryRouteAreAnsweredInTheirShape", 700, JsonCases::draw, RequestPathFuzzTest::jsonBody);
     }
 
-    @Property(tries = 700, seed = "20261130", edgeCases = EdgeCasesMode.NONE)
-    void jsonBodiesOfEveryRouteAreAnsweredInTheirShape(@ForAll("jsonCases") JsonCases.JsonCase c) throws IOException {
+    @Test
+    void oddMethodsPathsAndQueriesAreAnsweredInTheirShape() {
+        forAll("oddMethodsPathsAndQueriesAreAnsweredInTheirShape", 300, TargetCases::draw, RequestPathFuzzTest::oddTarget);
+    }
+
+    @Test
+    void malformedHttpNeverBreaksTheProxy() {
+        forAll("malformedHttpNeverBreaksTheProxy", 900, RawCases::draw, RequestPathFuzzTest::malformedHttp);
+    }
+
+    private static void jsonBody(JsonCases.JsonCase c) throws IOException {
         RelayHarness relay = target.relay(c.keyed());
         byte[] body = c.body();
         ByteArrayOutputStream request = new ByteArrayOutputStream(body.length + 512);
@@ -86,9 +112,7 @@ class RequestPathFuzzTest {
         exchange(relay, c.toString(), c.path(), c.method(), request.toByteArray());
     }
 
-    @Property(tries = 300, seed = "20261130")
-    void oddMethodsPathsAndQueriesAreAnsweredInTheirShape(@ForAll("targetCases") TargetCases.TargetCase c)
-            throws IOException {
+    private static void oddTarget(TargetCases.TargetCase c) throws IOException {
         StringBuilder head = new StringBuilder(c.method() + " " + c.target() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         c.credentials().headerLines().forEach(h -> head.append(h).append("\r\n"));
         head.append("Content-Length: 0\r\n\r\n");
@@ -96,8 +120,7 @@ class RequestPathFuzzTest {
                 head.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    @Property(tries = 900, seed = "20261130", edgeCases = EdgeCasesMode.NONE)
-    void malformedHttpNeverBreaksTheProxy(@ForAll("rawCases") RawCases.RawCase c) throws IOException {
+    private static void malformedHttp(RawCases.RawCase c) throws IOException {
         RelayHarness relay = target.relay(c.keyed());
         try (RawHttp client = RawHttp.connect(relay.port(), 64 * 1024)) {
             client.send(c.bytes());

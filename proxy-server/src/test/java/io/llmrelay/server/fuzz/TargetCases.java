@@ -1,9 +1,8 @@
 package io.llmrelay.server.fuzz;
 
+import static io.llmrelay.server.fuzz.Draw.weight;
+
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 
 /**
  * Well-formed requests without a body to every route and to near misses of them: odd methods, odd
@@ -36,12 +35,11 @@ final class TargetCases {
 
     private TargetCases() {}
 
-    static Arbitrary<TargetCase> cases() {
-        Arbitrary<String> method = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.just("GET")),
-                net.jqwik.api.Tuple.of(3, Arbitraries.of("HEAD", "POST", "DELETE", "OPTIONS", "PUT", "PATCH", "TRACE",
-                        "PROPFIND", "BREW")));
-        return Combinators.combine(method, Arbitraries.of(PATHS), Arbitraries.of(QUERIES), Credentials.arbitrary(),
-                Arbitraries.of(true, false)).as((m, p, q, c, k) -> new TargetCase(m, p + q, c, k));
+    static TargetCase draw(Draw d) {
+        String method = d.weighted(weight(6, () -> "GET"),
+                weight(3, () -> d.pick("HEAD", "POST", "DELETE", "OPTIONS", "PUT", "PATCH", "TRACE", "PROPFIND", "BREW")));
+        String path = d.pick(PATHS);
+        String query = d.pick(QUERIES);
+        return new TargetCase(method, path + query, Credentials.draw(d), d.bool());
     }
 }
