@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.server.demo.DemoBackend;
+import io.llmrelay.testing.SeenSecrets;
 import io.llmrelay.server.testing.DemoBackends;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.RawHttp;
@@ -27,7 +28,7 @@ class RateLimitsTest {
 
     private static final String CHAT = "{\"model\":\"demo\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String V1 = "{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    private static final Map<String, String> ENV = Map.of("RELAY_API_KEYS", "alice=sk-alice-1,bob=sk-bob-2");
+    private static final Map<String, String> ENV = Map.of("RELAY_API_KEYS", SeenSecrets.keyPairs("alice=sk-alice-1,bob=sk-bob-2"));
 
     @TempDir
     Path dir;

@@ -3,6 +3,7 @@ package io.llmrelay.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrelay.server.demo.DemoBackend;
+import io.llmrelay.testing.SeenSecrets;
 import io.llmrelay.server.testing.DemoBackends;
 import io.llmrelay.server.testing.RedisServer;
 import io.llmrelay.server.testing.RelayHarness;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedRateLimitsEndToEndTest {
 
     private static final String CHAT = "{\"model\":\"demo\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    private static final Map<String, String> ENV = Map.of("RELAY_API_KEYS", "alice=sk-alice-1");
+    private static final Map<String, String> ENV = Map.of("RELAY_API_KEYS", SeenSecrets.keyPairs("alice=sk-alice-1"));
 
     @TempDir
     Path dir;
