@@ -96,22 +96,35 @@ public final class BackendGroup<T extends Balanced> {
      *     when every eligible member is at its {@code max_concurrency}
      */
     public Selection<T> select(long stickyKey, Predicate<? super T> excluded) {
+        return select(stickyKey, excluded, true);
+    }
+
+    /**
+     * {@link #select(long, Predicate)} without asking the chosen member's {@link Balanced#admit()}: for
+     * when no member of the group may be routed to and the caller would rather try one than refuse the
+     * request (Envoy's panic routing). Slow start still applies.
+     */
+    public Selection<T> selectInPanic(long stickyKey, Predicate<? super T> excluded) {
+        return select(stickyKey, excluded, false);
+    }
+
+    private Selection<T> select(long stickyKey, Predicate<? super T> excluded, boolean admitting) {
         if (stickyKey != 0 && routing.sticky() != RoutingConfig.Sticky.OFF) {
             int pin = Rendezvous.pin(members, stickyKey, excluded);
             if (pin < 0) {
                 return Selection.noneEligible();
             }
             if (members.tryAcquire(pin)) {
-                int check = check(pin, stickyKey, false);
-                return check == ADMITTED ? pinned[pin] : chooseAgain(pin, check, excluded);
+                int check = check(pin, stickyKey, false, admitting);
+                return check == ADMITTED ? pinned[pin] : chooseAgain(pin, check, excluded, admitting);
             }
         }
         int i = balancer.choose(excluded);
         if (i < 0) {
             return none(i);
         }
-        int check = check(i, 0, balancer.honoursShare());
-        return check == ADMITTED ? chosen[i] : chooseAgain(i, check, excluded);
+        int check = check(i, 0, balancer.honoursShare(), admitting);
+        return check == ADMITTED ? chosen[i] : chooseAgain(i, check, excluded, admitting);
     }
 
     /**
@@ -121,13 +134,13 @@ public final class BackendGroup<T extends Balanced> {
      * @param stickyKey the draw's key when the member is a sticky pin; 0: a random draw
      * @param shareGiven the strategy has applied the member's share itself: no draw
      */
-    private int check(int i, long stickyKey, boolean shareGiven) {
+    private int check(int i, long stickyKey, boolean shareGiven, boolean admitting) {
         double share = shareGiven ? 1.0 : members.share(i);
         if (share < 1.0 && !draw(i, share, stickyKey)) {
             members.release(i);
             return SLOW_START;
         }
-        if (!members.admit(i)) {
+        if (admitting && !members.admit(i)) {
             members.release(i);
             return NOT_ADMITTED;
         }
@@ -145,16 +158,16 @@ public final class BackendGroup<T extends Balanced> {
      * The rare path, after member {@code refused} was passed over: the strategy chooses again without
      * the members passed over so far, until one is let through or none is left.
      */
-    private Selection<T> chooseAgain(int refused, int why, Predicate<? super T> excluded) {
+    private Selection<T> chooseAgain(int refused, int why, Predicate<? super T> excluded, boolean admitting) {
         PassedOver passed = PassedOver.begin(excluded, members.size());
         try {
             passed.add(members.get(refused), refused, why == SLOW_START);
             while (true) {
                 int i = balancer.choose(passed);
                 if (i < 0) {
-                    return lastResort(passed, i);
+                    return lastResort(passed, i, admitting);
                 }
-                int check = check(i, 0, balancer.honoursShare());
+                int check = check(i, 0, balancer.honoursShare(), admitting);
                 if (check == ADMITTED) {
                     return chosen[i];
                 }
@@ -166,7 +179,7 @@ public final class BackendGroup<T extends Balanced> {
     }
 
     /** Nothing else can serve: a member that only slow start's draw passed over serves after all. */
-    private Selection<T> lastResort(PassedOver passed, int result) {
+    private Selection<T> lastResort(PassedOver passed, int result, boolean admitting) {
         boolean atCapacity = result == Balancer.AT_CAPACITY;
         for (int k = 0; k < passed.count; k++) {
             if (!passed.bySlowStart[k]) {
@@ -175,7 +188,7 @@ public final class BackendGroup<T extends Balanced> {
             int i = passed.indices[k];
             if (!members.tryAcquire(i)) {
                 atCapacity = true;
-            } else if (members.admit(i)) {
+            } else if (!admitting || members.admit(i)) {
                 return chosen[i];
             } else {
                 members.release(i);

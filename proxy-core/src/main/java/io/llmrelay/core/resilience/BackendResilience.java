@@ -109,16 +109,12 @@ public final class BackendResilience {
     }
 
     /**
-     * True while the backend itself asks to be left alone: its breaker lets nothing through, or a
-     * {@code Retry-After} holds it off. Unlike failing probes or an ejection, honoured even when no other
-     * backend can serve (sending it the request anyway would only fail again).
+     * True while the backend itself asked to be left alone: a {@code Retry-After} holds it off. Unlike
+     * the proxy's own inferences (failing probes, an ejection, an open breaker), honoured even when no
+     * other backend can serve.
      */
     public boolean refusing() {
-        if (clean()) {
-            return false;
-        }
-        long now = clocks.nanoTime();
-        return !breaker.allows(now) || holdOff.held(now);
+        return !clean() && holdOff.held(clocks.nanoTime());
     }
 
     /**
@@ -279,19 +275,22 @@ public final class BackendResilience {
         return ejection;
     }
 
-    /** Why the backend is not routable (the first reason of: health, breaker, hold-off, ejection), or null. */
+    /**
+     * Why the backend is not routable (the first reason of: health, a hold-off the backend asked for,
+     * breaker, ejection), or null.
+     */
     public String reason() {
         if (!health.routable()) {
             return "unhealthy: its health probes fail";
         }
-        if (!breaker.allows()) {
-            CircuitBreaker.Status b = breaker.status();
-            return b.state() == CircuitBreaker.State.OPEN
-                    ? "breaker open after " + b.consecutiveFailures() + " failures in a row; a trial in " + NanoText.of(b.trialInNanos())
-                    : "breaker half-open: its trial request is under way";
-        }
         if (holdOff.held()) {
             return "held off by Retry-After for " + NanoText.of(holdOff.remainingNanos());
+        }
+        if (!breaker.allows()) {
+            CircuitBreaker.Status b = breaker.status();
+            return b.state() != CircuitBreaker.State.OPEN ? "breaker half-open: its trial request is under way"
+                    : (b.consecutiveFailures() > 0 ? "breaker open after " + b.consecutiveFailures() + " failures in a row"
+                            : "breaker open: its trial request failed") + "; a trial in " + NanoText.of(b.trialInNanos());
         }
         if (ejection.ejected()) {
             return "ejected for " + NanoText.of(ejection.remainingNanos()) + " after errors in a row (ejection "

@@ -32,7 +32,8 @@ import java.util.function.Predicate;
 public final class Router {
 
     /** a backend a reload took out of the fleet is never chosen, not even by a request that began before */
-    private static final Predicate<Backend> REFUSING = b -> b.retired() || b.resilience().refusing();
+    /** in panic too: a retired backend (a reload removed it), one a Retry-After holds off */
+    private static final Predicate<Backend> HELD_OFF = b -> b.retired() || b.resilience().refusing();
     private static final Predicate<Backend> NONE = b -> false;
 
     /** One route's backends: the strategy's state and the ejection cap, with the routable filter over them. */
@@ -87,12 +88,19 @@ public final class Router {
 
     /** As {@link #select(ModelRoute, long)}, never choosing a backend {@code tried} names (one that failed this request). */
     public Selection<Backend> select(ModelRoute route, long stickyKey, Predicate<Backend> tried) {
+        Selection<Backend> s = selectRoutable(route, stickyKey, tried);
+        return s.result() == Selection.Result.NONE_ELIGIBLE ? selectInPanic(route, stickyKey, tried) : s;
+    }
+
+    /** Only among backends that may be routed to now (no panic): what a fallback chain tries first. */
+    public Selection<Backend> selectRoutable(ModelRoute route, long stickyKey, Predicate<Backend> tried) {
         Group group = groupOf(route);
-        Selection<Backend> s = group.balance.select(stickyKey,
-                tried == NONE ? group.notRoutable : group.notRoutable.or(tried));
-        return s.result() == Selection.Result.NONE_ELIGIBLE
-                ? group.balance.select(stickyKey, tried == NONE ? REFUSING : REFUSING.or(tried))
-                : s;
+        return group.balance.select(stickyKey, tried == NONE ? group.notRoutable : group.notRoutable.or(tried));
+    }
+
+    /** Panic: any backend of {@code route} not tried, not retired and not held off by {@code Retry-After}. */
+    public Selection<Backend> selectInPanic(ModelRoute route, long stickyKey, Predicate<Backend> tried) {
+        return groupOf(route).balance.selectInPanic(stickyKey, tried == NONE ? HELD_OFF : HELD_OFF.or(tried));
     }
 
     /** True when at least one backend of {@code route} may be routed to now (within the ejection cap). */

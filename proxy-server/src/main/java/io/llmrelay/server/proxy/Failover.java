@@ -72,13 +72,16 @@ final class Failover implements Attempt.Retrier {
 
     /** Starts the first attempt, or fails with why no backend of the model (or of its fallbacks) can take it. */
     void start() {
-        Selection<Backend> first = router.select(chain.get(0), stickyKey);
+        Selection<Backend> first = router.selectRoutable(chain.get(0), stickyKey, NONE_TRIED);
         if (!first.isChosen()) {
-            Selection<Backend> fallback = nextModel();
-            if (fallback == null) {
+            Selection<Backend> other = nextModel();
+            if (other == null) {
+                other = panic();
+            }
+            if (other == null) {
                 throw unavailable(first.result());
             }
-            first = fallback;
+            first = other;
         }
         attempt(first.member());
     }
@@ -89,9 +92,12 @@ final class Failover implements Attempt.Retrier {
                 || !decision.policy().mayRetry(kind, attempts, false)) {
             return false;
         }
-        Selection<Backend> next = router.select(chain.get(link), stickyKey, tried::contains);
+        Selection<Backend> next = router.selectRoutable(chain.get(link), stickyKey, tried::contains);
         if (!next.isChosen()) {
             next = nextModel();
+        }
+        if (next == null) {
+            next = panic();
             if (next == null) {
                 return false; // nothing else can take it now: the client gets this failure
             }
@@ -112,13 +118,35 @@ final class Failover implements Attempt.Retrier {
         return true;
     }
 
-    /** A backend of the next model in the chain that can take the request, its slot taken; null when none. */
+    /**
+     * A routable backend of a later model in the chain, its slot taken, the chain moved on to that
+     * model; null when none (the chain stays where it was).
+     */
     private Selection<Backend> nextModel() {
-        while (link + 1 < chain.size()) {
-            link++;
-            tried.clear(); // another model: a backend that failed the last one may serve this one
-            Selection<Backend> s = router.select(chain.get(link), stickyKey, NONE_TRIED);
+        for (int next = link + 1; next < chain.size(); next++) {
+            Selection<Backend> s = router.selectRoutable(chain.get(next), stickyKey, NONE_TRIED);
             if (s.isChosen()) {
+                link = next;
+                tried.clear(); // another model: a backend that failed the last one may serve this one
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * When nothing in the chain is routable: any backend of the model being tried that this request has
+     * not tried and no {@code Retry-After} holds off (the router's panic), else of a later model.
+     */
+    private Selection<Backend> panic() {
+        for (int at = link; at < chain.size(); at++) {
+            Selection<Backend> s = router.selectInPanic(chain.get(at), stickyKey,
+                    at == link ? tried::contains : NONE_TRIED);
+            if (s.isChosen()) {
+                if (at != link) {
+                    link = at;
+                    tried.clear();
+                }
                 return s;
             }
         }

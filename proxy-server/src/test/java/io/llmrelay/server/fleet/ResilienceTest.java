@@ -225,25 +225,33 @@ class ResilienceTest {
     }
 
     @Test
-    void whenNoBackendMayTakeARequestTheClientIsToldWhyAndWhenToComeBackInItsApisShape() throws Exception {
+    void whenEveryBackendIsKeptOutTheRouterPanicsButARetryAfterIsHonouredWithA503InTheCallersShape() throws Exception {
         first.answerAll(req -> status(500, null));
         try (RelayHarness relay = relay(resilience(new ResilienceConfig.Breaker(1, Duration.ofSeconds(30)), 0,
                 Duration.ZERO, 1), RelayHarness.member("first", first.baseUrl()))) {
+            for (int i = 0; i < 3; i++) { // the first failure opens the breaker; the lone backend is tried anyway
+                try (Response r = relay.post("/api/chat", CHAT)) {
+                    assertThat(r.code()).as("the backend's own answer, not a proxy's 503").isEqualTo(500);
+                }
+            }
+            assertThat(first.drainRequests()).hasSize(3);
+
+            first.answerAll(req -> status(429, "30")); // the backend says when to come back: that is honoured
             try (Response r = relay.post("/api/chat", CHAT)) {
-                assertThat(r.code()).isEqualTo(500); // the backend's own failure, which opens its breaker
+                assertThat(r.code()).isEqualTo(429);
             }
             try (Response r = relay.post("/api/chat", CHAT)) {
                 assertThat(r.code()).isEqualTo(503);
                 assertThat(r.header("Retry-After")).isEqualTo("30");
                 assertThat(Ndjson.json(r.body().string()).get("error").asText())
                         .contains("no backend of model 'm' can take requests now")
-                        .contains("first: breaker open after 1 failures in a row");
+                        .contains("first: ").contains("held off by Retry-After");
             }
             try (Response r = relay.post("/v1/chat/completions", V1)) {
                 assertThat(r.code()).isEqualTo(503);
                 assertThat(r.header("Retry-After")).isEqualTo("30");
                 JsonNode error = Ndjson.json(r.body().string()).get("error");
-                assertThat(error.get("message").asText()).contains("breaker open");
+                assertThat(error.get("message").asText()).contains("Retry-After");
                 assertThat(error.get("type").asText()).isNotEmpty();
             }
             assertThat(first.drainRequests()).hasSize(1);
@@ -254,7 +262,7 @@ class ResilienceTest {
     @Test
     void aModelNoBackendCanServeFallsBackToTheNextOfItsChainAndSaysWhich() throws Exception {
         second.models("{\"object\":\"list\",\"data\":[{\"id\":\"small\",\"object\":\"model\",\"owned_by\":\"t\"}]}");
-        first.answerAll(req -> status(503, null));
+        first.answerAll(req -> status(500, null));
         RelayConfig c = RelayHarness.fleet(List.of(RelayHarness.member("first", first.baseUrl()),
                 RelayHarness.member("second", second.baseUrl())), RoutingConfig.defaults(),
                 new ModelsConfig(Map.of(), List.of(), null, List.of(), null, Map.of(), Map.of("m", List.of("small"))));
@@ -271,7 +279,7 @@ class ResilienceTest {
                             .isEqualTo(EchoAnswers.text("second", "small"));
                 }
             }
-            // m's breaker is open now: straight to small, in the caller's API too
+            // m's breaker is open now: its routable fallback goes first, before the router would panic
             try (Response r = relay.post("/v1/chat/completions", V1)) {
                 assertThat(r.code()).isEqualTo(200);
                 assertThat(r.header("X-Relay-Model")).isEqualTo("small");
