@@ -207,12 +207,8 @@ final class ServeCommand implements Callable<Integer> {
             LogSetup.flush();
             return 1;
         }
-        log.info("llm-relay {} listening on http://{}:{} ({} transport, {} event loops)", RelayVersion.version(),
-                settings.host, server.port(), transport.name().toLowerCase(), threads);
-        if (server.adminPort() > 0) {
-            log.info("Admin routes (/metrics, /internal/*) on http://{}:{}", settings.host, server.adminPort());
-        }
-        if (settings.configFile != null) { // reloads: POST /internal/reload, SIGHUP, --watch-config (docs/RELIABILITY.md)
+        // reloads first: once the log says the proxy listens, a SIGHUP reloads (POST /internal/reload, --watch-config too)
+        if (settings.configFile != null) { // docs/RELIABILITY.md#reload
             ConfigReload reload = ConfigReload.install(server, new ServeConfigSource(flags(), System.getenv(),
                     System.console() != null, settings, demo != null ? server.relay().config().backends() : List.of()));
             if (watchConfig) {
@@ -220,6 +216,11 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         ReloadSignal.install(server.relay().reloader());
+        log.info("llm-relay {} listening on http://{}:{} ({} transport, {} event loops)", RelayVersion.version(),
+                settings.host, server.port(), transport.name().toLowerCase(), threads);
+        if (server.adminPort() > 0) {
+            log.info("Admin routes (/metrics, /internal/*) on http://{}:{}", settings.host, server.adminPort());
+        }
         if (warmUpAndExit) {
             return warmUpAndStop(log, server, demo, group);
         }

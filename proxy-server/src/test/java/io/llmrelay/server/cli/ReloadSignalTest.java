@@ -51,6 +51,7 @@ class ReloadSignalTest {
             try {
                 String tags = await("the proxy serves a's models", port, body -> body.contains("\"demo\""));
                 assertThat(tags).doesNotContain("\"other\"");
+                awaitLog(output, "listening on"); // logged once SIGHUP reloads
 
                 Files.writeString(file, first + "  - name: b\n    url: " + b.baseUrl() + "\n");
                 hangUp(serve);
