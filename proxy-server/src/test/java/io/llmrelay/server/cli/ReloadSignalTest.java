@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,10 @@ class ReloadSignalTest {
         try (DemoBackends demos = new DemoBackends()) {
             DemoBackend a = demos.start();
             DemoBackend b = demos.start(Duration.ZERO, List.of("other"));
-            int port = ServeReloadTest.freePort();
             Path file = dir.resolve("relay.yaml");
-            String first = "server:\n  port: " + port + "\n  log_format: text\nbackends:\n  - name: a\n    url: "
+            // port 0: the process binds a port of its own and logs it (a port picked here could be taken by
+            // another test's server before the process binds it, and that server would answer instead)
+            String first = "server:\n  port: 0\n  log_format: text\nbackends:\n  - name: a\n    url: "
                     + a.baseUrl() + "\n";
             Files.writeString(file, first);
             Path output = dir.resolve("serve.log");
@@ -49,9 +52,13 @@ class ReloadSignalTest {
                     .redirectOutput(output.toFile())
                     .start();
             try {
+                awaitLog(output, "listening on"); // logged once SIGHUP reloads
+                Matcher m = Pattern.compile("listening on http://[^:]+:(\\d+)")
+                        .matcher(Files.readString(output));
+                assertThat(m.find()).as("the port in the log").isTrue();
+                int port = Integer.parseInt(m.group(1));
                 String tags = await("the proxy serves a's models", port, body -> body.contains("\"demo\""));
                 assertThat(tags).doesNotContain("\"other\"");
-                awaitLog(output, "listening on"); // logged once SIGHUP reloads
 
                 Files.writeString(file, first + "  - name: b\n    url: " + b.baseUrl() + "\n");
                 hangUp(serve);
