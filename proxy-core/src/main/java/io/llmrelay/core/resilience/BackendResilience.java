@@ -108,14 +108,6 @@ public final class BackendResilience {
         return clean() || routableApartFromEjection(now) && ejection.number(now) == 0;
     }
 
-    /**
-     * True while the backend itself asked to be left alone: a {@code Retry-After} holds it off. Unlike
-     * the proxy's own inferences (failing probes, an ejection, an open breaker), honoured even when no
-     * other backend can serve.
-     */
-    public boolean refusing() {
-        return !clean() && holdOff.held(clocks.nanoTime());
-    }
 
     /**
      * How long until the backend may be tried again, for a client's {@code Retry-After}: the longest of
@@ -263,6 +255,11 @@ public final class BackendResilience {
         return breaker.status();
     }
 
+    /**
+     * True while a {@code Retry-After} holds the backend off: the backend itself asked to be left alone,
+     * so unlike the proxy's own inferences (probes, an ejection, an open breaker) it is honoured even when
+     * no other backend can serve.
+     */
     public boolean heldOff() {
         return holdOff.held();
     }

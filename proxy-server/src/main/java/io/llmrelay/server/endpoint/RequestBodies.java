@@ -38,9 +38,10 @@ final class RequestBodies {
             return node;
         } catch (StreamConstraintsException e) { // deep nesting, a huge string or number: a limit, not a typo
             throw RelayException.refused(400, Refusal.ofJsonConstraint(e.getOriginalMessage()),
-                    "request body is beyond the JSON limits: " + describe(e));
+                    "request body is beyond the JSON limits: " + JsonErrors.describe(e));
         } catch (JsonProcessingException e) {
-            throw RelayException.refused(400, Refusal.INVALID_JSON, "invalid JSON in request body: " + describe(e));
+            throw RelayException.refused(400, Refusal.INVALID_JSON,
+                    "invalid JSON in request body: " + JsonErrors.describe(e));
         } catch (IOException e) {
             throw RelayException.badRequest("unreadable request body: " + e.getMessage());
         }
@@ -68,10 +69,6 @@ final class RequestBodies {
         }
     }
 
-    /** The parser's words without its internals, with the place in the body where it stopped. */
-    static String describe(JsonProcessingException e) {
-        return JsonErrors.describe(e);
-    }
 
     /**
      * Where the top-level {@code model} of an OpenAI request is: its value and the byte range of the
@@ -151,7 +148,7 @@ final class RequestBodies {
             return new Shape(model, messages, images);
         } catch (StreamConstraintsException e) {
             throw RelayException.refused(400, Refusal.ofJsonConstraint(e.getOriginalMessage()),
-                    "request body is beyond the JSON limits: " + describe(e));
+                    "request body is beyond the JSON limits: " + JsonErrors.describe(e));
         } catch (IOException e) {
             return new Shape(model, messages, images); // the backend will say what is wrong with it
         }

@@ -33,7 +33,7 @@ public final class Router {
 
     /** a backend a reload took out of the fleet is never chosen, not even by a request that began before */
     /** in panic too: a retired backend (a reload removed it), one a Retry-After holds off */
-    private static final Predicate<Backend> HELD_OFF = b -> b.retired() || b.resilience().refusing();
+    private static final Predicate<Backend> HELD_OFF = b -> b.retired() || b.resilience().heldOff();
     private static final Predicate<Backend> NONE = b -> false;
 
     /** One route's backends: the strategy's state and the ejection cap, with the routable filter over them. */
