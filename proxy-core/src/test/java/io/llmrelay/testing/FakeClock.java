@@ -1,4 +1,4 @@
-package io.llmrelay.core.resilience;
+package io.llmrelay.testing;
 
 import io.llmrelay.core.api.Clocks;
 import java.time.Clock;
@@ -8,12 +8,15 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
-/** A nano clock (and a wall clock that moves with it) that only moves when a test says so. */
-final class FakeClock implements LongSupplier {
+/**
+ * A nano clock (and a wall clock that moves with it) that only moves when a test says so; read from any
+ * thread. Shared by every module's tests (the test jar of proxy-core).
+ */
+public final class FakeClock implements LongSupplier {
 
     /** Not zero, and near the wrap-around, so code that compares readings by subtraction is tested for it. */
-    static final long START = Long.MAX_VALUE - 30_000_000_000L;
-    static final Instant WALL_START = Instant.parse("2025-06-01T12:00:00Z");
+    public static final long START = Long.MAX_VALUE - 30_000_000_000L;
+    public static final Instant WALL_START = Instant.parse("2025-06-01T12:00:00Z");
 
     private final AtomicLong now = new AtomicLong(START);
 
@@ -22,15 +25,15 @@ final class FakeClock implements LongSupplier {
         return now.get();
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.addAndGet(d.toNanos());
     }
 
-    void advanceMillis(long ms) {
+    public void advanceMillis(long ms) {
         advance(Duration.ofMillis(ms));
     }
 
-    Clocks clocks() {
+    public Clocks clocks() {
         return new Clocks(new Clock() {
             @Override
             public ZoneOffset getZone() {

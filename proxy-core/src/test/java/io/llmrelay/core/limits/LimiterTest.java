@@ -1,5 +1,7 @@
 package io.llmrelay.core.limits;
 
+import io.llmrelay.testing.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrelay.core.config.SecurityConfig.KeyLimits;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class LimiterTest {
 
-    private final FakeNanos clock = new FakeNanos();
+    private final FakeClock clock = new FakeClock();
 
     private static Limits limits(RateLimit global, RateLimit perIp, KeyLimits perKey) {
         return new Limits(global, perIp, perKey, null, RedisDown.OPEN);

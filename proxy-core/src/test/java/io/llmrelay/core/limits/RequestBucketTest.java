@@ -1,12 +1,14 @@
 package io.llmrelay.core.limits;
 
+import io.llmrelay.testing.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 class RequestBucketTest {
 
-    private final FakeNanos clock = new FakeNanos();
+    private final FakeClock clock = new FakeClock();
 
     @Test
     void aFullBucketLetsItsSizeThroughAtOnceThenRefillsAtTheRate() {
@@ -83,7 +85,7 @@ class RequestBucketTest {
 
     @Test
     void theClockWrappingAroundChangesNothing() {
-        // FakeNanos starts 30 s before Long.MAX_VALUE: 40 s of steady traffic crosses the wrap
+        // FakeClock starts 30 s before Long.MAX_VALUE: 40 s of steady traffic crosses the wrap
         RequestBucket b = new RequestBucket(5, 5, clock.getAsLong());
         int passed = 0;
         for (int ms = 0; ms < 40_000; ms += 50) {

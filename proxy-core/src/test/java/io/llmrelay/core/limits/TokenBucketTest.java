@@ -1,12 +1,14 @@
 package io.llmrelay.core.limits;
 
+import io.llmrelay.testing.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 class TokenBucketTest {
 
-    private final FakeNanos clock = new FakeNanos();
+    private final FakeClock clock = new FakeClock();
 
     @Test
     void requestsPassWhileTokensAreLeftAndAnAnswerMayOverdrawTheBucket() {

@@ -1,5 +1,7 @@
 package io.llmrelay.core.resilience;
 
+import io.llmrelay.testing.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrelay.core.balance.AttemptOutcome;

@@ -13,7 +13,7 @@ import io.llmrelay.server.demo.Fault;
 import io.llmrelay.server.demo.FaultPlan;
 import io.llmrelay.server.testing.DemoBackends;
 import io.llmrelay.server.testing.EchoAnswers;
-import io.llmrelay.server.testing.ManualClock;
+import io.llmrelay.testing.FakeClock;
 import io.llmrelay.server.testing.Ndjson;
 import io.llmrelay.server.testing.RelayHarness;
 import io.llmrelay.server.testing.ScriptedBackend;
@@ -40,7 +40,7 @@ class ResilienceTest {
     private static final String DEMO_CHAT = CHAT.replace("\"m\"", "\"demo\"");
     private static final String V1 = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = new FakeClock();
     private ScriptedBackend first;
     private ScriptedBackend second;
 

@@ -1,5 +1,7 @@
 package io.llmrelay.server.testing;
 
+import io.llmrelay.testing.FakeClock;
+
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
@@ -91,7 +93,7 @@ public final class RelayHarness implements AutoCloseable {
 
     /**
      * A proxy with exactly {@code config} whose breakers, hold-offs, ejections, slow start and retry
-     * budget read {@code resilienceClock} (a {@link ManualClock}: tests move time on by hand).
+     * budget read {@code resilienceClock} (a {@link FakeClock}: tests move time on by hand).
      */
     public static RelayHarness start(RelayConfig config, LongSupplier resilienceClock) throws InterruptedException {
         return new RelayHarness(config, new Clocks(Clock.systemUTC(), resilienceClock));
