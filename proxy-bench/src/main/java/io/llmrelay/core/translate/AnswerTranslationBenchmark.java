@@ -31,7 +31,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The answer path of a translated {@code /api/chat}: an OpenAI SSE stream, cut as a socket cuts it,
- * through {@link OllamaAnswerTranslator} into Ollama NDJSON lines (streaming) or one merged answer.
+ * through {@link ChatAnswerTranslator} into Ollama NDJSON lines (streaming) or one merged answer.
  * One invocation is one whole response with a fresh translator, as in the proxy; scores are per
  * <b>token event</b> ({@link SseStreams#TOKEN_EVENTS}), so per-response work (final chunk with
  * metrics, the role/usage/done events) is spread over the tokens. The produced buffers come from
@@ -98,7 +98,7 @@ public class AnswerTranslationBenchmark {
     @Benchmark
     @OperationsPerInvocation(SseStreams.TOKEN_EVENTS)
     public void translate() {
-        OllamaAnswerTranslator t = new OllamaAnswerTranslator(request, new ExchangeTimes(System.nanoTime()),
+        ChatAnswerTranslator t = ChatAnswerTranslator.ollama(request, new ExchangeTimes(System.nanoTime()),
                 Clocks.SYSTEM, 1 << 20);
         t.onHead("text/event-stream");
         for (ByteBuf chunk : chunks) {

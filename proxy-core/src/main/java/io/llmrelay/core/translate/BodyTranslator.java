@@ -48,6 +48,15 @@ public interface BodyTranslator {
         return -1;
     }
 
+    /**
+     * The last piece of a stream that failed after it started, in this answer's own stream format
+     * (an API whose events are numbered or typed needs its translator's state for it); null when the
+     * client API's default ({@link io.llmrelay.core.api.ErrorBodies#streamTerminator}) is right.
+     */
+    default ByteBuf streamFailure(ByteBufAllocator alloc, int status, String message) {
+        return null;
+    }
+
     /** The answer is over (ended, failed or abandoned): give back what was held for it. Idempotent. */
     default void close() {}
 }

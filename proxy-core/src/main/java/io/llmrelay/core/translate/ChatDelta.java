@@ -19,6 +19,8 @@ final class ChatDelta {
     ArrayNode logprobs;
     final List<ToolFragment> toolFragments = new ArrayList<>(2);
     String finishReason;
+    /** The stop string that ended the answer, where the backend names it (vLLM's {@code stop_reason}), or null. */
+    String stopSequence;
     long promptTokens = -1;
     long completionTokens = -1;
     String error;
@@ -29,6 +31,7 @@ final class ChatDelta {
         logprobs = null;
         toolFragments.clear();
         finishReason = null;
+        stopSequence = null;
         promptTokens = -1;
         completionTokens = -1;
         error = null;

@@ -15,7 +15,9 @@ import java.util.List;
  * @param keepAlive the requested keep-alive, or null when unset
  * @param format null, the text node {@code "json"}, or a JSON schema object
  * @param think null when unset
- * @param tools null when absent or empty
+ * @param tools null when absent or empty; OpenAI's shape ({@code {"type":"function","function":{..}}})
+ * @param toolChoice OpenAI's {@code tool_choice} value, or null when unset (Ollama has none; the
+ *     Anthropic and Responses APIs do)
  * @param prompt for {@link Shape#COMPLETION}: the prompt sent verbatim; otherwise null
  * @param suffix for {@link Shape#COMPLETION}: the fill-in-the-middle suffix, or null
  */
@@ -28,6 +30,7 @@ public record InferenceRequest(
         JsonNode format,
         Think think,
         ArrayNode tools,
+        JsonNode toolChoice,
         boolean logprobs,
         int topLogprobs,
         List<ChatMessage> messages,

@@ -100,6 +100,7 @@ public final class OllamaRequests {
                 format(body.get("format")),
                 Think.parse(body.get("think")),
                 tools,
+                null,
                 Fields.bool(body, "logprobs", false),
                 topLogprobs == null ? 0 : topLogprobs,
                 messages, prompt, suffix);

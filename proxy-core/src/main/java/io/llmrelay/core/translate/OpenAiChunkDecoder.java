@@ -168,6 +168,9 @@ final class OpenAiChunkDecoder {
                 case "finish_reason":
                     out.finishReason = text(p, value);
                     break;
+                case "stop_reason": // vLLM: the stop string that matched (a number is a stop token id)
+                    out.stopSequence = text(p, value);
+                    break;
                 case "logprobs":
                     if (value == JsonToken.START_OBJECT) {
                         out.logprobs = Logprobs.toOllama((ObjectNode) readTree(p));

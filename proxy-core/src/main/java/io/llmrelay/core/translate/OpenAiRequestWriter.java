@@ -51,6 +51,10 @@ public final class OpenAiRequestWriter {
                 g.writeFieldName("tools");
                 g.writeTree(request.tools());
             }
+            if (request.toolChoice() != null) {
+                g.writeFieldName("tool_choice");
+                g.writeTree(request.toolChoice());
+            }
             writeFormat(g, request.format());
             writeThink(g, request.think(), flavor);
             writeLogprobs(g, request);

@@ -11,7 +11,7 @@ import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.core.translate.EmbedRequest;
 import io.llmrelay.core.translate.EmbeddingsTranslator;
 import io.llmrelay.core.translate.InferenceRequest;
-import io.llmrelay.core.translate.OllamaAnswerTranslator;
+import io.llmrelay.core.translate.ChatAnswerTranslator;
 import io.llmrelay.core.translate.OllamaAnswers;
 import io.llmrelay.core.translate.OllamaRequests;
 import io.llmrelay.core.translate.OpenAiRequestWriter;
@@ -97,7 +97,7 @@ final class OllamaInferenceEndpoints {
                 @Override
                 public BodyTranslator translator(Backend backend, ModelRoute.Target target) {
                     return backend.dialect().speaksOllama() ? null
-                            : new OllamaAnswerTranslator(request, ex.times(), relay.clocks(), fleet.config().maxEventBytes());
+                            : ChatAnswerTranslator.ollama(request, ex.times(), relay.clocks(), fleet.config().maxEventBytes());
                 }
 
                 @Override

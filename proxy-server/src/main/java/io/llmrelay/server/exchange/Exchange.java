@@ -8,6 +8,7 @@ import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.metrics.ErrorKind;
+import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ContentTypes;
 import io.llmrelay.server.runtime.ReadClock;
 import io.netty.buffer.ByteBuf;
@@ -126,6 +127,8 @@ public final class Exchange {
     private HttpResponse pendingHead;
     private boolean headWritten;
     private String streamContentType;
+    /** Writes a failed stream's last event in the answer's own format (numbered events), or null. */
+    private BodyTranslator streamFormat;
     private boolean done;
     /** The answer's head said {@code Connection: close}: the connection closes after it. */
     private boolean closesConnection;
@@ -491,8 +494,13 @@ public final class Exchange {
             return;
         }
         if (streamContentType != null) {
-            ClientApi shape = streamContentType.startsWith(ContentTypes.SSE) ? ClientApi.OPENAI : ClientApi.OLLAMA;
-            write(ErrorBodies.streamTerminator(ctx.alloc(), shape, statusCode, message));
+            ByteBuf last = streamFormat == null ? null : streamFormat.streamFailure(ctx.alloc(), statusCode, message);
+            if (last == null) {
+                ClientApi shape = api == ClientApi.ANTHROPIC ? api
+                        : streamContentType.startsWith(ContentTypes.SSE) ? ClientApi.OPENAI : ClientApi.OLLAMA;
+                last = ErrorBodies.streamTerminator(ctx.alloc(), shape, statusCode, message);
+            }
+            write(last);
             end();
         } else {
             // a whole JSON body was being passed through: it cannot be mended, only cut off
@@ -523,6 +531,11 @@ public final class Exchange {
     }
 
     // ---- streamed answers
+
+    /** The translator whose format the streamed answer has: a failure mid-stream ends in that format. */
+    public void streamFormat(BodyTranslator translator) {
+        streamFormat = translator;
+    }
 
     /**
      * Prepares a streamed (chunked) answer. The head goes out with the first {@link #write}, or at

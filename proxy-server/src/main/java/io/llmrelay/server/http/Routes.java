@@ -56,6 +56,9 @@ public final class Routes {
 
     /** The API a caller speaks, from its path alone; used for errors before a route is known. */
     public static ClientApi apiOf(String uri) {
+        if (uri.startsWith("/v1/messages") && (uri.length() == 12 || "/?#".indexOf(uri.charAt(12)) >= 0)) {
+            return ClientApi.ANTHROPIC;
+        }
         return uri.startsWith("/v1/") || uri.equals("/v1") ? ClientApi.OPENAI : ClientApi.OLLAMA;
     }
 }

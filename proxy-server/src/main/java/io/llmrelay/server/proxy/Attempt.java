@@ -161,6 +161,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
             }
             if (translator.streaming()) {
                 exchange.startResponse(200, translator.contentType(), null, false);
+                exchange.streamFormat(translator);
             }
         }
     }

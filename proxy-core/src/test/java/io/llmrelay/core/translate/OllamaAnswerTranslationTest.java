@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class OllamaAnswerTranslatorTest {
+class OllamaAnswerTranslationTest {
 
     private static final Instant NOW = Instant.parse("2025-07-07T20:22:19.184789Z");
     private static final String STAMP = "'created_at':'2025-07-07T20:22:19.184789Z'";
@@ -157,7 +157,7 @@ class OllamaAnswerTranslatorTest {
     void eachLineIsWrittenAsItsEventArrives() {
         InferenceRequest request = chatRequest("");
         times = new ExchangeTimes(START);
-        OllamaAnswerTranslator t = new OllamaAnswerTranslator(request, times, clocks, 65536);
+        ChatAnswerTranslator t = ChatAnswerTranslator.ollama(request, times, clocks, 65536);
         t.onHead("text/event-stream");
         CollectingOutput out = new CollectingOutput();
         byte[] first = sse(THINKING_CHAT[1]);
@@ -297,7 +297,7 @@ class OllamaAnswerTranslatorTest {
         InferenceRequest request = chatRequest("");
         times = new ExchangeTimes(START);
         times.upstreamSent = SENT;
-        OllamaAnswerTranslator t = new OllamaAnswerTranslator(request, times, clocks, 65536);
+        ChatAnswerTranslator t = ChatAnswerTranslator.ollama(request, times, clocks, 65536);
         CollectingOutput out = new CollectingOutput();
         nanos.set(2_000);
         feedAll(t, out, "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n");
@@ -321,7 +321,7 @@ class OllamaAnswerTranslatorTest {
     void withoutASendTimeTheRequestStartIsUsed() {
         InferenceRequest request = chatRequest("");
         times = new ExchangeTimes(START);
-        OllamaAnswerTranslator t = new OllamaAnswerTranslator(request, times, clocks, 65536);
+        ChatAnswerTranslator t = ChatAnswerTranslator.ollama(request, times, clocks, 65536);
         CollectingOutput out = new CollectingOutput();
         nanos.set(EVENTS_AT);
         feedAll(t, out, "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n");
@@ -467,8 +467,8 @@ class OllamaAnswerTranslatorTest {
 
     @Test
     void contentTypeAndStreamingFollowTheRequest() {
-        OllamaAnswerTranslator streaming = new OllamaAnswerTranslator(chatRequest(""), new ExchangeTimes(0), clocks, 1024);
-        OllamaAnswerTranslator whole = new OllamaAnswerTranslator(chatRequest(",'stream':false"), new ExchangeTimes(0), clocks, 1024);
+        ChatAnswerTranslator streaming = ChatAnswerTranslator.ollama(chatRequest(""), new ExchangeTimes(0), clocks, 1024);
+        ChatAnswerTranslator whole = ChatAnswerTranslator.ollama(chatRequest(",'stream':false"), new ExchangeTimes(0), clocks, 1024);
         assertThat(streaming.streaming()).isTrue();
         assertThat(streaming.contentType()).isEqualTo("application/x-ndjson");
         assertThat(whole.streaming()).isFalse();
@@ -620,7 +620,7 @@ class OllamaAnswerTranslatorTest {
     @Test
     void anOverSizeEventIs502() {
         InferenceRequest request = chatRequest("");
-        OllamaAnswerTranslator t = new OllamaAnswerTranslator(request, new ExchangeTimes(0), clocks, 64);
+        ChatAnswerTranslator t = ChatAnswerTranslator.ollama(request, new ExchangeTimes(0), clocks, 64);
         CollectingOutput out = new CollectingOutput();
         byte[] body = sse("{'choices':[{'index':0,'delta':{'content':'" + "x".repeat(100) + "'}}]}");
         assertRelay502(() -> CollectingOutput.feed(t, out, body, 0, body.length),
@@ -646,7 +646,7 @@ class OllamaAnswerTranslatorTest {
         times = new ExchangeTimes(START);
         times.upstreamSent = SENT;
         nanos.set(EVENTS_AT);
-        OllamaAnswerTranslator t = new OllamaAnswerTranslator(request, times, clocks, 65536);
+        ChatAnswerTranslator t = ChatAnswerTranslator.ollama(request, times, clocks, 65536);
         t.onHead(backendType);
         CollectingOutput out = new CollectingOutput();
         CollectingOutput.feedCut(t, out, body, cuts);
@@ -655,7 +655,7 @@ class OllamaAnswerTranslatorTest {
         return out;
     }
 
-    private static void feedAll(OllamaAnswerTranslator t, CollectingOutput out, String text) {
+    private static void feedAll(ChatAnswerTranslator t, CollectingOutput out, String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         CollectingOutput.feed(t, out, b, 0, b.length);
     }
