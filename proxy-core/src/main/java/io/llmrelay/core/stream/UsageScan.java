@@ -1,6 +1,7 @@
 package io.llmrelay.core.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 /**
  * Finds the token counts an OpenAI answer reports ({@code "prompt_tokens": N}, {@code
@@ -28,11 +29,38 @@ public final class UsageScan {
     private boolean forPrompt;
     private long number;
 
-    /** Reads {@code bytes} (its readable bytes; indexes untouched). */
+    /**
+     * Reads {@code bytes} (its readable bytes; indexes untouched). Between keys only a quote can
+     * start a match, so the scan jumps from quote to quote with the buffer's own search (a word at a
+     * time), and steps through a possible key with the buffer's unchecked byte loop.
+     */
     public void feed(ByteBuf bytes) {
-        for (int i = bytes.readerIndex(), end = bytes.writerIndex(); i < end; i++) {
-            step(bytes.getByte(i));
+        int i = bytes.readerIndex();
+        int end = bytes.writerIndex();
+        while (i < end) {
+            if (idle()) {
+                i = bytes.indexOf(i, end, (byte) '"');
+                if (i < 0) {
+                    return;
+                }
+            }
+            int stopped = bytes.forEachByte(i, end - i, stepper);
+            if (stopped < 0) {
+                return;
+            }
+            i = stopped + 1;
         }
+    }
+
+    /** Steps one byte; stops the loop once nothing is being matched, for {@link #feed} to jump ahead. */
+    private final ByteProcessor stepper = b -> {
+        step(b);
+        return !idle();
+    };
+
+    /** Between keys: no key partly matched, no value being read. */
+    private boolean idle() {
+        return phase == KEY && promptMatched == 0 && completionMatched == 0;
     }
 
     private void step(byte b) {
