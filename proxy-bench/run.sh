@@ -692,7 +692,15 @@ if section access; then
   else
     log "redis-server not installed: the shared-limits row is left out"
   fi
-  for r in $ACCESS_TARGETS; do [ "$r" = relay ] || wait_relay "$r"; done
+  for r in $ACCESS_TARGETS; do
+    [ "$r" = relay ] && continue # warmed up with the others at the start
+    wait_relay "$r"
+    # as every proxy is before it is measured: the JIT has compiled the path the runs take
+    if [ "$WARMUP" = 1 ]; then
+      REP=0 run_load warmup "$r" /v1/chat/completions "$V1_BODY" 0 4 0 --closed-connections "$SAT_CONNECTIONS" --quiet
+    fi
+  done
+  rm -f "$OUT"/warmup.*.json
   for REP in $(seq 1 "$RUNS"); do
     for t in $ACCESS_TARGETS; do
       run_sat access-v1 "$t" /v1/chat/completions "$V1_BODY" 0

@@ -86,6 +86,7 @@ public final class ReportCommand implements Callable<Integer> {
         method();
         saturation();
         logging();
+        access();
         eventLoops();
         javaVersions();
         passThrough();
@@ -108,6 +109,10 @@ public final class ReportCommand implements Callable<Integer> {
     private static final String EL2 = "relay-el2";
     private static final String DOCKER = "relay-docker";
     private static final String FLEET = "relay-fleet";
+    private static final String ACCESS = "relay-access";
+    private static final String ACCESS_REDIS = "relay-access-redis";
+    /** keys and local limits may cost at most this much CPU per request over none */
+    private static final double ACCESS_LIMIT = 1.05;
 
     private double cpuReq(String scenario, String target) {
         return median(runs(scenario, target), r -> r.path("proc").path("cpu_us_per_request").asDouble(Double.NaN));
@@ -169,6 +174,17 @@ public final class ReportCommand implements Callable<Integer> {
                         + " access-log lines missing from the log", "", "", "",
                 lost[0] == 0 ? "not run" : lost[1] == 0 && lost[2] <= 0 ? "✅ met" + (lost[2] < 0 ? " (lines counted; metric missing)" : "")
                         : "❌ missed: " + fmt0(Math.max(0, lost[2])) + " dropped, " + fmt0(lost[1]) + " missing");
+        // client keys and rate limits
+        double open = cpuReq("access-v1", RELAY);
+        double keyed = cpuReq("access-v1", ACCESS);
+        vrow("Client keys and every rate limit on (local), CPU per request at saturation", "within a few percent of "
+                + "none (≤ " + ratio(ACCESS_LIMIT, 1) + ")", us(keyed) + " at " + fmt0(carried("access-v1", ACCESS)) + "/s", "",
+                "no keys or limits " + us(open) + " at " + fmt0(carried("access-v1", RELAY)) + "/s", ratio(keyed, open),
+                Double.isNaN(keyed / open) ? "not run" : keyed / open <= ACCESS_LIMIT ? "✅ met" : "❌ missed");
+        double shared = cpuReq("access-v1", ACCESS_REDIS);
+        vrow("The same limits shared through Redis, CPU per request at saturation", "report", us(shared) + " at "
+                + fmt0(carried("access-v1", ACCESS_REDIS)) + "/s", "", "no keys or limits " + us(open), ratio(shared, open),
+                Double.isNaN(shared) ? "not run" : "reported (section 2b)");
         // both cores
         double c1 = carried("sat-v1", RELAY);
         double c2 = carried("sat-v1", EL2);
@@ -672,6 +688,44 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     // ------------------------------------------------------------------ both cores
+
+    private void access() {
+        line("## 2b. Client keys and rate limits: what they cost");
+        line("");
+        if (runs("access-v1", ACCESS).isEmpty()) {
+            line("Not run.");
+            line("");
+            return;
+        }
+        line("Pass-through `/v1/chat/completions` (`stream:false`), the default proxy against the same proxy with a "
+                + "client key required on every request (`auth.keys_env`) and every limit on — global, per address and "
+                + "per key: requests per second, concurrent requests, and tokens per minute (so each answer is scanned "
+                + "for its usage and charged) — all set so high that nothing is ever refused: the whole access path "
+                + "runs on every request. *Redis* is the same with the limits shared through a local `redis-server` "
+                + "(`limits.redis`). Saturation is the closed loop of section 1; the fixed rate is "
+                + cfg("lat_rate", "5000") + " req/s.");
+        line("");
+        line("| | no keys or limits | keys + limits, local | keys + limits, Redis | local / none | Redis / none |");
+        line("|---|---:|---:|---:|---:|---:|");
+        accessRow("saturation: carried (req/s)", "access-v1", r -> r.path("carried_rate").asDouble(Double.NaN));
+        accessRow("saturation: proxy CPU per request (µs)", "access-v1",
+                r -> r.path("proc").path("cpu_us_per_request").asDouble(Double.NaN));
+        accessRow("fixed rate: proxy CPU per request (µs)", "access-v1-rate",
+                r -> r.path("proc").path("cpu_us_per_request").asDouble(Double.NaN));
+        accessRow("fixed rate: latency p50 (µs)", "access-v1-rate",
+                r -> r.path("latency_us").path("total").path("p50").asDouble(Double.NaN));
+        accessRow("fixed rate: latency p99 (µs)", "access-v1-rate",
+                r -> r.path("latency_us").path("total").path("p99").asDouble(Double.NaN));
+        line("");
+    }
+
+    private void accessRow(String name, String scenario, ToDoubleFunction<JsonNode> f) {
+        double none = median(runs(scenario, RELAY), f);
+        double local = median(runs(scenario, ACCESS), f);
+        double redis = median(runs(scenario, ACCESS_REDIS), f);
+        line("| " + name + " | " + fmt(none) + " | " + fmt(local) + " | " + fmt(redis) + " | " + ratio(local, none)
+                + " | " + ratio(redis, none) + " |");
+    }
 
     private void eventLoops() {
         line("## 3. Both cores: one event loop against two");
