@@ -345,7 +345,7 @@ public final class MessagesRequests {
 
     private static RelayException unsupported(String at, String type, String where) {
         return RelayException.badRequest(at + ": content block type \"" + type + "\" is not supported in "
-                + (where.equals("tool_result") ? "a tool_result" : "a " + where + " message")
+                + (where.equals("tool_result") ? "a tool_result" : where.equals("user") ? "a user message" : "an assistant message")
                 + " (supported: " + switch (where) {
                     case "user" -> "text, image, tool_result";
                     case "assistant" -> "text, tool_use, thinking, redacted_thinking";
