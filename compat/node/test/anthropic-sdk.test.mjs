@@ -25,9 +25,10 @@ const STREAMED = { stream: true, stream_options: { include_usage: true } };
 
 test('anthropic-sdk: messages.create', async () => {
   await script('chat_text');
+  // older clients (and tools built on them) send the key as x-api-key: this one sends both
   const res = await client.messages.create({
     model: CHAT_MODEL, max_tokens: 64, system: [{ type: 'text', text: 'Be brief.' }], messages: HI, temperature: 0,
-  });
+  }, { headers: { 'x-api-key': 'sk-ant-compat', 'anthropic-version': '2023-06-01' } });
   assert.match(res.id, /^msg_[0-9A-Za-z]{24}$/);
   assert.deepEqual({ ...res, id: 'msg' }, {
     id: 'msg', type: 'message', role: 'assistant', model: CHAT_MODEL,
@@ -44,9 +45,11 @@ test('anthropic-sdk: messages.create', async () => {
     max_tokens: 64,
     temperature: 0,
   });
-  // the client's x-api-key is the proxy's business, never the backend's
+  // an x-api-key is the proxy's business, never a backend's; the SDK's Authorization: Bearer is passed on
+  // only because the compat proxy passes clients' own Authorization (--pass-client-auth)
   assert.equal(sent.headers['x-api-key'], undefined);
   assert.equal(sent.headers['anthropic-version'], undefined);
+  assert.equal(sent.headers.authorization, 'Bearer sk-ant-compat');
 });
 
 test('anthropic-sdk: stream: true gives the raw events in order', async () => {
