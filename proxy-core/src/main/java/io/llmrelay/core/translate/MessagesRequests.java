@@ -133,7 +133,7 @@ public final class MessagesRequests {
             out.add(text("user", content.textValue()));
             return;
         }
-        ArrayNode blocks = blocks(content, where);
+        ArrayNode blocks = blocks(content, where + ".content");
         ArrayNode parts = Json.NODES.arrayNode();
         ArrayNode toolImages = Json.NODES.arrayNode();
         for (int i = 0; i < blocks.size(); i++) {
@@ -169,7 +169,7 @@ public final class MessagesRequests {
             out.add(text("assistant", content.textValue()));
             return;
         }
-        ArrayNode blocks = blocks(content, where);
+        ArrayNode blocks = blocks(content, where + ".content");
         StringBuilder text = null;
         ArrayNode calls = null;
         for (int i = 0; i < blocks.size(); i++) {
@@ -268,10 +268,10 @@ public final class MessagesRequests {
 
     // ---------------------------------------------------------------- blocks
 
-    private static ArrayNode blocks(JsonNode content, String where) {
+    /** {@code field}'s value (a path, e.g. {@code messages[0].content}) as content blocks; a 400 when not an array. */
+    private static ArrayNode blocks(JsonNode content, String field) {
         if (!content.isArray()) {
-            throw Fields.wrongType(where.endsWith("content") || where.equals("system") ? where : where + ".content",
-                    "a string or an array of content blocks", content);
+            throw Fields.wrongType(field, "a string or an array of content blocks", content);
         }
         return (ArrayNode) content;
     }

@@ -87,6 +87,17 @@ class MessagesEndToEndTest {
     }
 
     @Test
+    void theBetaClientsQueryIsServedToo() throws Exception {
+        // the SDKs' beta namespace (Claude Code uses it) posts to /v1/messages?beta=true
+        backend.enqueueSse(sse(contentChunk("ok"), finishChunk("stop")), 1000);
+        try (Response r = post("/v1/messages?beta=true", HI + "}", "anthropic-beta", "interleaved-thinking-2025-05-14")) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(Ndjson.json(r.body().string()).path("content").get(0).path("text").asText()).isEqualTo("ok");
+        }
+        assertThat(backend.takeRequest().getTarget()).isEqualTo("/v1/chat/completions");
+    }
+
+    @Test
     void aStreamIsWrittenEventByEventNotGatheredToTheEnd() throws Exception {
         String first = sse(contentChunk("Hel")).replace("data: [DONE]\n\n", "");
         String rest = sse(contentChunk("lo"), finishChunk("stop"), usageChunk(5, 2));
