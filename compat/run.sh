@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Client-compatibility suite: the built proxy in front of the scriptable OpenAI-compatible test
 # backend, driven by the official client libraries installed from their registries:
-#   node   ollama-js and openai (npm)            compat/node
-#   python ollama and openai (PyPI)              compat/python (venv in compat/.venv)
+#   node   ollama-js, openai and @anthropic-ai/sdk (npm)     compat/node
+#   python ollama, openai and anthropic (PyPI)               compat/python (venv in compat/.venv)
 #   jvm    LangChain4j's langchain4j-ollama       compat/jvm (standalone Maven project)
 #
 # Usage: compat/run.sh [--no-install] [--fleet] [node] [python] [jvm]     (default: all three suites)
@@ -58,12 +58,12 @@ fi
 # ---- clients, from their registries ------------------------------------------------------------
 if [ "$install" = 1 ]; then
   if wants node; then
-    say "installing the Node clients (npm ci: ollama, openai)"
+    say "installing the Node clients (npm ci: ollama, openai, @anthropic-ai/sdk)"
     (cd "$compat/node" && npm ci --no-audit --no-fund --loglevel=error) \
-      || die "cannot install the Node clients (ollama-js, openai) from npm: see the npm output above"
+      || die "cannot install the Node clients (ollama-js, openai, @anthropic-ai/sdk) from npm: see the npm output above"
   fi
   if wants python; then
-    say "installing the Python clients (pip: ollama, openai, pytest) into compat/.venv"
+    say "installing the Python clients (pip: ollama, openai, anthropic, pytest) into compat/.venv"
     "$compat/python/install.sh" || die "cannot install the Python clients into compat/.venv"
   fi
   if wants jvm; then
@@ -181,11 +181,11 @@ export COMPAT_BACKEND_URL=$backend_url
 # ---- the suites -------------------------------------------------------------------------------------
 declare -A result
 if wants node; then
-  say "node suite: ollama-js $(cd "$compat/node" && node -p 'require("./node_modules/ollama/package.json").version'), openai $(cd "$compat/node" && node -p 'require("./node_modules/openai/package.json").version') (node $(node --version))"
+  say "node suite: ollama-js $(cd "$compat/node" && node -p 'require("./node_modules/ollama/package.json").version'), openai $(cd "$compat/node" && node -p 'require("./node_modules/openai/package.json").version'), @anthropic-ai/sdk $(cd "$compat/node" && node -p 'require("./node_modules/@anthropic-ai/sdk/package.json").version') (node $(node --version))"
   if (cd "$compat/node" && node --test --test-concurrency=1 --test-reporter=spec test/*.test.mjs); then result[node]=passed; else result[node]=FAILED; fi
 fi
 if wants python; then
-  say "python suite: $("$compat/.venv/bin/python" -c 'import importlib.metadata as m, sys; print("ollama", m.version("ollama") + ", openai", m.version("openai"), "(python %d.%d)" % sys.version_info[:2])')"
+  say "python suite: $("$compat/.venv/bin/python" -c 'import importlib.metadata as m, sys; print("ollama", m.version("ollama") + ", openai", m.version("openai") + ", anthropic", m.version("anthropic"), "(python %d.%d)" % sys.version_info[:2])')"
   if (cd "$compat/python" && "$compat/.venv/bin/python" -m pytest -v); then result[python]=passed; else result[python]=FAILED; fi
 fi
 if wants jvm; then

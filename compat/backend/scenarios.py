@@ -110,6 +110,17 @@ def parallel_tool_calls_stream():
     ]}
 
 
+def stopped_stream(parts, finish, stop_reason=None):
+    """Text, then a finish chunk with vLLM's stop_reason (the stop string that matched), then usage."""
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"content": p}) for p in parts]
+    last = chunk({}, finish)
+    last["choices"][0]["stop_reason"] = stop_reason
+    events.append(last)
+    events.append(usage(10, len(parts)))
+    return {"path": "/v1/chat/completions", "sse": events}
+
+
 def float32_b64(values):
     return base64.b64encode(struct.pack("<%df" % len(values), *values)).decode("ascii")
 
@@ -144,6 +155,12 @@ SCENARIOS = {
     "model_gone": [{"path": "/v1/chat/completions", "status": 404, "json": {
         "error": {"message": "The model `Qwen/Qwen3-8B` does not exist.", "type": "NotFoundError",
                   "param": None, "code": 404}}}],
+    # Anthropic clients (/v1/messages, translated by the proxy)
+    "an_stop_sequence": [stopped_stream(["1, 2, 3, "], "stop", "4")],
+    "an_max_tokens": [stopped_stream(["Once upon", " a"], "length")],
+    # /v1/messages/count_tokens: the proxy asks the (vLLM-type) backend's tokenizer at its root
+    "an_count_tokens": [{"path": "/tokenize", "json": {"count": 42, "max_model_len": 32768, "tokens": list(range(42)),
+                                                       "token_strs": None}}],
     # OpenAI clients (/v1/*, passed through as bytes)
     "oa_chat": [{"path": "/v1/chat/completions", "json": {
         "id": "chatcmpl-oa1", "object": "chat.completion", "created": CREATED, "model": CHAT_MODEL,

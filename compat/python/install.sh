@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the pinned Python clients (compat/python/requirements.txt: ollama, openai, pytest) into
+# Installs the pinned Python clients (compat/python/requirements.txt: ollama, openai, anthropic, pytest) into
 # compat/.venv, creating or repairing the venv. Shared by compat/run.sh and compat/realserver/run.sh.
 set -euo pipefail
 compat=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,4 +10,4 @@ fi
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv" \
   || { echo "cannot create the virtualenv compat/.venv (python3 -m venv)" >&2; exit 1; }
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$compat/python/requirements.txt" \
-  || { echo "cannot install the Python clients (ollama, openai, pytest) from PyPI: see the pip output above" >&2; exit 1; }
+  || { echo "cannot install the Python clients (ollama, openai, anthropic, pytest) from PyPI: see the pip output above" >&2; exit 1; }

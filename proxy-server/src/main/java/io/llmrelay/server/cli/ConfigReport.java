@@ -8,6 +8,7 @@ import io.llmrelay.core.config.BackendTimeouts;
 import io.llmrelay.core.config.ConfigFile;
 import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.ModelsConfig;
+import io.llmrelay.core.config.NativeApi;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.SecurityConfig;
@@ -88,6 +89,24 @@ final class ConfigReport {
         line(2, "models: " + (o.models().isEmpty() ? "discovered from the server" : String.join(", ", o.models())));
         line(2, "include: " + patterns(o.include()));
         line(2, "timeouts: " + timeouts(o.timeouts(), proxy));
+        String natively = nativeApis(b);
+        if (natively != null) {
+            line(2, "native_apis: " + natively);
+        }
+    }
+
+    /** The APIs the backend serves itself, and whether by its type's default; null for none by default (most types). */
+    private static String nativeApis(BackendConfig b) {
+        List<String> apis = new ArrayList<>();
+        for (NativeApi api : NativeApi.values()) {
+            if (b.servesNatively(api)) {
+                apis.add(api.id());
+            }
+        }
+        if (b.options().nativeApis() == null) {
+            return apis.isEmpty() ? null : String.join(", ", apis) + " (the type's default)";
+        }
+        return apis.isEmpty() ? "none" : String.join(", ", apis);
     }
 
     /** Each limit the backend runs with; one it does not set itself is marked as the proxy's. */

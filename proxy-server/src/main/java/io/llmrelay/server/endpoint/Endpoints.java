@@ -29,6 +29,7 @@ public final class Endpoints {
         OllamaInferenceEndpoints inference = new OllamaInferenceEndpoints(relay);
         OpenAiPassThrough openAi = new OpenAiPassThrough(relay);
         ReloadEndpoint reload = new ReloadEndpoint(relay);
+        MessagesEndpoints messages = new MessagesEndpoints(relay);
         Map<Route, Endpoint> table = new EnumMap<>(Route.class);
         table.put(Route.ROOT, admin::root);
         table.put(Route.VERSION, admin::version);
@@ -55,6 +56,8 @@ public final class Endpoints {
         table.put(Route.OPENAI_EMBEDDINGS, openAi::forward);
         table.put(Route.OPENAI_MODELS, openAi::listModels);
         table.put(Route.OPENAI_MODEL, openAi::model);
+        table.put(Route.ANTHROPIC_MESSAGES, messages::create);
+        table.put(Route.ANTHROPIC_COUNT_TOKENS, messages::countTokens);
         Gate gate = new Gate(() -> relay.config().security(), limiter);
         // the port is bound once, at start: which socket serves the admin routes never changes while running
         return new Dispatcher(table, gate, relay.config().security().admin().port() > 0);

@@ -26,6 +26,8 @@ public enum Route {
     OPENAI_EMBEDDINGS("/v1/embeddings", ClientApi.OPENAI, HttpMethod.POST),
     OPENAI_MODELS("/v1/models", ClientApi.OPENAI, HttpMethod.GET),
     OPENAI_MODEL("/v1/models/", ClientApi.OPENAI, HttpMethod.GET),
+    ANTHROPIC_MESSAGES("/v1/messages", ClientApi.ANTHROPIC, HttpMethod.POST),
+    ANTHROPIC_COUNT_TOKENS("/v1/messages/count_tokens", ClientApi.ANTHROPIC, HttpMethod.POST),
     HEALTH("/health", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
     READY("/health/ready", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
     METRICS("/metrics", ClientApi.OLLAMA, HttpMethod.GET),

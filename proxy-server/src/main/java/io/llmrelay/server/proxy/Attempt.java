@@ -388,9 +388,12 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         message = "backend " + backend.name() + " answered " + errorStatus + ": " + message;
         settle(AttemptOutcome.ofStatus(errorStatus), message);
         // a body already in the caller's shape goes out as the backend wrote it: OpenAI's error object,
-        // or an Ollama node's own {"error": "..."} to an Ollama client
+        // an Ollama node's own {"error": "..."} to an Ollama client, Anthropic's {"type":"error",...} (a
+        // backend serving Messages natively)
         boolean callersShape = json != null && (exchange.api() == ClientApi.OPENAI && json.path("error").isObject()
-                || exchange.api() == ClientApi.OLLAMA && backend.dialect().speaksOllama() && json.path("error").isTextual());
+                || exchange.api() == ClientApi.OLLAMA && backend.dialect().speaksOllama() && json.path("error").isTextual()
+                || exchange.api() == ClientApi.ANTHROPIC && json.path("type").asText("").equals("error")
+                        && json.path("error").isObject());
         if (callersShape) {
             exchange.failWithBody(errorStatus, message, body);
         } else {

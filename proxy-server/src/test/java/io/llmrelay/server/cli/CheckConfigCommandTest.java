@@ -204,6 +204,40 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void theApisABackendServesItselfAreShownWhereThereAreAny() throws IOException {
+        Path file = write("relay.yaml", """
+                backends:
+                  - name: node
+                    type: ollama
+                    url: http://node:11434
+                  - name: old-node
+                    type: ollama
+                    url: http://old:11434
+                    native_apis: []
+                  - name: vllm
+                    type: vllm
+                    url: http://v:8000/v1
+                    native_apis: [messages]
+                  - name: plain
+                    url: http://p:8000/v1
+                """);
+        Run r = run(Map.of(), file.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("""
+                    timeouts: connect 10s (proxy's), first_byte 5m (proxy's), idle 5m (proxy's)
+                    native_apis: messages, responses (the type's default)
+                  old-node
+                """).contains("""
+                    native_apis: none
+                  vllm
+                """).contains("""
+                    native_apis: messages
+                  plain
+                """);
+        assertThat(r.out().split("\n  plain\n")[1]).doesNotContain("native_apis");
+    }
+
+    @Test
     void printsTheResilienceSettingsThatDifferFromTheDefaults() throws IOException {
         Path file = write("relay.yaml", """
                 backends:

@@ -62,7 +62,18 @@ final class JsonCases {
             new Endpoint("POST", "/v1/completions", """
                     {"model":"%s","prompt":"hi","max_tokens":4,"stream":true,"echo":false,"stop":"x"}"""),
             new Endpoint("POST", "/v1/embeddings", """
-                    {"model":"%s","input":["a"],"encoding_format":"float","dimensions":4}"""));
+                    {"model":"%s","input":["a"],"encoding_format":"float","dimensions":4}"""),
+            new Endpoint("POST", "/v1/messages", """
+                    {"model":"%s","max_tokens":4,"stream":false,"system":[{"type":"text","text":"s"}],"messages":[
+                    {"role":"user","content":[{"type":"text","text":"hi"},{"type":"image","source":{"type":"base64",
+                    "media_type":"image/png","data":"aGk="}}]},{"role":"assistant","content":[{"type":"tool_use","id":"t",
+                    "name":"f","input":{"a":"b"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t",
+                    "content":"r","is_error":false}]}],"tools":[{"name":"f","input_schema":{"type":"object"}}],
+                    "tool_choice":{"type":"auto"},"thinking":{"type":"disabled"},"stop_sequences":["x"],
+                    "temperature":0.5,"top_k":2,"metadata":{"user_id":"u"}}"""),
+            new Endpoint("POST", "/v1/messages/count_tokens", """
+                    {"model":"%s","system":"s","messages":[{"role":"user","content":"hi"}],
+                    "tools":[{"name":"f","input_schema":{"type":"object"}}]}"""));
 
     /** Models a request may name: served by the demo, its embedding model, the Ollama node's, unknown, odd. */
     static final List<String> MODELS = List.of("demo", "demo-embed", FakeOllamaNode.MODEL, "no-such-model", "demo:latest",

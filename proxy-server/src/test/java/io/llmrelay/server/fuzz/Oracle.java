@@ -21,9 +21,12 @@ final class Oracle {
 
     /** The API whose error shape an answer must have; {@code EITHER} when the request was too broken to tell. */
     enum Shape {
-        OLLAMA, OPENAI, EITHER;
+        OLLAMA, OPENAI, ANTHROPIC, EITHER;
 
         static Shape ofPath(String path) {
+            if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) {
+                return ANTHROPIC;
+            }
             return path.startsWith("/v1/") || path.equals("/v1") ? OPENAI : OLLAMA;
         }
     }
@@ -81,9 +84,11 @@ final class Oracle {
         boolean ollama = error != null && error.isTextual() && !error.textValue().isEmpty();
         boolean openAi = error != null && error.isObject() && error.path("message").isTextual()
                 && error.path("type").isTextual();
+        boolean anthropic = openAi && body.path("type").asText("").equals("error");
         boolean ok = switch (shape) {
             case OLLAMA -> ollama;
             case OPENAI -> openAi;
+            case ANTHROPIC -> anthropic;
             case EITHER -> ollama || openAi;
         };
         if (!ok) {

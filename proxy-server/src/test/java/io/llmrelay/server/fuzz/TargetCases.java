@@ -23,7 +23,7 @@ final class TargetCases {
     static final List<String> PATHS = List.of("/", "/api/version", "/api/tags", "/api/ps", "/api/show", "/api/chat",
             "/api/generate", "/api/embed", "/api/embeddings", "/api/pull", "/api/push", "/api/create", "/api/copy",
             "/api/delete", "/api/blobs/sha256:" + "a".repeat(64), "/api/blobs/x", "/v1/chat/completions",
-            "/v1/completions", "/v1/embeddings", "/v1/models", "/v1/models/demo", "/v1/models/demo-embed",
+            "/v1/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens", "/v1/messages/x", "/v1/models", "/v1/models/demo", "/v1/models/demo-embed",
             "/v1/models/no-such", "/v1/models/%00", "/v1/models/a%2Fb", "/v1/models/" + FakeOllamaNode.MODEL, "/health",
             "/health/ready", "/metrics", "/internal/status", "/internal/reload", "/v1", "/v1/", "/api", "/api/",
             "/api/tags/", "/api/tags//", "//api/tags", "/api/./tags", "/api/../api/tags", "/API/TAGS", "/api/%74ags",
