@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 final class BackendsSection {
 
     static final List<String> KEYS = List.of("name", "type", "url", "api_key_env", "ca_file", "priority", "weight",
-            "max_concurrency", "headers", "models", "include", "timeouts", "pass_client_auth");
+            "max_concurrency", "headers", "models", "include", "timeouts", "pass_client_auth", "native_apis");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "first_byte", "idle");
     static final int MAX_WEIGHT = 1_000_000;
     static final int MAX_CONCURRENCY = 1_000_000;
@@ -237,7 +238,30 @@ final class BackendsSection {
                 models == null ? List.of() : distinct(models),
                 ModelPatterns.read(s.get("include")),
                 timeouts(s.get("timeouts")),
-                passClientAuth(s.get("pass_client_auth"), hasKey, headers));
+                passClientAuth(s.get("pass_client_auth"), hasKey, headers),
+                nativeApis(s.get("native_apis")));
+    }
+
+    /** {@code native_apis}: the client APIs the backend serves itself; left out, its type's default (null). */
+    private static Set<NativeApi> nativeApis(ConfigValue v) {
+        if (v == null) {
+            return null;
+        }
+        Set<NativeApi> out = EnumSet.noneOf(NativeApi.class);
+        for (ConfigValue item : v.items()) {
+            String id = item.nonBlank();
+            if (id == null) {
+                continue;
+            }
+            try {
+                if (!out.add(NativeApi.fromId(id))) {
+                    item.problem("'" + id + "' is listed twice");
+                }
+            } catch (IllegalArgumentException e) {
+                item.problem(e.getMessage());
+            }
+        }
+        return out;
     }
 
     /**

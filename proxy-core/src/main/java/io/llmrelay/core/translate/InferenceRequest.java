@@ -20,6 +20,8 @@ import java.util.List;
  *     Anthropic and Responses APIs do)
  * @param prompt for {@link Shape#COMPLETION}: the prompt sent verbatim; otherwise null
  * @param suffix for {@link Shape#COMPLETION}: the fill-in-the-middle suffix, or null
+ * @param parallelToolCalls OpenAI's {@code parallel_tool_calls}, or null when unset (Ollama has none;
+ *     the Responses API does)
  */
 public record InferenceRequest(
         Shape shape,
@@ -35,7 +37,16 @@ public record InferenceRequest(
         int topLogprobs,
         List<ChatMessage> messages,
         String prompt,
-        String suffix) {
+        String suffix,
+        Boolean parallelToolCalls) {
+
+    /** A request that leaves {@code parallel_tool_calls} to the backend (every Ollama request). */
+    public InferenceRequest(Shape shape, String model, boolean stream, Duration keepAlive,
+            EnumMap<SamplingOption, Object> options, JsonNode format, Think think, ArrayNode tools, JsonNode toolChoice,
+            boolean logprobs, int topLogprobs, List<ChatMessage> messages, String prompt, String suffix) {
+        this(shape, model, stream, keepAlive, options, format, think, tools, toolChoice, logprobs, topLogprobs,
+                messages, prompt, suffix, null);
+    }
 
     /** Which OpenAI endpoint serves the request and which Ollama answer shape it gets. */
     public enum Shape {

@@ -55,6 +55,9 @@ public final class OpenAiRequestWriter {
                 g.writeFieldName("tool_choice");
                 g.writeTree(request.toolChoice());
             }
+            if (request.parallelToolCalls() != null && request.tools() != null) { // OpenAI refuses it without tools
+                g.writeBooleanField("parallel_tool_calls", request.parallelToolCalls());
+            }
             writeFormat(g, request.format());
             writeThink(g, request.think(), flavor);
             writeLogprobs(g, request);

@@ -406,6 +406,48 @@ class ConfigFileTest {
     }
 
     @Test
+    void nativeApisDefaultToTheTypesAndAreCheckedWhenGiven() throws IOException {
+        ConfigFile c = load("""
+                backends:
+                  - name: node
+                    type: ollama
+                    url: http://node:11434
+                  - name: old-node
+                    type: ollama
+                    url: http://old:11434
+                    native_apis: []
+                  - name: vllm
+                    type: vllm
+                    url: http://vllm:8000/v1
+                    native_apis: [Responses]
+                  - name: plain
+                    url: http://plain/v1
+                """);
+        assertThat(c.backends()).extracting(b -> b.options().nativeApis())
+                .containsExactly(null, java.util.Set.of(), java.util.Set.of(NativeApi.RESPONSES), null);
+        java.util.function.BiFunction<Integer, NativeApi, Boolean> serves = (i, api) ->
+                io.llmrelay.core.dialect.Dialect.of(c.backends().get(i)).servesNatively(c.backends().get(i), api);
+        assertThat(serves.apply(0, NativeApi.MESSAGES)).isTrue();
+        assertThat(serves.apply(0, NativeApi.RESPONSES)).isTrue();
+        assertThat(serves.apply(1, NativeApi.RESPONSES)).isFalse();
+        assertThat(serves.apply(2, NativeApi.RESPONSES)).isTrue();
+        assertThat(serves.apply(2, NativeApi.MESSAGES)).isFalse();
+        assertThat(serves.apply(3, NativeApi.RESPONSES)).isFalse();
+        assertThat(problems("""
+                backends:
+                  - name: a
+                    url: http://a/v1
+                    native_apis: [responses, chat, responses]
+                  - name: b
+                    url: http://b/v1
+                    native_apis: responses
+                """)).containsExactly(
+                "4: backends[0].native_apis[1]: 'chat' is not an API a backend can serve natively (messages, responses)",
+                "4: backends[0].native_apis[2]: 'responses' is listed twice",
+                "7: backends[1].native_apis: must be a list (e.g. [a, b] or lines starting with '- '), not a value");
+    }
+
+    @Test
     void passClientAuthIsOffByDefaultAndOnlyForABackendWithoutACredentialOfItsOwn() throws IOException {
         ConfigFile c = load("""
                 backends:
