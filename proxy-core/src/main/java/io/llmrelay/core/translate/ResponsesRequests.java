@@ -187,8 +187,14 @@ public final class ResponsesRequests {
                         + "onto chat completions; hosted tools' items and item references need OpenAI's stored state)");
             }
             List<ChatMessage> out = new ArrayList<>(turns.size());
+            boolean anything = false;
             for (Turn t : turns) {
                 out.add(t.message());
+                anything |= !t.role.equals("system");
+            }
+            if (!anything) {
+                throw RelayException.badRequest("input has no message to answer: its items are all instructions or "
+                        + "reasoning");
             }
             return Collections.unmodifiableList(out);
         }

@@ -179,6 +179,8 @@ class ResponsesRequestsTest {
         assertBadRequest("{'model':'m'}", "input is required: a string, or an array of input items");
         assertBadRequest("{'model':'m','input':''}", "input must not be empty");
         assertBadRequest("{'model':'m','input':[]}", "input must not be empty");
+        assertBadRequest("{'model':'m','input':[{'role':'developer','content':'x'},{'type':'reasoning','summary':[]}]}",
+                "input has no message to answer");
         assertBadRequest("{'model':'m','input':5}", "invalid value for \"input\": expected a string or an array of input "
                 + "items, got a number");
         assertBadRequest("{'model':'m','input':[{'content':'x'}]}", "input[0].type is required");

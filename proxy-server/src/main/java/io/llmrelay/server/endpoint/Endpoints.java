@@ -28,6 +28,7 @@ public final class Endpoints {
         OllamaModelEndpoints models = new OllamaModelEndpoints(relay);
         OllamaInferenceEndpoints inference = new OllamaInferenceEndpoints(relay);
         OpenAiPassThrough openAi = new OpenAiPassThrough(relay);
+        ResponsesEndpoints responses = new ResponsesEndpoints(relay);
         ReloadEndpoint reload = new ReloadEndpoint(relay);
         Map<Route, Endpoint> table = new EnumMap<>(Route.class);
         table.put(Route.ROOT, admin::root);
@@ -55,6 +56,8 @@ public final class Endpoints {
         table.put(Route.OPENAI_EMBEDDINGS, openAi::forward);
         table.put(Route.OPENAI_MODELS, openAi::listModels);
         table.put(Route.OPENAI_MODEL, openAi::model);
+        table.put(Route.RESPONSES, responses::create);
+        table.put(Route.RESPONSE, responses::stored);
         Gate gate = new Gate(() -> relay.config().security(), limiter);
         // the port is bound once, at start: which socket serves the admin routes never changes while running
         return new Dispatcher(table, gate, relay.config().security().admin().port() > 0);

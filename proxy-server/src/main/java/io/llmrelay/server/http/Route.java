@@ -26,6 +26,9 @@ public enum Route {
     OPENAI_EMBEDDINGS("/v1/embeddings", ClientApi.OPENAI, HttpMethod.POST),
     OPENAI_MODELS("/v1/models", ClientApi.OPENAI, HttpMethod.GET),
     OPENAI_MODEL("/v1/models/", ClientApi.OPENAI, HttpMethod.GET),
+    RESPONSES("/v1/responses", ClientApi.OPENAI, HttpMethod.POST),
+    /** a stored response ({@code GET}, {@code DELETE}, {@code POST .../cancel}): none is ever stored */
+    RESPONSE("/v1/responses/", ClientApi.OPENAI, HttpMethod.GET, HttpMethod.DELETE, HttpMethod.POST),
     HEALTH("/health", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
     READY("/health/ready", ClientApi.OLLAMA, HttpMethod.GET, HttpMethod.HEAD),
     METRICS("/metrics", ClientApi.OLLAMA, HttpMethod.GET),
@@ -66,7 +69,8 @@ public enum Route {
 
     /** The route as metrics label it: its path, with a placeholder for a parameter. */
     public String label() {
-        return this == BLOBS ? "/api/blobs/{digest}" : this == OPENAI_MODEL ? "/v1/models/{model}" : path;
+        return this == BLOBS ? "/api/blobs/{digest}" : this == OPENAI_MODEL ? "/v1/models/{model}"
+                : this == RESPONSE ? "/v1/responses/{id}" : path;
     }
 
     /** The {@code Allow} header value for a 405. */
@@ -78,7 +82,7 @@ public enum Route {
         return sb.toString();
     }
 
-    /** True when this route's path is a prefix that takes a parameter (blobs, a model id). */
+    /** True when this route's path is a prefix that takes a parameter (blobs, a model id, a response id). */
     boolean isPrefix() {
         return path.endsWith("/") && path.length() > 1;
     }

@@ -62,7 +62,14 @@ final class JsonCases {
             new Endpoint("POST", "/v1/completions", """
                     {"model":"%s","prompt":"hi","max_tokens":4,"stream":true,"echo":false,"stop":"x"}"""),
             new Endpoint("POST", "/v1/embeddings", """
-                    {"model":"%s","input":["a"],"encoding_format":"float","dimensions":4}"""));
+                    {"model":"%s","input":["a"],"encoding_format":"float","dimensions":4}"""),
+            new Endpoint("POST", "/v1/responses", """
+                    {"model":"%s","instructions":"be brief","input":[{"role":"user","content":[{"type":"input_text",
+                    "text":"hi"},{"type":"input_image","image_url":"data:image/png;base64,aGk="}]},{"type":"function_call",
+                    "call_id":"c","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c","output":"x"}],
+                    "stream":true,"max_output_tokens":4,"temperature":0.5,"top_p":0.9,"tools":[{"type":"function","name":"f",
+                    "parameters":{"type":"object"}}],"tool_choice":"auto","parallel_tool_calls":false,
+                    "text":{"format":{"type":"json_object"}},"store":false,"metadata":{"k":"v"}}"""));
 
     /** Models a request may name: served by the demo, its embedding model, the Ollama node's, unknown, odd. */
     static final List<String> MODELS = List.of("demo", "demo-embed", FakeOllamaNode.MODEL, "no-such-model", "demo:latest",
