@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Finds the token counts an OpenAI answer reports ({@code "prompt_tokens": N}, {@code
- * "completion_tokens": N} in its {@code usage}, the last ones seen winning) in bytes that are passed
+ * "completion_tokens": N} in its {@code usage}; {@code "input_tokens"} and {@code "output_tokens"} in
+ * a Responses or Anthropic Messages answer; the last ones seen winning) in bytes that are passed
  * through untouched, cut anywhere: a byte-at-a-time matcher whose state survives a cut, so nothing is
  * buffered or parsed. Used only where the counts are needed (a key with {@code tokens_per_minute}).
  * One per answer; not thread-safe.
@@ -13,6 +14,8 @@ public final class UsageScan {
 
     private static final byte[] PROMPT = "\"prompt_tokens\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] COMPLETION = "\"completion_tokens\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] INPUT = "\"input_tokens\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] OUTPUT = "\"output_tokens\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static final int KEY = 0;
     private static final int COLON = 1;
@@ -23,6 +26,8 @@ public final class UsageScan {
     private long completion = -1;
     private int promptMatched;
     private int completionMatched;
+    private int inputMatched;
+    private int outputMatched;
     private int phase = KEY;
     /** which count the value after the key goes to */
     private boolean forPrompt;
@@ -74,10 +79,15 @@ public final class UsageScan {
     private void key(byte b) {
         promptMatched = advance(PROMPT, promptMatched, b);
         completionMatched = advance(COMPLETION, completionMatched, b);
-        if (promptMatched == PROMPT.length || completionMatched == COMPLETION.length) {
-            forPrompt = promptMatched == PROMPT.length;
+        inputMatched = advance(INPUT, inputMatched, b);
+        outputMatched = advance(OUTPUT, outputMatched, b);
+        boolean prompts = promptMatched == PROMPT.length || inputMatched == INPUT.length;
+        if (prompts || completionMatched == COMPLETION.length || outputMatched == OUTPUT.length) {
+            forPrompt = prompts;
             promptMatched = 0;
             completionMatched = 0;
+            inputMatched = 0;
+            outputMatched = 0;
             phase = COLON;
         }
     }

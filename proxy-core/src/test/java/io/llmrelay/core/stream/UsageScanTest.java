@@ -53,4 +53,25 @@ class UsageScanTest {
         assertThat(none.promptTokens()).isEqualTo(-1);
         assertThat(none.completionTokens()).isEqualTo(-1);
     }
+
+    @Test
+    void aResponsesOrMessagesAnswerCountsInputAndOutputTokens() {
+        // a Responses stream passed through from a backend serving it natively: null usage first, the
+        // details objects beside the counts
+        String responses = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"usage\":null}}\n\n"
+                + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"usage\":"
+                + "{\"input_tokens\":21,\"input_tokens_details\":{\"cached_tokens\":4},\"output_tokens\":8,"
+                + "\"output_tokens_details\":{\"reasoning_tokens\":2},\"total_tokens\":29}}}\n\n";
+        int length = responses.getBytes(StandardCharsets.UTF_8).length;
+        for (int cut = 0; cut <= length; cut++) {
+            UsageScan s = scan(responses, cut);
+            assertThat(s.promptTokens()).as("cut at %d", cut).isEqualTo(21);
+            assertThat(s.completionTokens()).as("cut at %d", cut).isEqualTo(8);
+        }
+        // Anthropic's: message_start, then the running output count in message_delta
+        UsageScan messages = scan("data: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,"
+                + "\"output_tokens\":1}}}\n\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":15}}\n\n");
+        assertThat(messages.promptTokens()).isEqualTo(25);
+        assertThat(messages.completionTokens()).isEqualTo(15);
+    }
 }

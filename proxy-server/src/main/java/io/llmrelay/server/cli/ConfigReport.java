@@ -8,10 +8,12 @@ import io.llmrelay.core.config.BackendTimeouts;
 import io.llmrelay.core.config.ConfigFile;
 import io.llmrelay.core.config.Durations;
 import io.llmrelay.core.config.ModelsConfig;
+import io.llmrelay.core.config.NativeApi;
 import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.SecurityConfig;
 import io.llmrelay.core.config.SensitiveHeaders;
+import io.llmrelay.core.dialect.Dialect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +90,26 @@ final class ConfigReport {
         line(2, "models: " + (o.models().isEmpty() ? "discovered from the server" : String.join(", ", o.models())));
         line(2, "include: " + patterns(o.include()));
         line(2, "timeouts: " + timeouts(o.timeouts(), proxy));
+        String nativeApis = nativeApis(b);
+        if (nativeApis != null) {
+            line(2, "native_apis: " + nativeApis);
+        }
+    }
+
+    /** The client APIs forwarded to the backend as bytes; null when none is and none was written. */
+    private static String nativeApis(BackendConfig b) {
+        Dialect dialect = Dialect.of(b);
+        List<String> served = new ArrayList<>();
+        for (NativeApi api : NativeApi.values()) {
+            if (dialect.servesNatively(b, api)) {
+                served.add(api.id());
+            }
+        }
+        boolean written = b.options().nativeApis() != null;
+        if (served.isEmpty()) {
+            return written ? "none" : null;
+        }
+        return String.join(", ", served) + (written ? "" : " (the type's default)");
     }
 
     /** Each limit the backend runs with; one it does not set itself is marked as the proxy's. */

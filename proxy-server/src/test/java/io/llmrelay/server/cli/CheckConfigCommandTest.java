@@ -38,6 +38,33 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void showsTheClientApisEachBackendServesItself() throws IOException {
+        Path file = write("relay.yaml", """
+                backends:
+                  - name: node
+                    type: ollama
+                    url: http://node:11434
+                  - name: old-node
+                    type: ollama
+                    url: http://old:11434
+                    native_apis: []
+                  - name: vllm
+                    type: vllm
+                    url: http://vllm:8000/v1
+                    native_apis: [responses]
+                  - name: plain
+                    type: vllm
+                    url: http://plain:8000/v1
+                """);
+        Run r = run(Map.of(), file.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out().lines().filter(l -> l.contains("native_apis")).toList()).containsExactly(
+                "    native_apis: messages, responses (the type's default)",
+                "    native_apis: none",
+                "    native_apis: responses");
+    }
+
+    @Test
     void printsTheResolvedFleetWithoutAnyKey() throws IOException {
         write("filter.txt", "qwen*\n!*base*\n");
         write("mapping.json", "{\"llama3\": \"meta-llama/Llama-3-8B\"}");
