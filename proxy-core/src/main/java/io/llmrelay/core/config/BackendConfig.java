@@ -107,6 +107,18 @@ public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secr
         return base.endsWith("/v1") ? base.substring(0, base.length() - 3) : base;
     }
 
+    /**
+     * True when the backend serves {@code api} itself, so a request in that API is forwarded as bytes:
+     * as {@code native_apis} says, or by default for an Ollama node ({@code type: ollama}), which serves
+     * every one of them, and for no other type.
+     */
+    public boolean servesNatively(NativeApi api) {
+        if (options.nativeApis() != null) {
+            return options.nativeApis().contains(api);
+        }
+        return flavor == BackendFlavor.OLLAMA && !detectFlavor;
+    }
+
     /** The URL for logs and error messages (a base URL carries no credentials). */
     public String displayUrl() {
         return baseUrl.getScheme() + "://" + hostHeader() + basePath();

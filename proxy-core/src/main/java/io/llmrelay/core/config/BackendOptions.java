@@ -19,14 +19,14 @@ import java.util.Set;
  * @param timeouts its own connect, first-byte and idle limits (each unset one is the proxy's)
  * @param passClientAuth true when a client's own {@code Authorization} header is sent to this backend
  *     ({@code pass_client_auth}); only for a backend without a key of its own ({@code api_key_env})
- * @param nativeApis the client APIs it serves itself ({@code native_apis}), forwarded to it as bytes;
- *     null when not configured: the backend type's default ({@code Dialect.servesNatively})
+ * @param nativeApis the APIs the backend serves itself ({@code native_apis}), forwarded to it as bytes;
+ *     null when not configured: then its type's default ({@link BackendConfig#servesNatively})
  */
 public record BackendOptions(int priority, int weight, int maxConcurrency, Map<String, String> headers,
         List<String> models, List<String> include, BackendTimeouts timeouts, boolean passClientAuth,
         Set<NativeApi> nativeApis) {
 
-    /** Options with the type's native APIs. */
+    /** Options whose native APIs are the backend type's default. */
     public BackendOptions(int priority, int weight, int maxConcurrency, Map<String, String> headers,
             List<String> models, List<String> include, BackendTimeouts timeouts, boolean passClientAuth) {
         this(priority, weight, maxConcurrency, headers, models, include, timeouts, passClientAuth, null);
@@ -57,10 +57,8 @@ public record BackendOptions(int priority, int weight, int maxConcurrency, Map<S
         models = List.copyOf(models);
         include = List.copyOf(include);
         java.util.Objects.requireNonNull(timeouts, "timeouts");
-        if (nativeApis != null) {
-            nativeApis = Collections.unmodifiableSet(nativeApis.isEmpty() ? EnumSet.noneOf(NativeApi.class)
-                    : EnumSet.copyOf(nativeApis));
-        }
+        nativeApis = nativeApis == null ? null
+                : Collections.unmodifiableSet(nativeApis.isEmpty() ? EnumSet.noneOf(NativeApi.class) : EnumSet.copyOf(nativeApis));
     }
 
     public static BackendOptions defaults() {
@@ -69,13 +67,11 @@ public record BackendOptions(int priority, int weight, int maxConcurrency, Map<S
 
     /** The same options with clients' {@code Authorization} passed to the backend, or not. */
     public BackendOptions withPassClientAuth(boolean pass) {
-        return new BackendOptions(priority, weight, maxConcurrency, headers, models, include, timeouts, pass,
-                nativeApis);
+        return new BackendOptions(priority, weight, maxConcurrency, headers, models, include, timeouts, pass, nativeApis);
     }
 
-    /** The same options with the client APIs the backend serves itself; null for its type's default. */
+    /** The same options with the APIs the backend serves itself set ({@code native_apis}); null: the type's default. */
     public BackendOptions withNativeApis(Set<NativeApi> apis) {
-        return new BackendOptions(priority, weight, maxConcurrency, headers, models, include, timeouts,
-                passClientAuth, apis);
+        return new BackendOptions(priority, weight, maxConcurrency, headers, models, include, timeouts, passClientAuth, apis);
     }
 }

@@ -242,26 +242,28 @@ final class BackendsSection {
                 nativeApis(s.get("native_apis")));
     }
 
-    /** {@code native_apis}: the client APIs the backend serves itself; left out, its type's default (null). */
+    /**
+     * {@code native_apis}: the client APIs the backend serves itself (forwarded as bytes); absent, the
+     * type's default (both for an Ollama node, none otherwise); {@code []} turns them off.
+     */
     private static Set<NativeApi> nativeApis(ConfigValue v) {
         if (v == null) {
             return null;
         }
-        Set<NativeApi> out = EnumSet.noneOf(NativeApi.class);
+        Set<NativeApi> apis = EnumSet.noneOf(NativeApi.class);
         for (ConfigValue item : v.items()) {
-            String id = item.nonBlank();
-            if (id == null) {
+            String text = item.nonBlank();
+            if (text == null) {
                 continue;
             }
-            try {
-                if (!out.add(NativeApi.fromId(id))) {
-                    item.problem("'" + id + "' is listed twice");
-                }
-            } catch (IllegalArgumentException e) {
-                item.problem(e.getMessage());
+            NativeApi api = NativeApi.fromId(text);
+            if (api == null) {
+                item.problem("'" + text + "' is not an API a backend can serve natively (expected messages or responses)");
+            } else if (!apis.add(api)) {
+                item.problem("'" + text + "' is listed twice");
             }
         }
-        return out;
+        return apis;
     }
 
     /**

@@ -3,9 +3,9 @@ package io.llmrelay.core.config;
 import java.util.Locale;
 
 /**
- * A client API beside OpenAI chat completions that a backend may serve itself ({@code native_apis}):
- * requests in it are then forwarded to that backend as bytes instead of translated onto its chat
- * completions.
+ * A client API besides chat completions that a backend may serve itself ({@code native_apis}): a
+ * request in that API is then forwarded to the backend as bytes instead of translated. Ollama
+ * (0.13/0.14 and later) serves both, so they are the default for {@code type: ollama} nodes.
  */
 public enum NativeApi {
     /** Anthropic Messages, {@code POST /v1/messages}. */
@@ -19,12 +19,12 @@ public enum NativeApi {
         this.id = id;
     }
 
-    /** The name written in the config file. */
+    /** The name in {@code native_apis}. */
     public String id() {
         return id;
     }
 
-    /** The API named {@code id} (case-insensitive); {@link IllegalArgumentException} naming the choices otherwise. */
+    /** The API named {@code id} (any case), or null. */
     public static NativeApi fromId(String id) {
         String wanted = id.trim().toLowerCase(Locale.ROOT);
         for (NativeApi api : values()) {
@@ -32,6 +32,6 @@ public enum NativeApi {
                 return api;
             }
         }
-        throw new IllegalArgumentException("'" + id + "' is not an API a backend can serve natively (messages, responses)");
+        return null;
     }
 }

@@ -6,7 +6,6 @@ import io.llmrelay.core.backend.ModelInfo;
 import io.llmrelay.core.backend.ModelListParser;
 import io.llmrelay.core.backend.OllamaTags;
 import io.llmrelay.core.config.BackendConfig;
-import io.llmrelay.core.config.NativeApi;
 import java.util.List;
 
 /**
@@ -106,13 +105,4 @@ public enum Dialect {
 
     /** True when Ollama's own API is served: Ollama requests pass through untranslated. */
     public abstract boolean speaksOllama();
-
-    /**
-     * True when {@code backend} serves {@code api} itself (its requests go to the backend's
-     * {@link #openAiPath} as bytes): as its {@code native_apis} says, else by default an Ollama node's
-     * {@code /v1/messages} and {@code /v1/responses} (Ollama 0.13 and later), and nothing for any other type.
-     */
-    public boolean servesNatively(BackendConfig backend, NativeApi api) {
-        return backend.options().nativeApis() != null ? backend.options().nativeApis().contains(api) : speaksOllama();
-    }
 }

@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Finds the token counts an OpenAI answer reports ({@code "prompt_tokens": N}, {@code
- * "completion_tokens": N} in its {@code usage}; {@code "input_tokens"} and {@code "output_tokens"} in
- * a Responses or Anthropic Messages answer; the last ones seen winning) in bytes that are passed
- * through untouched, cut anywhere: a byte-at-a-time matcher whose state survives a cut, so nothing is
+ * "completion_tokens": N} in its {@code usage}; Anthropic's Messages and OpenAI's Responses answers
+ * say {@code "input_tokens"}, {@code "output_tokens"}; the last ones seen winning) in bytes that are
+ * passed through untouched, cut anywhere: a byte-at-a-time matcher whose state survives a cut, so nothing is
  * buffered or parsed. Used only where the counts are needed (a key with {@code tokens_per_minute}).
  * One per answer; not thread-safe.
  */
@@ -81,9 +81,9 @@ public final class UsageScan {
         completionMatched = advance(COMPLETION, completionMatched, b);
         inputMatched = advance(INPUT, inputMatched, b);
         outputMatched = advance(OUTPUT, outputMatched, b);
-        boolean prompts = promptMatched == PROMPT.length || inputMatched == INPUT.length;
-        if (prompts || completionMatched == COMPLETION.length || outputMatched == OUTPUT.length) {
-            forPrompt = prompts;
+        if (promptMatched == PROMPT.length || completionMatched == COMPLETION.length || inputMatched == INPUT.length
+                || outputMatched == OUTPUT.length) {
+            forPrompt = promptMatched == PROMPT.length || inputMatched == INPUT.length;
             promptMatched = 0;
             completionMatched = 0;
             inputMatched = 0;

@@ -20,8 +20,9 @@ import java.util.List;
  *     Anthropic and Responses APIs do)
  * @param prompt for {@link Shape#COMPLETION}: the prompt sent verbatim; otherwise null
  * @param suffix for {@link Shape#COMPLETION}: the fill-in-the-middle suffix, or null
- * @param parallelToolCalls OpenAI's {@code parallel_tool_calls}, or null when unset (Ollama has none;
- *     the Responses API does)
+ * @param parallelToolCalls OpenAI's {@code parallel_tool_calls}, or null when unset (Anthropic's
+ *     {@code disable_parallel_tool_use} sets it false)
+ * @param user OpenAI's {@code user} (who the end user is, for the backend's abuse tracking), or null
  */
 public record InferenceRequest(
         Shape shape,
@@ -38,14 +39,15 @@ public record InferenceRequest(
         List<ChatMessage> messages,
         String prompt,
         String suffix,
-        Boolean parallelToolCalls) {
+        Boolean parallelToolCalls,
+        String user) {
 
-    /** A request that leaves {@code parallel_tool_calls} to the backend (every Ollama request). */
+    /** A request without {@code parallel_tool_calls} or {@code user} (Ollama's have neither). */
     public InferenceRequest(Shape shape, String model, boolean stream, Duration keepAlive,
             EnumMap<SamplingOption, Object> options, JsonNode format, Think think, ArrayNode tools, JsonNode toolChoice,
             boolean logprobs, int topLogprobs, List<ChatMessage> messages, String prompt, String suffix) {
-        this(shape, model, stream, keepAlive, options, format, think, tools, toolChoice, logprobs, topLogprobs,
-                messages, prompt, suffix, null);
+        this(shape, model, stream, keepAlive, options, format, think, tools, toolChoice, logprobs, topLogprobs, messages,
+                prompt, suffix, null, null);
     }
 
     /** Which OpenAI endpoint serves the request and which Ollama answer shape it gets. */

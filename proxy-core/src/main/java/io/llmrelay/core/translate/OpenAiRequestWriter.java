@@ -58,6 +58,9 @@ public final class OpenAiRequestWriter {
             if (request.parallelToolCalls() != null && request.tools() != null) { // OpenAI refuses it without tools
                 g.writeBooleanField("parallel_tool_calls", request.parallelToolCalls());
             }
+            if (request.user() != null) {
+                g.writeStringField("user", request.user());
+            }
             writeFormat(g, request.format());
             writeThink(g, request.think(), flavor);
             writeLogprobs(g, request);
@@ -87,7 +90,7 @@ public final class OpenAiRequestWriter {
         }
     }
 
-    private static void writeMessages(JsonGenerator g, List<ChatMessage> messages) throws IOException {
+    static void writeMessages(JsonGenerator g, List<ChatMessage> messages) throws IOException {
         ToolCallIds ids = new ToolCallIds();
         g.writeArrayFieldStart("messages");
         for (int i = 0; i < messages.size(); i++) {

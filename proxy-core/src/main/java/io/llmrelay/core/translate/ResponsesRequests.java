@@ -128,7 +128,7 @@ public final class ResponsesRequests {
 
         InferenceRequest inference = new InferenceRequest(InferenceRequest.Shape.CHAT, model, stream, null, options,
                 format, think, tools, tools == null ? null : toolChoice, false, 0, messages, null, null,
-                parallelToolCalls);
+                parallelToolCalls, Fields.string(body, "user", ""));
         return new ResponsesRequest(inference, echo(body, instructions, maxOutputTokens, parallelToolCalls,
                 reasoning, temperature, topP, text, metadata));
     }

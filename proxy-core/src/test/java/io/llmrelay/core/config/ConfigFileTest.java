@@ -406,48 +406,6 @@ class ConfigFileTest {
     }
 
     @Test
-    void nativeApisDefaultToTheTypesAndAreCheckedWhenGiven() throws IOException {
-        ConfigFile c = load("""
-                backends:
-                  - name: node
-                    type: ollama
-                    url: http://node:11434
-                  - name: old-node
-                    type: ollama
-                    url: http://old:11434
-                    native_apis: []
-                  - name: vllm
-                    type: vllm
-                    url: http://vllm:8000/v1
-                    native_apis: [Responses]
-                  - name: plain
-                    url: http://plain/v1
-                """);
-        assertThat(c.backends()).extracting(b -> b.options().nativeApis())
-                .containsExactly(null, java.util.Set.of(), java.util.Set.of(NativeApi.RESPONSES), null);
-        java.util.function.BiFunction<Integer, NativeApi, Boolean> serves = (i, api) ->
-                io.llmrelay.core.dialect.Dialect.of(c.backends().get(i)).servesNatively(c.backends().get(i), api);
-        assertThat(serves.apply(0, NativeApi.MESSAGES)).isTrue();
-        assertThat(serves.apply(0, NativeApi.RESPONSES)).isTrue();
-        assertThat(serves.apply(1, NativeApi.RESPONSES)).isFalse();
-        assertThat(serves.apply(2, NativeApi.RESPONSES)).isTrue();
-        assertThat(serves.apply(2, NativeApi.MESSAGES)).isFalse();
-        assertThat(serves.apply(3, NativeApi.RESPONSES)).isFalse();
-        assertThat(problems("""
-                backends:
-                  - name: a
-                    url: http://a/v1
-                    native_apis: [responses, chat, responses]
-                  - name: b
-                    url: http://b/v1
-                    native_apis: responses
-                """)).containsExactly(
-                "4: backends[0].native_apis[1]: 'chat' is not an API a backend can serve natively (messages, responses)",
-                "4: backends[0].native_apis[2]: 'responses' is listed twice",
-                "7: backends[1].native_apis: must be a list (e.g. [a, b] or lines starting with '- '), not a value");
-    }
-
-    @Test
     void passClientAuthIsOffByDefaultAndOnlyForABackendWithoutACredentialOfItsOwn() throws IOException {
         ConfigFile c = load("""
                 backends:
@@ -481,6 +439,45 @@ class ConfigFileTest {
                 "10: backends[1].pass_client_auth: headers already sends an Authorization of its own; a client's cannot "
                         + "be passed too",
                 "13: backends[2].pass_client_auth: must be true or false, not 'yes'");
+    }
+
+    @Test
+    void nativeApisDefaultToBothForAnOllamaNodeAndNoneForOtherTypes() throws IOException {
+        ConfigFile c = load("""
+                backends:
+                  - name: node
+                    type: ollama
+                    url: http://node:11434
+                  - name: old-node
+                    type: ollama
+                    url: http://old:11434
+                    native_apis: []
+                  - name: vllm
+                    type: vllm
+                    url: http://v:8000/v1
+                    native_apis: [messages]
+                  - name: plain
+                    url: http://p:8000/v1
+                """);
+        assertThat(c.backends()).extracting(b -> b.servesNatively(NativeApi.MESSAGES))
+                .containsExactly(true, false, true, false);
+        assertThat(c.backends()).extracting(b -> b.servesNatively(NativeApi.RESPONSES))
+                .containsExactly(true, false, false, false);
+        assertThat(c.backends().get(0).options().nativeApis()).isNull(); // the type's default, not written down
+        assertThat(problems("""
+                backends:
+                  - name: a
+                    type: ollama
+                    url: http://a:11434
+                    native_apis: [messages, chat, messages]
+                  - name: b
+                    url: http://b/v1
+                    native_apis: messages
+                """)).containsExactly(
+                "5: backends[0].native_apis[1]: 'chat' is not an API a backend can serve natively (expected messages "
+                        + "or responses)",
+                "5: backends[0].native_apis[2]: 'messages' is listed twice",
+                "8: backends[1].native_apis: must be a list (e.g. [a, b] or lines starting with '- '), not a value");
     }
 
     @Test

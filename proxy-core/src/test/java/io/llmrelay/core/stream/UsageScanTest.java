@@ -45,19 +45,8 @@ class UsageScanTest {
     }
 
     @Test
-    void aWholeJsonAnswerAndNoUsageAtAll() {
-        UsageScan whole = scan("{\"choices\":[],\"usage\":{\"completion_tokens\":5,\"prompt_tokens\":9}}");
-        assertThat(whole.promptTokens()).isEqualTo(9);
-        assertThat(whole.completionTokens()).isEqualTo(5);
-        UsageScan none = scan("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n\"prompt_tokens\":null}");
-        assertThat(none.promptTokens()).isEqualTo(-1);
-        assertThat(none.completionTokens()).isEqualTo(-1);
-    }
-
-    @Test
-    void aResponsesOrMessagesAnswerCountsInputAndOutputTokens() {
-        // a Responses stream passed through from a backend serving it natively: null usage first, the
-        // details objects beside the counts
+    void aResponsesStreamPassedThroughCountsItsFinalUsage() {
+        // from a backend serving /v1/responses natively: null usage first, the details objects beside the counts
         String responses = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"usage\":null}}\n\n"
                 + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"usage\":"
                 + "{\"input_tokens\":21,\"input_tokens_details\":{\"cached_tokens\":4},\"output_tokens\":8,"
@@ -68,10 +57,34 @@ class UsageScanTest {
             assertThat(s.promptTokens()).as("cut at %d", cut).isEqualTo(21);
             assertThat(s.completionTokens()).as("cut at %d", cut).isEqualTo(8);
         }
-        // Anthropic's: message_start, then the running output count in message_delta
-        UsageScan messages = scan("data: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,"
-                + "\"output_tokens\":1}}}\n\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":15}}\n\n");
-        assertThat(messages.promptTokens()).isEqualTo(25);
-        assertThat(messages.completionTokens()).isEqualTo(15);
+    }
+
+    @Test
+    void aWholeJsonAnswerAndNoUsageAtAll() {
+        UsageScan whole = scan("{\"choices\":[],\"usage\":{\"completion_tokens\":5,\"prompt_tokens\":9}}");
+        assertThat(whole.promptTokens()).isEqualTo(9);
+        assertThat(whole.completionTokens()).isEqualTo(5);
+        UsageScan none = scan("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n\"prompt_tokens\":null}");
+        assertThat(none.promptTokens()).isEqualTo(-1);
+        assertThat(none.completionTokens()).isEqualTo(-1);
+    }
+
+    @Test
+    void anthropicsAndResponsesInputAndOutputTokensOnEveryCut() {
+        // a Messages stream: the input count in message_start, the last counts in message_delta
+        String messages = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":"
+                + "{\"input_tokens\":9,\"cache_read_input_tokens\":4,\"output_tokens\":0}}}\n\n"
+                + "event: content_block_delta\ndata: {\"delta\":{\"text\":\"\\\"output_tokens\\\": 99\"}}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"input_tokens\":9,"
+                + "\"output_tokens\":31}}\n\n";
+        int length = messages.getBytes(StandardCharsets.UTF_8).length;
+        for (int cut = 0; cut <= length; cut++) {
+            UsageScan s = scan(messages, cut);
+            assertThat(s.promptTokens()).as("cut at %d", cut).isEqualTo(9);
+            assertThat(s.completionTokens()).as("cut at %d", cut).isEqualTo(31);
+        }
+        UsageScan whole = scan("{\"type\":\"message\",\"usage\":{\"input_tokens\":12,\"output_tokens\":3}}");
+        assertThat(whole.promptTokens()).isEqualTo(12);
+        assertThat(whole.completionTokens()).isEqualTo(3);
     }
 }

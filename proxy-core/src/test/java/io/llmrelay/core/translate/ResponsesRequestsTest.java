@@ -125,6 +125,7 @@ class ResponsesRequestsTest {
         assertThat(upstream(parse("{'model':'m','input':'x','text':{'format':{'type':'json_object'}}}")).get("response_format"))
                 .isEqualTo(json("{'type':'json_object'}"));
         assertThat(upstream(parse("{'model':'m','input':'x','text':{'format':{'type':'text'}}}")).has("response_format")).isFalse();
+        assertThat(upstream(parse("{'model':'m','input':'x','user':'u-42'}")).get("user").asText()).isEqualTo("u-42");
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.llmrelay.core.config.RelayConfig;
 import io.llmrelay.core.config.ResilienceConfig;
 import io.llmrelay.core.config.SecurityConfig;
 import io.llmrelay.core.config.SensitiveHeaders;
-import io.llmrelay.core.dialect.Dialect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,26 +89,24 @@ final class ConfigReport {
         line(2, "models: " + (o.models().isEmpty() ? "discovered from the server" : String.join(", ", o.models())));
         line(2, "include: " + patterns(o.include()));
         line(2, "timeouts: " + timeouts(o.timeouts(), proxy));
-        String nativeApis = nativeApis(b);
-        if (nativeApis != null) {
-            line(2, "native_apis: " + nativeApis);
+        String natively = nativeApis(b);
+        if (natively != null) {
+            line(2, "native_apis: " + natively);
         }
     }
 
-    /** The client APIs forwarded to the backend as bytes; null when none is and none was written. */
+    /** The APIs the backend serves itself, and whether by its type's default; null for none by default (most types). */
     private static String nativeApis(BackendConfig b) {
-        Dialect dialect = Dialect.of(b);
-        List<String> served = new ArrayList<>();
+        List<String> apis = new ArrayList<>();
         for (NativeApi api : NativeApi.values()) {
-            if (dialect.servesNatively(b, api)) {
-                served.add(api.id());
+            if (b.servesNatively(api)) {
+                apis.add(api.id());
             }
         }
-        boolean written = b.options().nativeApis() != null;
-        if (served.isEmpty()) {
-            return written ? "none" : null;
+        if (b.options().nativeApis() == null) {
+            return apis.isEmpty() ? null : String.join(", ", apis) + " (the type's default)";
         }
-        return String.join(", ", served) + (written ? "" : " (the type's default)");
+        return apis.isEmpty() ? "none" : String.join(", ", apis);
     }
 
     /** Each limit the backend runs with; one it does not set itself is marked as the proxy's. */

@@ -26,9 +26,9 @@ public final class Endpoints {
     public static Dispatcher dispatcher(Relay relay, RequestLimiter limiter) {
         AdminEndpoints admin = new AdminEndpoints(relay);
         OllamaModelEndpoints models = new OllamaModelEndpoints(relay);
+        ResponsesEndpoints responses = new ResponsesEndpoints(relay);
         OllamaInferenceEndpoints inference = new OllamaInferenceEndpoints(relay);
         OpenAiPassThrough openAi = new OpenAiPassThrough(relay);
-        ResponsesEndpoints responses = new ResponsesEndpoints(relay);
         ReloadEndpoint reload = new ReloadEndpoint(relay);
         Map<Route, Endpoint> table = new EnumMap<>(Route.class);
         table.put(Route.ROOT, admin::root);
@@ -53,11 +53,11 @@ public final class Endpoints {
         table.put(Route.EMBEDDINGS, inference::legacyEmbeddings);
         table.put(Route.OPENAI_CHAT, openAi::forward);
         table.put(Route.OPENAI_COMPLETIONS, openAi::forward);
+        table.put(Route.RESPONSES, responses::create);
+        table.put(Route.RESPONSE, responses::stored);
         table.put(Route.OPENAI_EMBEDDINGS, openAi::forward);
         table.put(Route.OPENAI_MODELS, openAi::listModels);
         table.put(Route.OPENAI_MODEL, openAi::model);
-        table.put(Route.RESPONSES, responses::create);
-        table.put(Route.RESPONSE, responses::stored);
         Gate gate = new Gate(() -> relay.config().security(), limiter);
         // the port is bound once, at start: which socket serves the admin routes never changes while running
         return new Dispatcher(table, gate, relay.config().security().admin().port() > 0);

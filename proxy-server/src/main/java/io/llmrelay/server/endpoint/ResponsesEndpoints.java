@@ -125,7 +125,7 @@ final class ResponsesEndpoints {
     }
 
     private static boolean servesNatively(Backend backend) {
-        return backend.dialect().servesNatively(backend.config(), NativeApi.RESPONSES);
+        return backend.config().servesNatively(NativeApi.RESPONSES);
     }
 
     /** True when every backend of the route serves the API itself: nothing will be translated. */

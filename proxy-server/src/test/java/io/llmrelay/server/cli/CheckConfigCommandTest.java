@@ -38,33 +38,6 @@ class CheckConfigCommandTest {
     }
 
     @Test
-    void showsTheClientApisEachBackendServesItself() throws IOException {
-        Path file = write("relay.yaml", """
-                backends:
-                  - name: node
-                    type: ollama
-                    url: http://node:11434
-                  - name: old-node
-                    type: ollama
-                    url: http://old:11434
-                    native_apis: []
-                  - name: vllm
-                    type: vllm
-                    url: http://vllm:8000/v1
-                    native_apis: [responses]
-                  - name: plain
-                    type: vllm
-                    url: http://plain:8000/v1
-                """);
-        Run r = run(Map.of(), file.toString());
-        assertThat(r.code()).isZero();
-        assertThat(r.out().lines().filter(l -> l.contains("native_apis")).toList()).containsExactly(
-                "    native_apis: messages, responses (the type's default)",
-                "    native_apis: none",
-                "    native_apis: responses");
-    }
-
-    @Test
     void printsTheResolvedFleetWithoutAnyKey() throws IOException {
         write("filter.txt", "qwen*\n!*base*\n");
         write("mapping.json", "{\"llama3\": \"meta-llama/Llama-3-8B\"}");
@@ -228,6 +201,40 @@ class CheckConfigCommandTest {
                 %s: OK
                 """.formatted(dir.resolve("keys.yaml"), file));
         assertThat(r.out()).doesNotContain("secret").doesNotContain(aliceDigest).doesNotContain(aliceDigest.substring(0, 8));
+    }
+
+    @Test
+    void theApisABackendServesItselfAreShownWhereThereAreAny() throws IOException {
+        Path file = write("relay.yaml", """
+                backends:
+                  - name: node
+                    type: ollama
+                    url: http://node:11434
+                  - name: old-node
+                    type: ollama
+                    url: http://old:11434
+                    native_apis: []
+                  - name: vllm
+                    type: vllm
+                    url: http://v:8000/v1
+                    native_apis: [messages]
+                  - name: plain
+                    url: http://p:8000/v1
+                """);
+        Run r = run(Map.of(), file.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("""
+                    timeouts: connect 10s (proxy's), first_byte 5m (proxy's), idle 5m (proxy's)
+                    native_apis: messages, responses (the type's default)
+                  old-node
+                """).contains("""
+                    native_apis: none
+                  vllm
+                """).contains("""
+                    native_apis: messages
+                  plain
+                """);
+        assertThat(r.out().split("\n  plain\n")[1]).doesNotContain("native_apis");
     }
 
     @Test

@@ -23,12 +23,12 @@ final class TargetCases {
     static final List<String> PATHS = List.of("/", "/api/version", "/api/tags", "/api/ps", "/api/show", "/api/chat",
             "/api/generate", "/api/embed", "/api/embeddings", "/api/pull", "/api/push", "/api/create", "/api/copy",
             "/api/delete", "/api/blobs/sha256:" + "a".repeat(64), "/api/blobs/x", "/v1/chat/completions",
-            "/v1/completions", "/v1/embeddings", "/v1/responses", "/v1/responses/resp_1", "/v1/responses/x/cancel",
-            "/v1/models", "/v1/models/demo", "/v1/models/demo-embed",
+            "/v1/completions", "/v1/embeddings", "/v1/models", "/v1/models/demo", "/v1/models/demo-embed",
             "/v1/models/no-such", "/v1/models/%00", "/v1/models/a%2Fb", "/v1/models/" + FakeOllamaNode.MODEL, "/health",
             "/health/ready", "/metrics", "/internal/status", "/internal/reload", "/v1", "/v1/", "/api", "/api/",
             "/api/tags/", "/api/tags//", "//api/tags", "/api/./tags", "/api/../api/tags", "/API/TAGS", "/api/%74ags",
-            "/v1/models/demo/", "/api/blobs/", "/health/ready/x", "/favicon.ico", "/internal/", "/metrics/");
+            "/v1/models/demo/", "/api/blobs/", "/health/ready/x", "/favicon.ico", "/internal/", "/metrics/",
+            "/v1/responses", "/v1/responses/resp_1", "/v1/responses/x/cancel");
 
     static final List<String> QUERIES = List.of("", "?", "?&&&", "?a=%", "?a=%zz", "?a=b#frag", "#frag", "?=", "?a",
             "?a=1&a=2&a=3", "?model=demo", "?%00=%00", "?q=%E2%82%AC", "?q=%C3", "?q=" + "x".repeat(7000),
