@@ -46,12 +46,6 @@ public final class ChatAnswerTranslator implements BodyTranslator, SseFramer.Lis
         this.framer = new SseFramer(maxEventBytes);
     }
 
-    /** An Ollama chat or generate answer: NDJSON chunks when the client streams, one merged object when not. */
-    public static ChatAnswerTranslator ollama(InferenceRequest request, ExchangeTimes times, Clocks clocks,
-            int maxEventBytes) {
-        return new ChatAnswerTranslator(new OllamaAnswerWriter(request, times, clocks), times, clocks, maxEventBytes);
-    }
-
     /** An OpenAI Responses answer: typed SSE events when the client streams, one {@code response} object when not. */
     public static ChatAnswerTranslator responses(ResponsesRequest request, ExchangeTimes times, Clocks clocks,
             int maxEventBytes) {
@@ -63,6 +57,12 @@ public final class ChatAnswerTranslator implements BodyTranslator, SseFramer.Lis
             int maxEventBytes) {
         return new ChatAnswerTranslator(new ResponsesAnswerWriter(request, idBase, clocks), times, clocks,
                 maxEventBytes);
+    }
+
+    /** An Ollama chat or generate answer: NDJSON chunks when the client streams, one merged object when not. */
+    public static ChatAnswerTranslator ollama(InferenceRequest request, ExchangeTimes times, Clocks clocks,
+            int maxEventBytes) {
+        return new ChatAnswerTranslator(new OllamaAnswerWriter(request, times, clocks), times, clocks, maxEventBytes);
     }
 
     @Override
