@@ -204,4 +204,12 @@ SCENARIOS = {
     "oa_bad_request": [{"path": "/v1/chat/completions", "status": 400, "json": {
         "error": {"message": "This model's maximum context length is 32768 tokens.",
                   "type": "BadRequestError", "param": "messages", "code": 400}}}],
+    # OpenAI Responses clients (/v1/responses, translated onto chat completions); they also reuse the
+    # chat scenarios above (chat_text, tool_call, tool_answer, thinking, structured, stream_error)
+    "resp_length": [{"path": "/v1/chat/completions", "sse": [
+        chunk({"role": "assistant", "content": ""}),
+        chunk({"content": "Once upon"}),
+        chunk({}, "length"),
+        usage(7, 2),
+    ]}],
 }

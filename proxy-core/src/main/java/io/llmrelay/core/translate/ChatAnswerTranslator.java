@@ -46,6 +46,19 @@ public final class ChatAnswerTranslator implements BodyTranslator, SseFramer.Lis
         this.framer = new SseFramer(maxEventBytes);
     }
 
+    /** An OpenAI Responses answer: typed SSE events when the client streams, one {@code response} object when not. */
+    public static ChatAnswerTranslator responses(ResponsesRequest request, ExchangeTimes times, Clocks clocks,
+            int maxEventBytes) {
+        return responses(request, ResponsesAnswerWriter.newIdBase(), times, clocks, maxEventBytes);
+    }
+
+    /** As {@link #responses(ResponsesRequest, ExchangeTimes, Clocks, int)}, with the ids' unique part given. */
+    static ChatAnswerTranslator responses(ResponsesRequest request, String idBase, ExchangeTimes times, Clocks clocks,
+            int maxEventBytes) {
+        return new ChatAnswerTranslator(new ResponsesAnswerWriter(request, idBase, clocks), times, clocks,
+                maxEventBytes);
+    }
+
     /** An Ollama chat or generate answer: NDJSON chunks when the client streams, one merged object when not. */
     public static ChatAnswerTranslator ollama(InferenceRequest request, ExchangeTimes times, Clocks clocks,
             int maxEventBytes) {

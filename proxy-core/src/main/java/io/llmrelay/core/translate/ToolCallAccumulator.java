@@ -14,14 +14,52 @@ import java.util.TreeMap;
 /**
  * Collects streamed OpenAI tool-call fragments by {@code index} (id and arguments concatenated, name
  * set once) and hands them out whole, with {@code arguments} parsed into a JSON object, the shape
- * every Ollama client requires.
+ * every Ollama client requires; or call by call as they grow, for an API that streams them.
  */
 final class ToolCallAccumulator {
 
-    private static final class Call {
+    /** One call as collected so far. */
+    static final class Call {
+        final int index;
         final StringBuilder id = new StringBuilder();
         String name;
         final StringBuilder arguments = new StringBuilder();
+
+        Call(int index) {
+            this.index = index;
+        }
+
+        /** The backend's id for the call, or null while it sent none. */
+        String id() {
+            return id.length() > 0 ? id.toString() : null;
+        }
+
+        /** Its function's name, or null while no fragment named it. */
+        String name() {
+            return name;
+        }
+
+        /** The argument text received so far. */
+        CharSequence arguments() {
+            return arguments;
+        }
+
+        /**
+         * True when the arguments so far are one whole JSON value: a backend that sends calls one after
+         * the other has finished this one (more text could only spoil it).
+         */
+        boolean argumentsWhole() {
+            String text = arguments.toString().trim();
+            if (text.isEmpty()) {
+                return false;
+            }
+            try {
+                ARGUMENTS.readValue(text);
+                return true;
+            } catch (IOException partial) {
+                return false;
+            }
+        }
     }
 
     /** Arguments must be one JSON value: two objects run together are not a call's arguments. */
@@ -30,8 +68,9 @@ final class ToolCallAccumulator {
 
     private final TreeMap<Integer, Call> calls = new TreeMap<>();
 
-    void add(ChatDelta.ToolFragment fragment) {
-        Call call = calls.computeIfAbsent(fragment.index(), i -> new Call());
+    /** Adds a fragment to its call (made on the call's first fragment), which is returned. */
+    Call add(ChatDelta.ToolFragment fragment) {
+        Call call = calls.computeIfAbsent(fragment.index(), Call::new);
         if (fragment.id() != null) {
             call.id.append(fragment.id());
         }
@@ -41,6 +80,12 @@ final class ToolCallAccumulator {
         if (fragment.arguments() != null) {
             call.arguments.append(fragment.arguments());
         }
+        return call;
+    }
+
+    /** Every call so far, in index order. */
+    Iterable<Call> calls() {
+        return calls.values();
     }
 
     boolean isEmpty() {

@@ -45,6 +45,21 @@ class UsageScanTest {
     }
 
     @Test
+    void aResponsesStreamPassedThroughCountsItsFinalUsage() {
+        // from a backend serving /v1/responses natively: null usage first, the details objects beside the counts
+        String responses = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"usage\":null}}\n\n"
+                + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"usage\":"
+                + "{\"input_tokens\":21,\"input_tokens_details\":{\"cached_tokens\":4},\"output_tokens\":8,"
+                + "\"output_tokens_details\":{\"reasoning_tokens\":2},\"total_tokens\":29}}}\n\n";
+        int length = responses.getBytes(StandardCharsets.UTF_8).length;
+        for (int cut = 0; cut <= length; cut++) {
+            UsageScan s = scan(responses, cut);
+            assertThat(s.promptTokens()).as("cut at %d", cut).isEqualTo(21);
+            assertThat(s.completionTokens()).as("cut at %d", cut).isEqualTo(8);
+        }
+    }
+
+    @Test
     void aWholeJsonAnswerAndNoUsageAtAll() {
         UsageScan whole = scan("{\"choices\":[],\"usage\":{\"completion_tokens\":5,\"prompt_tokens\":9}}");
         assertThat(whole.promptTokens()).isEqualTo(9);

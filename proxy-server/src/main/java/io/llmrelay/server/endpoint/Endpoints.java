@@ -26,6 +26,7 @@ public final class Endpoints {
     public static Dispatcher dispatcher(Relay relay, RequestLimiter limiter) {
         AdminEndpoints admin = new AdminEndpoints(relay);
         OllamaModelEndpoints models = new OllamaModelEndpoints(relay);
+        ResponsesEndpoints responses = new ResponsesEndpoints(relay);
         OllamaInferenceEndpoints inference = new OllamaInferenceEndpoints(relay);
         OpenAiPassThrough openAi = new OpenAiPassThrough(relay);
         ReloadEndpoint reload = new ReloadEndpoint(relay);
@@ -53,6 +54,8 @@ public final class Endpoints {
         table.put(Route.EMBEDDINGS, inference::legacyEmbeddings);
         table.put(Route.OPENAI_CHAT, openAi::forward);
         table.put(Route.OPENAI_COMPLETIONS, openAi::forward);
+        table.put(Route.RESPONSES, responses::create);
+        table.put(Route.RESPONSE, responses::stored);
         table.put(Route.OPENAI_EMBEDDINGS, openAi::forward);
         table.put(Route.OPENAI_MODELS, openAi::listModels);
         table.put(Route.OPENAI_MODEL, openAi::model);

@@ -137,7 +137,7 @@ final class OpenAiPassThrough {
      * the backend knows the model by another id ({@code demo} for a client's {@code demo:latest}, a
      * mapping, an alias).
      */
-    private static UpstreamRequest passThrough(Exchange ex, Backend backend, RequestBodies.ModelField field,
+    static UpstreamRequest passThrough(Exchange ex, Backend backend, RequestBodies.ModelField field,
             String model) {
         FullHttpRequest request = ex.request();
         String relative = request.uri().substring(PREFIX.length()); // "/chat/completions?..." under the base URL

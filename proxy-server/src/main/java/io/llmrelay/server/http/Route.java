@@ -23,6 +23,9 @@ public enum Route {
     BLOBS("/api/blobs/", ClientApi.OLLAMA, HttpMethod.HEAD, HttpMethod.POST),
     OPENAI_CHAT("/v1/chat/completions", ClientApi.OPENAI, HttpMethod.POST),
     OPENAI_COMPLETIONS("/v1/completions", ClientApi.OPENAI, HttpMethod.POST),
+    RESPONSES("/v1/responses", ClientApi.OPENAI, HttpMethod.POST),
+    /** a stored response ({@code GET}, {@code DELETE}, {@code POST .../cancel}): none is ever stored */
+    RESPONSE("/v1/responses/", ClientApi.OPENAI, HttpMethod.GET, HttpMethod.DELETE, HttpMethod.POST),
     OPENAI_EMBEDDINGS("/v1/embeddings", ClientApi.OPENAI, HttpMethod.POST),
     OPENAI_MODELS("/v1/models", ClientApi.OPENAI, HttpMethod.GET),
     OPENAI_MODEL("/v1/models/", ClientApi.OPENAI, HttpMethod.GET),
@@ -68,7 +71,8 @@ public enum Route {
 
     /** The route as metrics label it: its path, with a placeholder for a parameter. */
     public String label() {
-        return this == BLOBS ? "/api/blobs/{digest}" : this == OPENAI_MODEL ? "/v1/models/{model}" : path;
+        return this == BLOBS ? "/api/blobs/{digest}" : this == OPENAI_MODEL ? "/v1/models/{model}"
+                : this == RESPONSE ? "/v1/responses/{id}" : path;
     }
 
     /** The {@code Allow} header value for a 405. */
@@ -80,7 +84,7 @@ public enum Route {
         return sb.toString();
     }
 
-    /** True when this route's path is a prefix that takes a parameter (blobs, a model id). */
+    /** True when this route's path is a prefix that takes a parameter (blobs, a model id, a response id). */
     boolean isPrefix() {
         return path.endsWith("/") && path.length() > 1;
     }

@@ -37,6 +37,9 @@ public final class Routes {
         if (path.startsWith(Route.OPENAI_MODEL.path()) && path.length() > Route.OPENAI_MODEL.path().length()) {
             return Route.OPENAI_MODEL;
         }
+        if (path.startsWith(Route.RESPONSE.path()) && path.length() > Route.RESPONSE.path().length()) {
+            return Route.RESPONSE;
+        }
         return null;
     }
 

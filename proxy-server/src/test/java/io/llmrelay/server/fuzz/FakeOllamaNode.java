@@ -53,6 +53,10 @@ final class FakeOllamaNode implements AutoCloseable {
                     case "/v1/chat/completions" -> json("{\"id\":\"c-1\",\"object\":\"chat.completion\",\"model\":\""
                             + MODEL + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
                             + "\"finish_reason\":\"stop\"}]}");
+                    case "/v1/responses" -> json("{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,"
+                            + "\"status\":\"completed\",\"model\":\"" + MODEL + "\",\"output\":[{\"id\":\"msg_1\","
+                            + "\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":"
+                            + "[{\"type\":\"output_text\",\"text\":\"hi\",\"annotations\":[]}]}]}");
                     default -> new MockResponse.Builder().code(404).setHeader("Content-Type", "application/json")
                             .body("{\"error\":\"404 page not found\"}").build();
                 };

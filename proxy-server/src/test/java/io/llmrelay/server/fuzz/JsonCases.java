@@ -59,6 +59,13 @@ final class JsonCases {
                     "max_tokens":4,"temperature":0.5,"stream_options":{"include_usage":true},"stop":["x"],"n":1,
                     "response_format":{"type":"json_object"},"tool_choice":"auto","tools":[{"type":"function",
                     "function":{"name":"f","parameters":{"type":"object"}}}],"user":"u"}"""),
+            new Endpoint("POST", "/v1/responses", """
+                    {"model":"%s","instructions":"be brief","input":[{"role":"user","content":[{"type":"input_text",
+                    "text":"hi"},{"type":"input_image","image_url":"data:image/png;base64,aGk="}]},{"type":"function_call",
+                    "call_id":"c","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c","output":"x"}],
+                    "stream":true,"max_output_tokens":4,"temperature":0.5,"top_p":0.9,"tools":[{"type":"function","name":"f",
+                    "parameters":{"type":"object"}}],"tool_choice":"auto","parallel_tool_calls":false,
+                    "text":{"format":{"type":"json_object"}},"store":false,"metadata":{"k":"v"}}"""),
             new Endpoint("POST", "/v1/completions", """
                     {"model":"%s","prompt":"hi","max_tokens":4,"stream":true,"echo":false,"stop":"x"}"""),
             new Endpoint("POST", "/v1/embeddings", """

@@ -27,7 +27,8 @@ final class TargetCases {
             "/v1/models/no-such", "/v1/models/%00", "/v1/models/a%2Fb", "/v1/models/" + FakeOllamaNode.MODEL, "/health",
             "/health/ready", "/metrics", "/internal/status", "/internal/reload", "/v1", "/v1/", "/api", "/api/",
             "/api/tags/", "/api/tags//", "//api/tags", "/api/./tags", "/api/../api/tags", "/API/TAGS", "/api/%74ags",
-            "/v1/models/demo/", "/api/blobs/", "/health/ready/x", "/favicon.ico", "/internal/", "/metrics/");
+            "/v1/models/demo/", "/api/blobs/", "/health/ready/x", "/favicon.ico", "/internal/", "/metrics/",
+            "/v1/responses", "/v1/responses/resp_1", "/v1/responses/x/cancel");
 
     static final List<String> QUERIES = List.of("", "?", "?&&&", "?a=%", "?a=%zz", "?a=b#frag", "#frag", "?=", "?a",
             "?a=1&a=2&a=3", "?model=demo", "?%00=%00", "?q=%E2%82%AC", "?q=%C3", "?q=" + "x".repeat(7000),
