@@ -43,11 +43,17 @@ ensure_redis() {
 
 ensure_promtool
 ensure_redis
+# deploy/test.sh's tools, prepared at a low priority beside the Java tests: on a new machine that
+# is minutes of building helm from its Go module, then nothing (cached in ~/.cache/llm-relay)
+mkdir -p target
+nice -n 19 deploy/test.sh --tools >target/deploy-tools.log 2>&1 &
+deploy_tools=$!
 mvn -B verify -Dllmrelay.promtool="$(command -v promtool)" "$@"
 # the class-data archive run.sh writes for fast start-ups must come out of the built jar
 opts=$(./run.sh --java-opts)
 grep -q -e '-XX:SharedArchiveFile=' -e '-XX:AOTCache=' <<<"$opts" \
   || { echo "test.sh: run.sh wrote no class-data archive (flags: $opts)" >&2; exit 1; }
+wait "$deploy_tools" || { cat target/deploy-tools.log >&2; echo "test.sh: preparing deploy/test.sh's tools failed" >&2; exit 1; }
 deploy/test.sh   # the Dockerfiles, Kubernetes manifests and Helm chart checked; the image built and run
 compat/run.sh
 compat/run.sh --no-install --fleet node python   # the clients installed just above; a few seconds

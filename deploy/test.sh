@@ -21,6 +21,8 @@
 # Tools: hadolint, shellcheck, yamllint and kubernetes-validate from PyPI in
 # target/deploy-tools/venv; helm built once from its Go module into ~/.cache/llm-relay; the CRD from
 # the Prometheus Operator's Go module; debootstrap and docker.io from Debian when missing.
+# `deploy/test.sh --tools` only prepares the PyPI, helm and CRD tools (test.sh runs it at a low
+# priority beside the Java tests: on a new machine, building helm takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,11 +48,8 @@ apt_install() { # packages
     && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-[ -f "$JAR" ] || die "$JAR is missing: build first (mvn -B -q -DskipTests package)"
-rm -rf "$WORK"
-mkdir -p "$WORK" "$CACHE"
-
-# ---- tools ---------------------------------------------------------------------------------------
+# ---- tools (alone with --tools: test.sh prepares them beside the Java tests) ----------------------
+mkdir -p "$CACHE"
 venv=target/deploy-tools/venv
 if [ "$(cat "$venv/requirements.txt" 2>/dev/null)" != "$(cat deploy/ci/requirements.txt)" ]; then
   say "installing hadolint, shellcheck, yamllint and kubernetes-validate from PyPI into $venv..."
@@ -72,6 +71,11 @@ crd_dir=$(go mod download -json "github.com/prometheus-operator/prometheus-opera
 crd=$crd_dir/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml
 [ -f "$crd" ] || die "no ServiceMonitor CRD at $crd"
 say "tools ready ($((SECONDS - began)) s)"
+[ "${1:-}" != --tools ] || exit 0
+
+[ -f "$JAR" ] || die "$JAR is missing: build first (mvn -B -q -DskipTests package)"
+rm -rf "$WORK"
+mkdir -p "$WORK"
 
 # ---- 1. offline checks ---------------------------------------------------------------------------
 deploy/docker/sync-prebuilt.sh --check
@@ -151,7 +155,7 @@ cleanup() {
   if [ -n "$container" ]; then as_root docker rm -f "$container" >/dev/null 2>&1 || true; fi
   as_root docker rmi "$image" >/dev/null 2>&1 || true
   as_root docker image prune -f --filter label=io.llmrelay.stage=prebuilt-jar >/dev/null 2>&1 || true
-  if [ -n "$dockerd_pid" ]; then
+  if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
     say "stopping the dockerd this script started (pid $dockerd_pid)"
     kill -TERM "$dockerd_pid" 2>/dev/null || true
     for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
