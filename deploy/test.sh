@@ -276,6 +276,14 @@ uids=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status")
 [ "$(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -d' ' -f1)" = java ] || fail "PID 1 of the container is not the JVM"
 say "the JVM is the container's PID 1 (host pid $pid) and runs as uid 10001, not root"
 
+# proxy-bench/run.sh measures "the Docker image's JVM flags" as it reads them from the Dockerfile: they
+# must be the flags the image really runs with
+running_flags=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '2,/^-jar$/p' | grep -v '^-jar$' | tr '\n' ' ' | sed 's/ *$//')
+eval "$(sed -n '/^docker_java_opts() {/,/^}/p' proxy-bench/run.sh)"
+[ "$(docker_java_opts)" = "$running_flags" ] \
+  || fail "proxy-bench/run.sh reads the image's JVM flags as '$(docker_java_opts)', the image runs '$running_flags'"
+say "the JVM flags proxy-bench/run.sh benchmarks as the image's are the ones it runs with"
+
 java_opts=$(dk inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$image" | sed -n 's/^JAVA_OPTS=//p')
 dk run --rm --network none -e JAVA_OPTS="$java_opts -Xshare:on" "$image" --version >"$WORK/cds.log" 2>&1 \
   || { cat "$WORK/cds.log" >&2; fail "the class-data archive cannot be used (-Xshare:on)"; }
