@@ -2,18 +2,20 @@ package io.llmrelay.core.translate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.llmrelay.core.translate.MessagesEvents.Kind;
+import io.llmrelay.core.translate.OutputSequence.Part;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes an Anthropic Messages answer. Streaming: {@code message_start} and a {@code ping} with the
- * first output, the content blocks as they come ({@link ContentBlocks}), then {@code message_delta}
+ * first output, the content blocks as they come (numbered and ordered by {@link OutputSequence}), then
+ * {@code message_delta}
  * (stop reason, usage) and {@code message_stop}. Not streaming: one message whose content is the
  * thinking, the text, then the tool calls with their input parsed to objects. The message is
  * {@code msg_…} (new per answer) and names the model as the client did.
  */
-final class MessagesAnswerWriter implements AnswerWriter {
+final class MessagesAnswerWriter implements AnswerWriter, OutputSequence.Sink {
 
     private static final char[] ID_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
@@ -23,7 +25,9 @@ final class MessagesAnswerWriter implements AnswerWriter {
     private final List<?> stopSequences;
     /** every fragment, for the arguments' check at the end (and the tool calls of a whole answer) */
     private final ToolCallAccumulator toolCalls = new ToolCallAccumulator();
-    private final ContentBlocks blocks;
+    private final OutputSequence blocks;
+    private int blockIndex = -1; // the open (or last) block's index
+    private ByteBuf events;      // where the blocks' events go during a delta or the end
     private boolean begun;
     // only used when the answer is one message
     private StringBuilder thinking;
@@ -35,7 +39,7 @@ final class MessagesAnswerWriter implements AnswerWriter {
         this.stream = request.stream();
         Object stop = request.options().get(SamplingOption.STOP);
         this.stopSequences = stop == null ? List.of() : (List<?>) stop;
-        this.blocks = stream ? new ContentBlocks() : null;
+        this.blocks = stream ? new OutputSequence(toolCalls, this) : null;
     }
 
     /** A new message id: {@code msg_} and 24 random letters and digits, as Anthropic's look. */
@@ -61,34 +65,58 @@ final class MessagesAnswerWriter implements AnswerWriter {
 
     @Override
     public void delta(ChatDelta delta, BodyTranslator.Output out) {
-        for (ChatDelta.ToolFragment fragment : delta.toolFragments) {
-            toolCalls.add(fragment);
-        }
         if (!stream) {
+            for (ChatDelta.ToolFragment fragment : delta.toolFragments) {
+                toolCalls.add(fragment);
+            }
             merge(delta);
             return;
         }
-        ByteBuf events = out.alloc().buffer(256 + 2 * (length(delta.content) + length(delta.thinking)));
+        ByteBuf written = out.alloc().buffer(256 + 2 * (length(delta.content) + length(delta.thinking)));
+        events = written;
         try {
-            begin(events);
+            begin(written);
             if (notEmpty(delta.thinking)) {
-                blocks.text(Kind.THINKING, delta.thinking, events);
+                blocks.text(Part.THINKING, delta.thinking);
             }
             if (notEmpty(delta.content)) {
-                blocks.text(Kind.TEXT, delta.content, events);
+                blocks.text(Part.TEXT, delta.content);
             }
             for (ChatDelta.ToolFragment fragment : delta.toolFragments) {
-                blocks.fragment(fragment, events);
+                blocks.fragment(fragment); // collected into toolCalls too
             }
         } catch (RuntimeException e) {
-            events.release();
+            written.release();
             throw e;
+        } finally {
+            events = null;
         }
-        if (events.isReadable()) {
-            out.write(events);
+        if (written.isReadable()) {
+            out.write(written);
         } else {
-            events.release(); // a fragment kept for later
+            written.release(); // a fragment kept for later
         }
+    }
+
+    @Override
+    public void open(Part part, ToolCallAccumulator.Call call) {
+        blockIndex++;
+        if (call == null) {
+            MessagesEvents.blockStart(events, blockIndex, Kind.of(part), null, null);
+        } else {
+            String id = call.id() != null ? call.id() : ToolCallIds.stable(-1, call.index, call.name());
+            MessagesEvents.blockStart(events, blockIndex, Kind.TOOL_USE, id, call.name());
+        }
+    }
+
+    @Override
+    public void append(Part part, CharSequence text, int from, int to) {
+        MessagesEvents.blockDelta(events, blockIndex, Kind.of(part), text, from, to);
+    }
+
+    @Override
+    public void close(Part part) {
+        MessagesEvents.blockStop(events, blockIndex);
     }
 
     private void merge(ChatDelta delta) {
@@ -111,7 +139,12 @@ final class MessagesAnswerWriter implements AnswerWriter {
         try {
             if (stream) {
                 begin(last);
-                blocks.finish(last);
+                events = last;
+                try {
+                    blocks.finish();
+                } finally {
+                    events = null;
+                }
                 MessagesEvents.messageDelta(last, stopReason, stopSequence, summary.promptTokens(), outputTokens);
                 MessagesEvents.messageStop(last);
             } else {

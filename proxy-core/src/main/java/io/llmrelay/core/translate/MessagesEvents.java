@@ -17,11 +17,22 @@ import java.nio.charset.StandardCharsets;
  */
 final class MessagesEvents {
 
-    /** What a content block holds. */
+    /** What a content block holds: each {@link OutputSequence.Part} by Anthropic's names. */
     enum Kind {
         TEXT("text", "text_delta", "text"),
         THINKING("thinking", "thinking_delta", "thinking"),
         TOOL_USE("tool_use", "input_json_delta", "partial_json");
+
+        static Kind of(OutputSequence.Part part) {
+            switch (part) {
+                case THINKING:
+                    return THINKING;
+                case TEXT:
+                    return TEXT;
+                default:
+                    return TOOL_USE;
+            }
+        }
 
         final String type;
         final String deltaType;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ErrorBodies;
-import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.json.Json;
 import io.llmrelay.core.json.ReusedGenerator;
 import io.netty.buffer.ByteBuf;
@@ -27,15 +26,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * same name and the next {@code sequence_number}; nothing is sent for an item before its
  * {@code output_item.added}, nor for a part before its {@code content_part.added}.
  *
- * <p>Tool-call argument fragments stream as they arrive. A call is opened when its name is known; a
- * call that starts while another is open waits (buffered) until the open one's arguments are one whole
+ * <p>Items open and close in the order {@link OutputSequence} gives them, as Anthropic's blocks do:
+ * tool-call argument fragments stream as they arrive; a call is opened when its name is known; a call
+ * that starts while another is open waits (buffered) until the open one's arguments are one whole
  * JSON value, so a backend interleaving two calls never gets a fragment written into the wrong item.
  *
  * <p>The final {@code response.completed} (or {@code response.incomplete} when the answer was cut at
  * {@code max_output_tokens}) repeats the whole response, as OpenAI's does: the items' texts are kept
  * for it. One instance per answer, confined to the answer's thread.
  */
-final class ResponsesAnswerWriter implements AnswerWriter {
+final class ResponsesAnswerWriter implements AnswerWriter, OutputSequence.Sink {
 
     private enum Kind { REASONING, MESSAGE, FUNCTION_CALL }
 
@@ -104,12 +104,12 @@ final class ResponsesAnswerWriter implements AnswerWriter {
     private final String echo;
     private final Clocks clocks;
     private final long createdAt;
-    private final ToolCallAccumulator calls = new ToolCallAccumulator();
-    private final List<ToolCallAccumulator.Call> finishedCalls = new ArrayList<>(2);
+    private final OutputSequence parts = new OutputSequence(new ToolCallAccumulator(), this);
     private final Set<String> callIds = new HashSet<>(4);
     private final List<Item> done = new ArrayList<>(4);
     private Item open;
-    private ToolCallAccumulator.Call openCall;
+    /** the status an item gets when it closes: {@code incomplete} for the last one of a cut answer */
+    private String closingStatus = "completed";
     private int nextOutputIndex;
     private int sequence;
     private boolean started;
@@ -156,13 +156,13 @@ final class ResponsesAnswerWriter implements AnswerWriter {
         try {
             start();
             if (delta.thinking != null && !delta.thinking.isEmpty()) {
-                text(Kind.REASONING, delta.thinking);
+                parts.text(OutputSequence.Part.THINKING, delta.thinking);
             }
             if (delta.content != null && !delta.content.isEmpty()) {
-                text(Kind.MESSAGE, delta.content);
+                parts.text(OutputSequence.Part.TEXT, delta.content);
             }
             for (ChatDelta.ToolFragment fragment : delta.toolFragments) {
-                fragment(fragment);
+                parts.fragment(fragment);
             }
             flush(out);
         } catch (IOException e) {
@@ -182,16 +182,8 @@ final class ResponsesAnswerWriter implements AnswerWriter {
         String closing = reason == null ? "completed" : "incomplete";
         try {
             start();
-            close(closing);
-            for (ToolCallAccumulator.Call call : calls.calls()) {
-                if (!finishedCalls.contains(call)) {
-                    if (call.name() == null) {
-                        throw new RelayException(502, "backend sent a tool call without a function name");
-                    }
-                    openCall(call);
-                    close(closing);
-                }
-            }
+            closingStatus = closing;
+            parts.finish();
             if (stream) {
                 JsonGenerator g = event(reason == null ? Event.COMPLETED : Event.INCOMPLETE);
                 g.writeFieldName("response");
@@ -268,12 +260,8 @@ final class ResponsesAnswerWriter implements AnswerWriter {
         }
     }
 
-    /** Text or thinking: into the open item of its kind, or a new one after the open item is closed. */
+    /** More text or thinking for the open item of that kind. */
     private void text(Kind kind, String text) throws IOException {
-        if (open == null || open.kind != kind) {
-            close("completed");
-            openItem(kind, null, null);
-        }
         open.text.append(text);
         if (stream) {
             JsonGenerator g = event(kind == Kind.MESSAGE ? Event.TEXT_DELTA : Event.SUMMARY_DELTA);
@@ -293,43 +281,46 @@ final class ResponsesAnswerWriter implements AnswerWriter {
         }
     }
 
-    private void fragment(ChatDelta.ToolFragment fragment) throws IOException {
-        ToolCallAccumulator.Call call = calls.add(fragment);
-        String arguments = fragment.arguments();
-        if (finishedCalls.contains(call)) {
-            if (arguments != null && !arguments.isBlank()) {
-                throw new RelayException(502, "backend sent more arguments for tool call \"" + call.name()
-                        + "\" after its arguments were complete (interleaved with other output)");
+    // the parts, in the order OutputSequence gives them: an item each
+
+    @Override
+    public void open(OutputSequence.Part part, ToolCallAccumulator.Call call) {
+        try {
+            if (call == null) {
+                openItem(part == OutputSequence.Part.THINKING ? Kind.REASONING : Kind.MESSAGE, null, null);
+                return;
             }
-            return;
-        }
-        if (call == openCall) {
-            if (arguments != null && !arguments.isEmpty()) {
-                arguments(arguments);
+            String callId = call.id();
+            if (callId == null || !callIds.add(callId)) { // the SDKs key calls by call_id: it must be there, and unique
+                callId = ToolCallIds.stable(-1, call.index, call.name());
+                callIds.add(callId);
             }
-            return;
+            openItem(Kind.FUNCTION_CALL, callId, call.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (call.name() == null) {
-            return; // opened once a fragment names it
-        }
-        if (openCall != null && !openCall.argumentsWhole()) {
-            return; // the backend interleaves calls: this one waits until the open one has ended
-        }
-        close("completed");
-        openCall(call);
     }
 
-    /** Opens {@code call}'s item and streams the arguments it has so far. */
-    private void openCall(ToolCallAccumulator.Call call) throws IOException {
-        String callId = call.id();
-        if (callId == null || !callIds.add(callId)) { // the SDKs key calls by call_id: it must be there, and unique
-            callId = ToolCallIds.stable(-1, call.index, call.name());
-            callIds.add(callId);
+    @Override
+    public void append(OutputSequence.Part part, CharSequence text, int from, int to) {
+        try {
+            String piece = text.subSequence(from, to).toString();
+            if (part == OutputSequence.Part.TOOL_CALL) {
+                arguments(piece);
+            } else {
+                text(open.kind, piece);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        openItem(Kind.FUNCTION_CALL, callId, call.name());
-        openCall = call;
-        if (call.arguments().length() > 0) {
-            arguments(call.arguments().toString());
+    }
+
+    @Override
+    public void close(OutputSequence.Part part) {
+        try {
+            close(closingStatus);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -384,8 +375,6 @@ final class ResponsesAnswerWriter implements AnswerWriter {
             if (item.text.length() == 0) {
                 arguments("{}"); // a call without arguments: still a JSON object for the client to parse
             }
-            finishedCalls.add(openCall);
-            openCall = null;
         }
         item.status = status;
         open = null;

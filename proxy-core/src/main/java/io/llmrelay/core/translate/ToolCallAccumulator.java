@@ -24,6 +24,10 @@ final class ToolCallAccumulator {
         final StringBuilder id = new StringBuilder();
         String name;
         final StringBuilder arguments = new StringBuilder();
+        private final JsonValueEnd argumentsEnd = new JsonValueEnd();
+        /** streaming state, kept by {@link OutputSequence}: argument characters sent, and whether its part ended */
+        int sent;
+        boolean ended;
 
         Call(int index) {
             this.index = index;
@@ -48,17 +52,8 @@ final class ToolCallAccumulator {
          * True when the arguments so far are one whole JSON value: a backend that sends calls one after
          * the other has finished this one (more text could only spoil it).
          */
-        boolean argumentsWhole() {
-            String text = arguments.toString().trim();
-            if (text.isEmpty()) {
-                return false;
-            }
-            try {
-                ARGUMENTS.readValue(text);
-                return true;
-            } catch (IOException partial) {
-                return false;
-            }
+        boolean argumentsClosed() {
+            return argumentsEnd.closed();
         }
     }
 
@@ -79,13 +74,14 @@ final class ToolCallAccumulator {
         }
         if (fragment.arguments() != null) {
             call.arguments.append(fragment.arguments());
+            call.argumentsEnd.feed(fragment.arguments());
         }
         return call;
     }
 
-    /** Every call so far, in index order. */
-    Iterable<Call> calls() {
-        return calls.values();
+    /** The call of backend index {@code index}, or null before its first fragment. */
+    Call get(int index) {
+        return calls.get(index);
     }
 
     boolean isEmpty() {
@@ -129,7 +125,7 @@ final class ToolCallAccumulator {
                 + "\" with arguments that are not a JSON object: " + abbreviate(text));
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 }

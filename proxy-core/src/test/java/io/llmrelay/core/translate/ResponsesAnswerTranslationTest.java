@@ -201,7 +201,9 @@ class ResponsesAnswerTranslationTest {
                 "response.output_item.added",
                 "response.function_call_arguments.delta", "response.function_call_arguments.delta",
                 "response.function_call_arguments.done", "response.output_item.done",
+                // the second call opens once the first one's JSON has closed, and streams from there
                 "response.output_item.added", "response.function_call_arguments.delta",
+                "response.function_call_arguments.delta",
                 "response.function_call_arguments.done", "response.output_item.done",
                 "response.completed");
         JsonNode output = s.last.get("output");
@@ -321,13 +323,25 @@ class ResponsesAnswerTranslationTest {
     }
 
     @Test
-    void moreArgumentsForACallThatWasClosedAre502() {
-        assertRelay502(() -> run(request(",'stream':true"), "text/event-stream", sse(
+    void textArrivingWhileACallsArgumentsAreOpenWaitsUntilTheyClose() {
+        ResponsesStream s = ResponsesStream.read(run(request(",'stream':true"), "text/event-stream", sse(
                 "{'choices':[{'index':0,'delta':{'tool_calls':[{'index':0,'id':'c','function':{'name':'f','arguments':'{'}}]}}]}",
                 "{'choices':[{'index':0,'delta':{'content':'interrupting'}}]}",
-                "{'choices':[{'index':0,'delta':{'tool_calls':[{'index':0,'function':{'arguments':'}'}}]}}]}")),
-                "backend sent more arguments for tool call \"f\" after its arguments were complete (interleaved with "
-                        + "other output)");
+                "{'choices':[{'index':0,'delta':{'tool_calls':[{'index':0,'function':{'arguments':'}'}}]}}]}")));
+        JsonNode output = s.last.get("output");
+        assertThat(output.get(0).get("type").asText()).isEqualTo("function_call");
+        assertThat(output.get(0).get("arguments").asText()).isEqualTo("{}");
+        assertThat(output.get(1).get("type").asText()).isEqualTo("message");
+        assertThat(output.get(1).get("content").get(0).get("text").asText()).isEqualTo("interrupting");
+    }
+
+    @Test
+    void moreArgumentsForACallThatWasClosedAre502() {
+        assertRelay502(() -> run(request(",'stream':true"), "text/event-stream", sse(
+                "{'choices':[{'index':0,'delta':{'tool_calls':[{'index':0,'id':'c','function':{'name':'f','arguments':'{}'}}]}}]}",
+                "{'choices':[{'index':0,'delta':{'content':'after the call'}}]}",
+                "{'choices':[{'index':0,'delta':{'tool_calls':[{'index':0,'function':{'arguments':'{}'}}]}}]}")),
+                "backend sent tool call \"f\" with arguments that are not a JSON object: {}{}");
     }
 
     @Test

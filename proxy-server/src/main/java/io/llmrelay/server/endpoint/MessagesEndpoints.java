@@ -8,7 +8,6 @@ import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ChatAnswerTranslator;
 import io.llmrelay.core.translate.InferenceRequest;
 import io.llmrelay.core.translate.MessagesRequests;
-import io.llmrelay.core.translate.OpenAiRequestWriter;
 import io.llmrelay.core.translate.RequestSize;
 import io.llmrelay.core.translate.RequiredCapabilities;
 import io.llmrelay.core.translate.TokenCount;
@@ -23,7 +22,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Anthropic's Messages API on the proxy's port. {@code POST /v1/messages} is translated to the
@@ -61,11 +59,7 @@ final class MessagesEndpoints {
                     if (backend.config().servesNatively(NativeApi.MESSAGES)) {
                         return nativeRequest(ex, backend, target);
                     }
-                    ByteBuf body = writeBody(ex,
-                            out -> OpenAiRequestWriter.inference(request, target.model(), backend.flavor(), out));
-                    return UpstreamRequests.translated(backend.config(),
-                            backend.dialect().openAiPath(backend.config(), OpenAiRequestWriter.path(request)), body,
-                            ex.requestId(), true, ex.request().headers());
+                    return TranslatedRequests.chat(ex, backend, target, request);
                 }
 
                 @Override
@@ -95,7 +89,8 @@ final class MessagesEndpoints {
                 @Override
                 public UpstreamRequest request(Backend backend, ModelRoute.Target target) {
                     BackendFlavor flavor = backend.flavor();
-                    ByteBuf body = writeBody(ex, out -> TokenCount.writeRequest(request, target.model(), flavor, out));
+                    ByteBuf body = TranslatedRequests.body(ex,
+                            out -> TokenCount.writeRequest(request, target.model(), flavor, out));
                     return UpstreamRequests.translated(backend.config(),
                             backend.config().rootPath() + TokenCount.tokenizePath(), body, ex.requestId(), false,
                             ex.request().headers());
@@ -137,16 +132,5 @@ final class MessagesEndpoints {
         return UpstreamRequests.passThrough(backend.config(), ex.request(),
                 backend.dialect().openAiPath(backend.config(), relative), ex.requestId(),
                 RequestBodies.bodyFor(ex, field, target.model()));
-    }
-
-    private static ByteBuf writeBody(Exchange ex, Consumer<ByteBuf> writer) {
-        ByteBuf body = ex.alloc().buffer(ex.request().content().readableBytes() + 256);
-        try {
-            writer.accept(body);
-            return body;
-        } catch (RuntimeException e) {
-            body.release();
-            throw e;
-        }
     }
 }

@@ -28,7 +28,6 @@ import io.llmrelay.server.upstream.UpstreamRequests;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * Ollama's inference endpoints, translated to the backend's OpenAI API (or, for a native Ollama
@@ -83,15 +82,10 @@ final class OllamaInferenceEndpoints {
                     if (backend.dialect().speaksOllama()) {
                         return OllamaNodes.request(ex, backend, target);
                     }
-                    BackendFlavor flavor = backend.flavor();
                     if (request.suffix() != null) {
-                        requireInsertSupport(flavor, target.info(), request);
+                        requireInsertSupport(backend.flavor(), target.info(), request);
                     }
-                    ByteBuf body = writeBody(ex,
-                            out -> OpenAiRequestWriter.inference(request, target.model(), flavor, out));
-                    return UpstreamRequests.translated(backend.config(),
-                            backend.dialect().openAiPath(backend.config(), OpenAiRequestWriter.path(request)), body,
-                            ex.requestId(), true, ex.request().headers());
+                    return TranslatedRequests.chat(ex, backend, target, request);
                 }
 
                 @Override
@@ -125,7 +119,8 @@ final class OllamaInferenceEndpoints {
                     if (backend.dialect().speaksOllama()) {
                         return OllamaNodes.request(ex, backend, target);
                     }
-                    ByteBuf body = writeBody(ex, out -> OpenAiRequestWriter.embeddings(request, target.model(), out));
+                    ByteBuf body = TranslatedRequests.body(ex,
+                            out -> OpenAiRequestWriter.embeddings(request, target.model(), out));
                     return UpstreamRequests.translated(backend.config(),
                             backend.dialect().openAiPath(backend.config(), "/embeddings"), body, ex.requestId(), false,
                             ex.request().headers());
@@ -162,16 +157,5 @@ final class OllamaInferenceEndpoints {
     /** Counts the model as loaded on {@code backend} for its keep-alive (for {@code /api/ps}); 0 unloads it. */
     private void remember(String backend, ModelInfo model, Duration keepAlive) {
         relay.loadedModels().touch(backend, model, keepAlive, relay.clocks().wall().instant());
-    }
-
-    private static ByteBuf writeBody(Exchange ex, Consumer<ByteBuf> writer) {
-        ByteBuf body = ex.alloc().buffer(ex.request().content().readableBytes() + 256);
-        try {
-            writer.accept(body);
-            return body;
-        } catch (RuntimeException e) {
-            body.release();
-            throw e;
-        }
     }
 }

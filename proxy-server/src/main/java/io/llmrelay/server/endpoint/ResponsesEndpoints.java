@@ -8,7 +8,6 @@ import io.llmrelay.core.config.RoutingConfig;
 import io.llmrelay.core.registry.ModelRoute;
 import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ChatAnswerTranslator;
-import io.llmrelay.core.translate.OpenAiRequestWriter;
 import io.llmrelay.core.translate.RequiredCapabilities;
 import io.llmrelay.core.translate.ResponsesRequest;
 import io.llmrelay.core.translate.ResponsesRequests;
@@ -18,8 +17,6 @@ import io.llmrelay.server.fleet.Fleet;
 import io.llmrelay.server.proxy.AttemptPlan;
 import io.llmrelay.server.proxy.Forward;
 import io.llmrelay.server.upstream.UpstreamRequest;
-import io.llmrelay.server.upstream.UpstreamRequests;
-import io.netty.buffer.ByteBuf;
 
 /**
  * OpenAI's Responses API, statelessly, as Ollama serves it: {@code POST /v1/responses} translated onto
@@ -86,16 +83,7 @@ final class ResponsesEndpoints {
                     if (refusal != null) { // a fallback model's backend would translate what cannot be
                         throw refusal;
                     }
-                    ByteBuf out = ex.alloc().buffer(ex.request().content().readableBytes() + 256);
-                    try {
-                        OpenAiRequestWriter.inference(request.inference(), target.model(), backend.flavor(), out);
-                    } catch (RuntimeException e) {
-                        out.release();
-                        throw e;
-                    }
-                    return UpstreamRequests.translated(backend.config(),
-                            backend.dialect().openAiPath(backend.config(), OpenAiRequestWriter.path(request.inference())),
-                            out, ex.requestId(), true, ex.request().headers());
+                    return TranslatedRequests.chat(ex, backend, target, request.inference());
                 }
 
                 @Override
