@@ -1,7 +1,9 @@
 package io.llmrelay.core.stream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Finds the token counts an OpenAI answer reports ({@code "prompt_tokens": N}, {@code
@@ -34,34 +36,62 @@ public final class UsageScan {
     private boolean forPrompt;
     private long number;
 
-    /**
-     * Reads {@code bytes} (its readable bytes; indexes untouched). Between keys only a quote can
-     * start a match, so the scan jumps from quote to quote with the buffer's own search (a word at a
-     * time), and steps through a possible key with the buffer's unchecked byte loop.
-     */
+    /** A copy of the bytes being scanned: a plain array loop is several times quicker than a buffer's accessors. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
+
+    /** Reads {@code bytes} (its readable bytes; indexes untouched). */
     public void feed(ByteBuf bytes) {
-        int i = bytes.readerIndex();
+        int from = bytes.readerIndex();
         int end = bytes.writerIndex();
-        while (i < end) {
+        if (bytes.hasArray()) {
+            scan(bytes.array(), bytes.arrayOffset() + from, bytes.arrayOffset() + end);
+            return;
+        }
+        byte[] scratch = SCRATCH.get();
+        while (from < end) {
+            int n = Math.min(scratch.length, end - from);
+            bytes.getBytes(from, scratch, 0, n);
+            scan(scratch, 0, n);
+            from += n;
+        }
+    }
+
+    /** Between keys only a quote can start a match: the scan jumps from quote to quote. */
+    private void scan(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to) {
             if (idle()) {
-                i = bytes.indexOf(i, end, (byte) '"');
+                i = nextQuote(b, i, to);
                 if (i < 0) {
                     return;
                 }
             }
-            int stopped = bytes.forEachByte(i, end - i, stepper);
-            if (stopped < 0) {
-                return;
-            }
-            i = stopped + 1;
+            step(b[i++]);
         }
     }
 
-    /** Steps one byte; stops the loop once nothing is being matched, for {@link #feed} to jump ahead. */
-    private final ByteProcessor stepper = b -> {
-        step(b);
-        return !idle();
-    };
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** The index of the next {@code "} in {@code b[from, to)}, or -1: eight bytes at a time (a word's zero-byte test). */
+    private static int nextQuote(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(b, i) ^ QUOTES; // a quote becomes a zero byte
+            long found = (x - ONES) & ~x & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /** Between keys: no key partly matched, no value being read. */
     private boolean idle() {
