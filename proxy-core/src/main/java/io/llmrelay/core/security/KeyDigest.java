@@ -51,12 +51,17 @@ public final class KeyDigest {
         return new KeyDigest(digest);
     }
 
-    static byte[] sha256(String key) {
+    /** One per thread: looking the algorithm up among the providers costs more than hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+    });
+
+    static byte[] sha256(String key) {
+        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8)); // digest() resets it for the next key
     }
 
     /** Compares in constant time: how long it takes says nothing about how much of the digest matched. */
