@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.ExchangeTimes;
 import io.llmrelay.core.api.RelayException;
-import io.llmrelay.core.json.IncrementalJsonReader;
 import io.llmrelay.core.json.Json;
-import io.llmrelay.core.json.JsonErrors;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 
@@ -16,30 +14,20 @@ import java.io.IOException;
  * input order, with durations and the prompt token count) or legacy {@code /api/embeddings} (one
  * vector, as the backend gave it). The backend body is parsed as it arrives, never held raw.
  */
-public final class EmbeddingsTranslator implements BodyTranslator {
+public final class EmbeddingsTranslator extends WholeJsonAnswer {
 
     private static final long MAX_BODY = 256L * 1024 * 1024;
 
     private final EmbedRequest request;
     private final ExchangeTimes times;
     private final Clocks clocks;
-    private final IncrementalJsonReader reader = new IncrementalJsonReader(MAX_BODY);
     private long promptTokens = -1;
 
     public EmbeddingsTranslator(EmbedRequest request, ExchangeTimes times, Clocks clocks) {
+        super(MAX_BODY, "backend sent an unreadable embeddings response");
         this.request = request;
         this.times = times;
         this.clocks = clocks;
-    }
-
-    @Override
-    public String contentType() {
-        return ContentTypes.JSON;
-    }
-
-    @Override
-    public boolean streaming() {
-        return false;
     }
 
     @Override
@@ -48,22 +36,7 @@ public final class EmbeddingsTranslator implements BodyTranslator {
     }
 
     @Override
-    public void onContent(ByteBuf piece, Output out) {
-        try {
-            reader.feed(piece);
-        } catch (IOException e) {
-            throw new RelayException(502, "backend sent an unreadable embeddings response: " + JsonErrors.describe(e));
-        }
-    }
-
-    @Override
-    public void onEnd(Output out) {
-        JsonNode body;
-        try {
-            body = reader.finish();
-        } catch (IOException e) {
-            throw new RelayException(502, "backend sent an unreadable embeddings response: " + JsonErrors.describe(e));
-        }
+    void answer(JsonNode body, Output out) {
         double[][] vectors = vectors(body);
         JsonNode usage = body.path("usage").path("prompt_tokens");
         promptTokens = usage.canConvertToLong() ? usage.asLong() : -1;
@@ -138,11 +111,5 @@ public final class EmbeddingsTranslator implements BodyTranslator {
             }
         }
         g.writeEndArray();
-    }
-
-    /** Gives back what the whole body held of the process's budget, however the answer ended. */
-    @Override
-    public void close() {
-        reader.release();
     }
 }

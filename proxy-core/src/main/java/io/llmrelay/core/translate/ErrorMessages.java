@@ -31,6 +31,11 @@ public final class ErrorMessages {
         return null;
     }
 
+    /** {@code s} cut to 200 characters for an error message (a backend's or client's text can be any size). */
+    static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
     /** The message inside an {@code error} member, which may be a string or an object. */
     static String fromErrorMember(JsonNode error) {
         if (error.isTextual()) {

@@ -81,7 +81,7 @@ final class OutputSequence {
             if (arguments != null && !arguments.isBlank()) { // its part ended when its JSON did: more is not JSON
                 throw new RelayException(502, "backend sent tool call \"" + known.name()
                         + "\" with arguments that are not a JSON object: "
-                        + ToolCallAccumulator.abbreviate(known.arguments() + arguments));
+                        + ErrorMessages.abbreviate(known.arguments() + arguments));
             }
             return;
         }

@@ -373,10 +373,10 @@ public final class ResponsesRequests {
         try {
             parsed = Json.MAPPER.readTree(text);
         } catch (IOException e) {
-            throw RelayException.badRequest(where + " is not valid JSON: " + abbreviate(text));
+            throw RelayException.badRequest(where + " is not valid JSON: " + ErrorMessages.abbreviate(text));
         }
         if (parsed == null || !parsed.isObject()) {
-            throw RelayException.badRequest(where + " must be a JSON object, not " + abbreviate(text));
+            throw RelayException.badRequest(where + " must be a JSON object, not " + ErrorMessages.abbreviate(text));
         }
     }
 
@@ -546,9 +546,5 @@ public final class ResponsesRequests {
     private static boolean present(JsonNode body, String field) {
         JsonNode v = body.get(field);
         return v != null && !v.isNull() && !(v.isTextual() && v.textValue().isEmpty());
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.api.RelayException;
 import io.llmrelay.core.backend.BackendFlavor;
-import io.llmrelay.core.json.IncrementalJsonReader;
 import io.llmrelay.core.json.Json;
-import io.llmrelay.core.json.JsonErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -90,44 +88,19 @@ public final class TokenCount {
         return new Answer(flavor == BackendFlavor.VLLM ? 0 : (long) IMAGE_TOKENS * PromptText.images(request));
     }
 
-    private static final class Answer implements BodyTranslator {
+    private static final class Answer extends WholeJsonAnswer {
 
         private static final long MAX_BODY = 64L * 1024 * 1024;
 
         private final long extra;
-        private final IncrementalJsonReader reader = new IncrementalJsonReader(MAX_BODY);
 
         Answer(long extra) {
+            super(MAX_BODY, "backend's tokenizer sent an unreadable answer");
             this.extra = extra;
         }
 
         @Override
-        public String contentType() {
-            return ContentTypes.JSON;
-        }
-
-        @Override
-        public boolean streaming() {
-            return false;
-        }
-
-        @Override
-        public void onContent(ByteBuf piece, Output out) {
-            try {
-                reader.feed(piece);
-            } catch (IOException e) {
-                throw unreadable(e);
-            }
-        }
-
-        @Override
-        public void onEnd(Output out) {
-            JsonNode body;
-            try {
-                body = reader.finish();
-            } catch (IOException e) {
-                throw unreadable(e);
-            }
+        void answer(JsonNode body, Output out) {
             JsonNode count = body.get("count");
             JsonNode tokens = body.get("tokens");
             long n;
@@ -137,22 +110,9 @@ public final class TokenCount {
                 n = tokens.size();
             } else {
                 throw new RelayException(502, "backend's tokenizer answered without \"tokens\" or \"count\": "
-                        + abbreviate(body.toString()));
+                        + ErrorMessages.abbreviate(body.toString()));
             }
-            out.write(answer(out.alloc(), n + extra));
-        }
-
-        @Override
-        public void close() {
-            reader.release();
-        }
-
-        private static RelayException unreadable(IOException e) {
-            return new RelayException(502, "backend's tokenizer sent an unreadable answer: " + JsonErrors.describe(e));
-        }
-
-        private static String abbreviate(String s) {
-            return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+            out.write(TokenCount.answer(out.alloc(), n + extra));
         }
     }
 }

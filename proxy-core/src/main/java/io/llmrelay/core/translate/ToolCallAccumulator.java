@@ -122,10 +122,6 @@ final class ToolCallAccumulator {
         }
         // never hand an Ollama client a string where it requires an object
         throw new RelayException(502, "backend sent tool call \"" + call.name
-                + "\" with arguments that are not a JSON object: " + abbreviate(text));
-    }
-
-    static String abbreviate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+                + "\" with arguments that are not a JSON object: " + ErrorMessages.abbreviate(text));
     }
 }
