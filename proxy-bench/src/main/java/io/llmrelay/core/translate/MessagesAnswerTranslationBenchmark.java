@@ -109,11 +109,6 @@ public class MessagesAnswerTranslationBenchmark {
     public void translate() {
         ChatAnswerTranslator t = ChatAnswerTranslator.messages(request, new ExchangeTimes(System.nanoTime()),
                 Clocks.SYSTEM, 1 << 20);
-        t.onHead("text/event-stream");
-        for (ByteBuf chunk : chunks) {
-            t.onContent(chunk, sink);
-        }
-        t.onEnd(sink);
-        t.close();
+        sink.translate(t, chunks);
     }
 }

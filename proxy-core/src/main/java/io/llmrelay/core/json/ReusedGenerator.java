@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 
 /**
@@ -67,5 +68,14 @@ public final class ReusedGenerator {
         ReusedGenerator self = PER_THREAD.get();
         self.generator = null;
         self.target.out = null;
+    }
+
+    /**
+     * {@link #abandon()} after {@code failure} cut a write short; returns what the writer throws: the
+     * failure itself, an I/O one unchecked.
+     */
+    public static RuntimeException abandoned(Exception failure) {
+        abandon();
+        return failure instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) failure;
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.llmrelay.core.json.ReusedGenerator;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -64,7 +63,6 @@ final class MessagesEvents {
     /** {@code message_start}: the message without content; its input tokens are not known yet (0). */
     static void messageStart(ByteBuf out, String id, String model) {
         JsonGenerator g = begin(out, MESSAGE_START);
-        boolean written = false;
         try {
             g.writeStartObject();
             g.writeStringField("type", "message_start");
@@ -81,11 +79,9 @@ final class MessagesEvents {
             g.writeEndObject();
             g.writeEndObject();
             g.writeEndObject();
-            written = end(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            abandonUnless(written);
+            end(out);
+        } catch (IOException | RuntimeException e) {
+            throw ReusedGenerator.abandoned(e);
         }
     }
 
@@ -96,7 +92,6 @@ final class MessagesEvents {
     /** {@code content_block_start} with the block empty: text {@code ""}, thinking {@code ""} (signature {@code ""}), tool_use input {@code {}}. */
     static void blockStart(ByteBuf out, int index, Kind kind, String toolId, String toolName) {
         JsonGenerator g = begin(out, BLOCK_START);
-        boolean written = false;
         try {
             g.writeStartObject();
             g.writeStringField("type", "content_block_start");
@@ -104,18 +99,15 @@ final class MessagesEvents {
             g.writeFieldName("content_block");
             emptyBlock(g, kind, toolId, toolName);
             g.writeEndObject();
-            written = end(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            abandonUnless(written);
+            end(out);
+        } catch (IOException | RuntimeException e) {
+            throw ReusedGenerator.abandoned(e);
         }
     }
 
     /** {@code content_block_delta} of the block's own kind: text, thinking, or a piece of the tool input's JSON. */
     static void blockDelta(ByteBuf out, int index, Kind kind, CharSequence text, int from, int to) {
         JsonGenerator g = begin(out, BLOCK_DELTA);
-        boolean written = false;
         try {
             g.writeStartObject();
             g.writeStringField("type", "content_block_delta");
@@ -130,11 +122,9 @@ final class MessagesEvents {
             }
             g.writeEndObject();
             g.writeEndObject();
-            written = end(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            abandonUnless(written);
+            end(out);
+        } catch (IOException | RuntimeException e) {
+            throw ReusedGenerator.abandoned(e);
         }
     }
 
@@ -150,7 +140,6 @@ final class MessagesEvents {
      */
     static void messageDelta(ByteBuf out, String stopReason, String stopSequence, long inputTokens, long outputTokens) {
         JsonGenerator g = begin(out, MESSAGE_DELTA);
-        boolean written = false;
         try {
             g.writeStartObject();
             g.writeStringField("type", "message_delta");
@@ -165,11 +154,9 @@ final class MessagesEvents {
             g.writeNumberField("output_tokens", outputTokens);
             g.writeEndObject();
             g.writeEndObject();
-            written = end(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            abandonUnless(written);
+            end(out);
+        } catch (IOException | RuntimeException e) {
+            throw ReusedGenerator.abandoned(e);
         }
     }
 
@@ -181,7 +168,6 @@ final class MessagesEvents {
     static void message(ByteBuf out, String id, String model, String thinking, String text,
             ArrayNode toolCalls, String stopReason, String stopSequence,
             long inputTokens, long outputTokens) {
-        boolean written = false;
         try {
             JsonGenerator g = ReusedGenerator.start(out);
             g.writeStartObject();
@@ -220,11 +206,8 @@ final class MessagesEvents {
             g.writeEndObject();
             g.writeEndObject();
             ReusedGenerator.finish();
-            written = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            abandonUnless(written);
+        } catch (IOException | RuntimeException e) {
+            throw ReusedGenerator.abandoned(e);
         }
     }
 
@@ -269,20 +252,13 @@ final class MessagesEvents {
         try {
             return ReusedGenerator.start(out);
         } catch (IOException e) {
-            ReusedGenerator.abandon();
-            throw new UncheckedIOException(e);
+            throw ReusedGenerator.abandoned(e);
         }
     }
 
-    private static boolean end(ByteBuf out) throws IOException {
+    private static void end(ByteBuf out) throws IOException {
         ReusedGenerator.finish();
         out.writeBytes(END);
-        return true;
     }
 
-    private static void abandonUnless(boolean written) {
-        if (!written) {
-            ReusedGenerator.abandon();
-        }
-    }
 }

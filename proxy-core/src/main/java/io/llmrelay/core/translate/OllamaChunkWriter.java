@@ -8,7 +8,6 @@ import io.llmrelay.core.api.Rfc3339;
 import io.llmrelay.core.json.ReusedGenerator;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Writes Ollama chat and generate answers: the same fields in the same order as the Ollama server,
@@ -48,7 +47,6 @@ final class OllamaChunkWriter {
      */
     void write(ByteBuf out, String content, String thinking, ArrayNode logprobs, ArrayNode toolCalls,
             String doneReason, Metrics metrics) {
-        boolean written = false;
         try {
             JsonGenerator g = ReusedGenerator.start(out);
             g.writeStartObject();
@@ -88,13 +86,8 @@ final class OllamaChunkWriter {
             }
             g.writeEndObject();
             ReusedGenerator.finish();
-            written = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            if (!written) {
-                ReusedGenerator.abandon();
-            }
+        } catch (IOException | RuntimeException e) {
+            throw ReusedGenerator.abandoned(e);
         }
     }
 

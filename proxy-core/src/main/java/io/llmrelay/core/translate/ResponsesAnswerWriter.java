@@ -165,12 +165,8 @@ final class ResponsesAnswerWriter implements AnswerWriter, OutputSequence.Sink {
                 parts.fragment(fragment);
             }
             flush(out);
-        } catch (IOException e) {
-            discard();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            discard();
-            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw discarded(e);
         }
     }
 
@@ -196,12 +192,8 @@ final class ResponsesAnswerWriter implements AnswerWriter, OutputSequence.Sink {
                 ReusedGenerator.finish();
             }
             flush(out);
-        } catch (IOException e) {
-            discard();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            discard();
-            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw discarded(e);
         }
     }
 
@@ -235,9 +227,8 @@ final class ResponsesAnswerWriter implements AnswerWriter, OutputSequence.Sink {
             ByteBuf last = events;
             events = null;
             return last;
-        } catch (IOException e) {
-            discard();
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            throw discarded(e);
         }
     }
 
@@ -598,12 +589,15 @@ final class ResponsesAnswerWriter implements AnswerWriter, OutputSequence.Sink {
         }
     }
 
-    /** A write failed half-way: the generator is dropped and nothing of the call is sent. */
-    private void discard() {
-        ReusedGenerator.abandon();
+    /**
+     * A write failed half-way: the generator is dropped and nothing of the call is sent. Returns what
+     * to throw: the failure itself, an I/O one unchecked.
+     */
+    private RuntimeException discarded(Exception failure) {
         if (events != null) {
             events.release();
             events = null;
         }
+        return ReusedGenerator.abandoned(failure);
     }
 }
