@@ -9,6 +9,7 @@ import io.llmrelay.server.upstream.UpstreamFailure;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Finds the model a request names in the fleet's catalogue before anything is sent: a name no
@@ -82,6 +83,17 @@ final class ModelLookup {
             throw notFound(requested, notFoundHint);
         }
         ex.fail(why.status(), why.message(), why.kind());
+    }
+
+    /** True when every backend serving the route passes {@code test} (a backend a reload removed does not). */
+    static boolean servedOnlyBy(Fleet fleet, ModelRoute route, Predicate<Backend> test) {
+        for (ModelRoute.Target t : route.targets()) {
+            Backend b = fleet.named(t.backend());
+            if (b == null || !test.test(b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the proxy may judge the model's capabilities: every backend serving it listed it. */

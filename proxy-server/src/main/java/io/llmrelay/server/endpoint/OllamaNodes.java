@@ -117,12 +117,6 @@ final class OllamaNodes {
 
     /** True when every backend serving the route is an Ollama node: what the proxy would answer itself, the node does for real. */
     static boolean servedOnlyByNodes(Fleet fleet, ModelRoute route) {
-        for (ModelRoute.Target t : route.targets()) {
-            Backend b = fleet.named(t.backend());
-            if (b == null || !b.dialect().speaksOllama()) {
-                return false;
-            }
-        }
-        return true;
+        return ModelLookup.servedOnlyBy(fleet, route, b -> b.dialect().speaksOllama());
     }
 }

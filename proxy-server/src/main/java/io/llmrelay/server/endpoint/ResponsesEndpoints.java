@@ -61,7 +61,8 @@ final class ResponsesEndpoints {
                 : fleet.config().routing().sticky() == RoutingConfig.Sticky.HEADER
                         ? StickyKeys.header(ex.request().headers().get(StickyKey.X_SESSION_ID)) : StickyKeys.NONE;
         ModelLookup.find(ex, fleet, model, route -> {
-            if (!servedOnlyNatively(fleet, route)) {
+            // a model served only natively gets the request as it came: nothing to refuse or check
+            if (!ModelLookup.servedOnlyBy(fleet, route, ResponsesEndpoints::servesNatively)) {
                 if (refusal != null) {
                     throw refusal;
                 }
@@ -114,16 +115,5 @@ final class ResponsesEndpoints {
 
     private static boolean servesNatively(Backend backend) {
         return backend.config().servesNatively(NativeApi.RESPONSES);
-    }
-
-    /** True when every backend of the route serves the API itself: nothing will be translated. */
-    private static boolean servedOnlyNatively(Fleet fleet, ModelRoute route) {
-        for (ModelRoute.Target t : route.targets()) {
-            Backend b = fleet.named(t.backend());
-            if (b == null || !servesNatively(b)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
