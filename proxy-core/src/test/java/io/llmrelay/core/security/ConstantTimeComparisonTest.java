@@ -14,8 +14,10 @@ import io.llmrelay.testing.SeenSecrets;
 
 /**
  * Keys are confirmed in constant time: every match of a client key or the admin key is decided by
- * {@link DigestEquality} on two SHA-256 digests (never on the keys, never by a comparison that stops
- * at the first difference), and the one equality the proxy uses is {@link java.security.MessageDigest#isEqual}.
+ * {@link DigestEquality} on two SHA-256 digests (never by a comparison that stops at the first
+ * difference), and the one equality the proxy uses is {@link java.security.MessageDigest#isEqual}. The
+ * one shortcut, a connection presenting the key it presented last time ({@link RecentKey}), compares
+ * the two keys character by character to the end.
  */
 class ConstantTimeComparisonTest {
 
@@ -55,6 +57,33 @@ class ConstantTimeComparisonTest {
     }
 
     @Test
+    void aConnectionsRecentKeyIsHashedOnceAndAnyOtherKeyIsLookedUpAgain() {
+        Recording equality = new Recording();
+        ApiKeys keys = ApiKeys.of(auth("alice", "alice-key"), equality);
+        RecentKey recent = new RecentKey();
+
+        assertThat(recent.find(keys, "alice-key").name()).isEqualTo("alice");
+        assertThat(recent.find(keys, "alice-key").name()).isEqualTo("alice");
+        assertThat(equality.calls).hasSize(1); // the second request on the connection was not hashed again
+
+        // another key of the same length, differing in the first or the last character, is no match
+        assertThat(recent.find(keys, "blice-key")).isNull();
+        assertThat(recent.find(keys, "alice-kez")).isNull();
+        assertThat(recent.find(keys, "alice-key2")).isNull();
+        // a guess is never remembered: the next request with the real key still matches it
+        assertThat(recent.find(keys, "alice-key").name()).isEqualTo("alice");
+
+        // a reload is a new set of keys: what the old one found is not reused
+        ApiKeys reloaded = ApiKeys.of(auth("bob", "bob-key"), equality);
+        assertThat(recent.find(reloaded, "alice-key")).isNull();
+        assertThat(recent.find(reloaded, "bob-key").name()).isEqualTo("bob");
+
+        assertThat(RecentKey.sameKey("abc", "abc")).isTrue();
+        assertThat(RecentKey.sameKey("abc", "abd")).isFalse();
+        assertThat(RecentKey.sameKey("abc", null)).isFalse();
+    }
+
+    @Test
     void theAdminKeyIsComparedTheSameWay() {
         Recording equality = new Recording();
         AdminKey admin = AdminKey.of(Secret.of(SeenSecrets.key("adm-secret"), "env ADMIN_KEY"), equality);
@@ -85,11 +114,11 @@ class ConstantTimeComparisonTest {
         // not a loop that returns at the first difference)
         assertThat(methodsReferenced(DigestEquality.class)).contains("java/security/MessageDigest.isEqual:([B[B)Z");
         // and nothing on the key path compares arrays or keys another way
-        for (Class<?> c : List.of(ApiKeys.class, AdminKey.class, KeyDigest.class)) {
+        for (Class<?> c : List.of(ApiKeys.class, AdminKey.class, KeyDigest.class, RecentKey.class)) {
             assertThat(methodsReferenced(c)).as(c.getSimpleName())
                     .doesNotContain("java/util/Arrays.equals:([B[B)Z", "java/util/Arrays.mismatch:([B[B)I");
         }
-        for (Class<?> c : List.of(ApiKeys.class, AdminKey.class)) {
+        for (Class<?> c : List.of(ApiKeys.class, AdminKey.class, RecentKey.class)) {
             assertThat(methodsReferenced(c)).as(c.getSimpleName())
                     .doesNotContain("java/lang/String.equals:(Ljava/lang/Object;)Z");
         }

@@ -87,4 +87,46 @@ class UsageScanTest {
         assertThat(whole.promptTokens()).isEqualTo(12);
         assertThat(whole.completionTokens()).isEqualTo(3);
     }
+
+    @Test
+    void aPieceLargerThanTheScanWindowAndADirectBuffer() {
+        // the usage straddles the 8 KiB window the scan copies into, at every offset around it
+        for (int pad = 8100; pad < 8200; pad++) {
+            String text = "{\"content\":\"" + "x_y ".repeat(pad / 4) + "\"},\"usage\":{\"prompt_tokens\":4321,"
+                    + "\"completion_tokens\":765}}";
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            ByteBuf direct = io.netty.buffer.Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+            UsageScan s = new UsageScan();
+            s.feed(direct);
+            direct.release();
+            assertThat(s.promptTokens()).as("pad %d", pad).isEqualTo(4321);
+            assertThat(s.completionTokens()).as("pad %d", pad).isEqualTo(765);
+        }
+    }
+
+    @Test
+    void blanksAroundTheColonAtACutAndTheLastUsageWins() {
+        String first = "data: {\"usage\":{\"prompt_tokens\"" + " ".repeat(90) + ":\n" + " ".repeat(60) + "17,"
+                + "\"completion_tokens\":1}}\n\n";
+        String text = first + "data: {\"usage\":{\"prompt_tokens\":17,\"completion_tokens\":29}}\n\n";
+        int length = text.getBytes(StandardCharsets.UTF_8).length;
+        for (int cut = 0; cut <= length; cut++) {
+            UsageScan s = scan(text, cut);
+            assertThat(s.promptTokens()).as("cut at %d", cut).isEqualTo(17);
+            assertThat(s.completionTokens()).as("cut at %d", cut).isEqualTo(29);
+        }
+        for (int cut = 0; cut + 3 <= length; cut++) {
+            UsageScan s = scan(text, cut, cut + 1, cut + 3);
+            assertThat(s.completionTokens()).as("cuts at %d", cut).isEqualTo(29);
+        }
+    }
+
+    @Test
+    void keysThatOnlyLookLikeOursAreNotCounted() {
+        UsageScan s = scan("{\"xprompt_tokens\":5,\"total_tokens\":6,\"cache_read_input_tokens\":7,"
+                + "\"content\":\"say \\\"completion_tokens\\\": 8\",\"output_tokens_details\":{\"x\":9},"
+                + "\"prompt_tokens\" \"a\", \"completion_tokens\":-3}");
+        assertThat(s.promptTokens()).isEqualTo(-1);
+        assertThat(s.completionTokens()).isEqualTo(-1);
+    }
 }

@@ -48,7 +48,7 @@ final class AccessLog {
         args[lead + 8] = keyValue("duration_us", (endNanos - ex.times().start) / 1_000);
         args[lead + 9] = keyValue("overhead_us", ex.overheadNanos() / 1_000);
         args[lead + 10] = keyValue("outcome", ex.outcome().label());
-        args[lead + 11] = keyValue("client_ip", ex.clientAddress() == null ? null : ex.clientAddress().getHostAddress());
+        args[lead + 11] = keyValue("client_ip", ex.clientIp());
         args[lead + 12] = keyValue("key", ex.keyName());
         if (ex.error() != null) {
             args[lead + 13] = keyValue("error", ex.error());

@@ -1,6 +1,7 @@
 package io.llmrelay.server.exchange;
 
 import io.llmrelay.server.runtime.LoopAccount;
+import io.llmrelay.core.security.RecentKey;
 import io.netty.buffer.Unpooled;
 import io.llmrelay.server.runtime.Headers;
 import io.llmrelay.core.api.ClientApi;
@@ -79,6 +80,9 @@ public final class Exchange {
     static final AsciiString X_RELAY_BACKEND = AsciiString.cached("x-relay-backend");
     static final AsciiString X_RELAY_MODEL = AsciiString.cached("x-relay-model");
     static final AsciiString X_RELAY_ATTEMPTS = AsciiString.cached("x-relay-attempts");
+    static final AsciiString X_RATELIMIT_LIMIT = AsciiString.cached("x-ratelimit-limit");
+    static final AsciiString X_RATELIMIT_REMAINING = AsciiString.cached("x-ratelimit-remaining");
+    static final AsciiString X_RATELIMIT_RESET = AsciiString.cached("x-ratelimit-reset");
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
@@ -138,6 +142,11 @@ public final class Exchange {
     private Runnable onComplete;
     private ScheduledFuture<?> stallTimer;
     private HttpHeaders extraHeaders;
+    /** {@link #rateLimitHeaders}: -1 while none. */
+    private long rateLimit = -1;
+    private String clientIp;
+    private long rateRemaining;
+    private long rateReset;
 
     Exchange(ChannelHandlerContext ctx, FullHttpRequest request, ExchangeHandler owner, ExchangeContext context, String requestId,
             String path, ClientApi api, long startNanos) {
@@ -284,6 +293,7 @@ public final class Exchange {
     /** Where the request comes from, found once by the {@link Gate}. */
     void clientAddress(InetAddress client) {
         this.clientAddress = client;
+        this.clientIp = null;
     }
 
     /** The client key the {@link Gate} accepted for the request. */
@@ -294,6 +304,19 @@ public final class Exchange {
     /** The client's address (the peer's, or the one a trusted proxy named); null when the peer is not an IP socket. */
     public InetAddress clientAddress() {
         return clientAddress;
+    }
+
+    /** {@link #clientAddress()} as text (for the limits and the log: formatted once); null without one. */
+    public String clientIp() {
+        if (clientIp == null && clientAddress != null) {
+            clientIp = clientAddress.getHostAddress();
+        }
+        return clientIp;
+    }
+
+    /** The connection's memory of the key it presented last ({@link Gate}). */
+    RecentKey recentKey() {
+        return owner.recentKey;
     }
 
     /** The client key the request came with; null when none was needed or the route is open. */
@@ -353,10 +376,26 @@ public final class Exchange {
         this.attempts = attempt;
     }
 
-    /** The routing headers, written straight into the answer's head (no map of their own per request). */
+    /**
+     * The answer carries {@code X-RateLimit-Limit}, {@code -Remaining} and {@code -Reset} with these
+     * numbers (replacing a backend's own). Kept as numbers and written with the routing headers: a
+     * header map per request, filled and copied, cost more than the limit check itself.
+     */
+    public void rateLimitHeaders(long limit, long remaining, long resetSeconds) {
+        this.rateLimit = limit;
+        this.rateRemaining = remaining;
+        this.rateReset = resetSeconds;
+    }
+
+    /** The routing and rate-limit headers, written straight into the answer's head (no map of their own per request). */
     private void routingHeaders(HttpHeaders headers) {
         if (attempts > 0) {
             headers.set(X_RELAY_BACKEND, backendName).set(X_RELAY_MODEL, backendModel).setInt(X_RELAY_ATTEMPTS, attempts);
+        }
+        if (rateLimit >= 0) {
+            headers.set(X_RATELIMIT_LIMIT, Long.toString(rateLimit))
+                    .set(X_RATELIMIT_REMAINING, Long.toString(rateRemaining))
+                    .set(X_RATELIMIT_RESET, Long.toString(rateReset));
         }
     }
 

@@ -7,6 +7,7 @@ import io.llmrelay.server.http.Routes;
 import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.translate.ContentTypes;
+import io.llmrelay.core.security.RecentKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -53,6 +54,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final ExchangeContext context;
     private final Dispatcher dispatcher;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>(2);
+    /** The key this connection presented last, so its next request's key need not be hashed again. */
+    final RecentKey recentKey = new RecentKey();
     private ChannelHandlerContext ctx;
     private IdleStateHandler idleWatch;
     private Exchange current;

@@ -95,7 +95,7 @@ public final class Gate {
         if (route.isOpen()) {
             // open to all; a valid key is still named in the access log
             if (presented.key() != null) {
-                ex.apiKey(r.keys.find(presented.key()));
+                ex.apiKey(ex.recentKey().find(r.keys, presented.key()));
             }
             return true;
         }
@@ -105,7 +105,7 @@ public final class Gate {
         if (presented.key() == null) {
             return unauthorized(ex, "API key missing: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'");
         }
-        ApiKeys.ApiKey key = r.keys.find(presented.key());
+        ApiKeys.ApiKey key = ex.recentKey().find(r.keys, presented.key());
         if (key == null) {
             return unauthorized(ex, "invalid API key"); // never echoed, not even in part
         }

@@ -6,8 +6,6 @@ import io.llmrelay.core.metrics.ErrorKind;
 import io.llmrelay.server.http.Route;
 import io.llmrelay.server.limits.RateLimits;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.util.AsciiString;
-import java.net.InetAddress;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -28,10 +26,6 @@ import java.util.Set;
  */
 public final class RateLimitAdmission implements RequestLimiter {
 
-    static final AsciiString LIMIT = AsciiString.cached("x-ratelimit-limit");
-    static final AsciiString REMAINING = AsciiString.cached("x-ratelimit-remaining");
-    static final AsciiString RESET = AsciiString.cached("x-ratelimit-reset");
-
     private static final Set<Route> UNCOUNTED = EnumSet.of(Route.ROOT, Route.VERSION, Route.HEALTH, Route.READY,
             Route.METRICS, Route.INTERNAL_STATUS, Route.RELOAD);
 
@@ -47,10 +41,15 @@ public final class RateLimitAdmission implements RequestLimiter {
             proceed.run();
             return;
         }
-        InetAddress address = ex.clientAddress();
+        String ip = ex.clientIp();
+        String clientIp = ip == null ? "unknown" : ip;
+        Decision now = limits.decideNow(clientIp, ex.apiKey());
+        if (now != null) {
+            apply(ex, now, proceed);
+            return;
+        }
         Pending pending = new Pending(ex, proceed);
-        limits.check(address == null ? "unknown" : address.getHostAddress(), ex.apiKey(), ex.loop())
-                .whenComplete((decision, failure) -> pending.decided(decision));
+        limits.check(clientIp, ex.apiKey(), ex.loop()).whenComplete((decision, failure) -> pending.decided(decision));
         pending.returned();
     }
 
@@ -86,9 +85,7 @@ public final class RateLimitAdmission implements RequestLimiter {
 
     private static void apply(Exchange ex, Decision d, Runnable proceed) {
         if (d.hasHeaders()) {
-            ex.responseHeader(LIMIT, d.limitValue());
-            ex.responseHeader(REMAINING, d.remaining());
-            ex.responseHeader(RESET, d.resetSeconds());
+            ex.rateLimitHeaders(d.limitValue(), d.remaining(), d.resetSeconds());
         }
         if (!d.allowed()) {
             ex.responseHeader(HttpHeaderNames.RETRY_AFTER, Math.max(1, d.retryAfterSeconds()));

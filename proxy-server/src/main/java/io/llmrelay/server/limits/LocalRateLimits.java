@@ -27,6 +27,11 @@ final class LocalRateLimits implements RateLimits {
     }
 
     @Override
+    public Decision decideNow(String clientIp, ApiKey key) {
+        return limiter.check(clientIp, key);
+    }
+
+    @Override
     public int sweep() {
         return limiter.sweep();
     }

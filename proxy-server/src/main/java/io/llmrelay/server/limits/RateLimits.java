@@ -32,6 +32,13 @@ public interface RateLimits extends AutoCloseable {
      */
     CompletionStage<Decision> check(String clientIp, ApiKey key, EventExecutor loop);
 
+    /**
+     * {@link #check}'s decision when it is known without waiting (per-process limits, no limit
+     * applying, Redis known to be down); null when only {@link #check} can tell. Spares the request
+     * path a stage and its callback when nothing is asynchronous.
+     */
+    Decision decideNow(String clientIp, ApiKey key);
+
     /** Forgets idle client addresses (and keys); returns how many went. */
     int sweep();
 

@@ -86,16 +86,22 @@ public final class SharedRateLimits implements RateLimits {
 
     @Override
     public CompletionStage<Decision> check(String clientIp, ApiKey key, EventExecutor loop) {
-        if (!local.appliesTo(clientIp, key)) {
-            return LocalRateLimits.UNLIMITED;
-        }
-        if (!health.up()) {
-            return CompletableFuture.completedStage(unshared(clientIp, key));
+        Decision now = decideNow(clientIp, key);
+        if (now != null) {
+            return now == Decision.UNLIMITED ? LocalRateLimits.UNLIMITED : CompletableFuture.completedStage(now);
         }
         CheckCall call = CheckCall.of(limits, clientIp, key, replica + ":" + leaseIds.incrementAndGet(), Leases.LIFETIME);
         SharedCheck check = new SharedCheck(this, loop, call);
         check.start();
         return check.result;
+    }
+
+    @Override
+    public Decision decideNow(String clientIp, ApiKey key) {
+        if (!local.appliesTo(clientIp, key)) {
+            return Decision.UNLIMITED;
+        }
+        return health.up() ? null : unshared(clientIp, key);
     }
 
     /** The answer without Redis: the local limiter's ({@code open}) or a 503 ({@code closed}). */
