@@ -11,9 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 jar=proxy-server/target/llm-relay.jar
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml proxy-core proxy-server -newer "$jar" \( -name '*.java' -o -name '*.xml' -o -name '*.properties' \) -not -path '*/target/*' -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml proxy-core proxy-server -newer "$jar" \( -name '*.java' -o -name '*.xml' -o -name '*.properties' \) -not -path '*/target/*' -not -path '*/src/test/*' -print -quit)" ]; then
   echo "Building llm-relay (first build downloads dependencies)..." >&2
-  mvn -B -q -DskipTests -pl proxy-server -am package
+  mvn -B -q -DskipTests -pl proxy-server -am package >&2 # stdout is the flags' for --java-opts
 fi
 # the Docker image's heap in its default 512 MB (384 MB, 75 %): bounded, so a warm-up's garbage
 # does not grow it for good; a small fixed young generation keeps the resident size modest with

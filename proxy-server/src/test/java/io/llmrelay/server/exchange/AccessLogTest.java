@@ -68,6 +68,39 @@ class AccessLogTest {
     }
 
     @Test
+    void theLineHasItsMembersInOrderAndNamesTheRequestInItsMessage() throws Exception {
+        try (Response response = call("/api/chat", "{\"model\":")) {
+            assertThat(response.code()).isEqualTo(400);
+        }
+        JsonNode line = awaitAccessLines(1).get(0);
+        assertThat(line.get("message").asText()).isEqualTo("POST /api/chat 400");
+        List<String> names = new java.util.ArrayList<>();
+        line.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsSubsequence("message", "method", "path", "status", "request_id", "model", "backend",
+                "bytes", "ttfb_us", "duration_us", "overhead_us", "outcome", "client_ip", "key", "error");
+        assertThat(line.get("status").isInt()).isTrue();
+        assertThat(line.get("model").isNull()).isTrue(); // unknown: the body did not parse
+        assertThat(line.get("client_ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(line.get("error").asText()).isNotEmpty();
+    }
+
+    @Test
+    void inTextModeTheMessageCarriesEveryField() throws Exception {
+        io.llmrelay.server.log.LogFormat.json(false);
+        String message;
+        try (Response response = call("/api/chat", "{\"model\":")) {
+            assertThat(response.code()).isEqualTo(400);
+            awaitAccessLines(1); // the line is written as the exchange ends, after the answer
+            message = log.accessEvents().get(0).getFormattedMessage();
+        } finally {
+            io.llmrelay.server.log.LogFormat.json(true);
+        }
+        assertThat(message).matches("method=POST path=/api/chat status=400 request_id=log-test-1 model=null "
+                + "backend=null bytes=\\d+ ttfb_us=\\d+ duration_us=\\d+ overhead_us=\\d+ outcome=\\w+ "
+                + "client_ip=127\\.0\\.0\\.1 key=null error=.+");
+    }
+
+    @Test
     void credentialsNeverReachAnyLogLine() throws Exception {
         backend.enqueueSse(sse(contentChunk("hi"), finishChunk("stop")), 1000);
         backend.enqueue(new MockResponse.Builder().code(401).body("{\"error\":{\"message\":\"invalid key\"}}").build());
