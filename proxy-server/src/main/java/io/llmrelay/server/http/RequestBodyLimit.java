@@ -5,10 +5,12 @@ import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.translate.ContentTypes;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -46,6 +48,29 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
         super(maxBytes, true);
         this.maxBytes = maxBytes;
         this.refused = refused;
+    }
+
+    @Override
+    protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
+        super.finishAggregation(aggregated);
+        compact(aggregated.content());
+    }
+
+    /**
+     * Moves the body into one buffer of its own size. As aggregated it is a slice of the connection's
+     * read buffers (2 KiB and more each), and a streamed answer keeps its request, so each open stream
+     * held a whole read buffer for a few hundred bytes of JSON: 20 MB of direct memory at 10,000 streams.
+     */
+    static void compact(ByteBuf content) {
+        if (!(content instanceof CompositeByteBuf composite) || !composite.isReadable()) {
+            return;
+        }
+        int length = composite.readableBytes();
+        ByteBuf body = composite.alloc().directBuffer(length, length);
+        body.writeBytes(composite, composite.readerIndex(), length);
+        composite.setIndex(0, 0);
+        composite.removeComponents(0, composite.numComponents()); // releases the slices, so the read buffers
+        composite.addComponent(true, body);
     }
 
     @Override

@@ -37,6 +37,29 @@ class RequestBodyLimitTest {
     }
 
     @Test
+    void theBodyLetsGoOfTheReadBuffersItCameIn() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(1024, why -> refused.incrementAndGet()));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 11);
+        // two pieces, each a slice of a large read buffer, as the codec passes them
+        io.netty.buffer.ByteBuf read1 = io.netty.buffer.Unpooled.directBuffer(2048).writeBytes("{\"a\":".getBytes(StandardCharsets.UTF_8));
+        io.netty.buffer.ByteBuf read2 = io.netty.buffer.Unpooled.directBuffer(2048).writeBytes("\"bcd\"}".getBytes(StandardCharsets.UTF_8));
+        ch.writeInbound(head);
+        ch.writeInbound(new io.netty.handler.codec.http.DefaultHttpContent(read1.retainedSlice()));
+        ch.writeInbound(new io.netty.handler.codec.http.DefaultLastHttpContent(read2.retainedSlice()));
+        read1.release();
+        read2.release();
+        FullHttpRequest request = ch.readInbound();
+        assertThat(read1.refCnt()).isZero(); // freed while the request lives on
+        assertThat(read2.refCnt()).isZero();
+        assertThat(request.content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"a\":\"bcd\"}");
+        assertThat(request.content().readerIndex()).isZero();
+        assertThat(request.content().readableBytes()).isEqualTo(11);
+        request.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
     void anOversizedOllamaRequestGets413WithAnOllamaErrorAndTheConnectionCloses() {
         EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, why -> refused.incrementAndGet()));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
