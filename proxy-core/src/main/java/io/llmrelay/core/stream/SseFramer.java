@@ -1,6 +1,7 @@
 package io.llmrelay.core.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -25,9 +26,15 @@ public final class SseFramer {
     private static final int UNKNOWN = -2;
 
     private final int maxEventBytes;
-    private byte[] line = new byte[256];
+    /**
+     * The line and the event being read: the thread's {@link Scratch} while a chunk is framed, and
+     * null between chunks unless a line or an event is left unfinished, which then gets arrays of its
+     * own, of its size. A slow stream spends nearly all its life between events, and two arrays per
+     * open stream were 800 bytes of every stream's memory.
+     */
+    private byte[] line;
     private int lineLength;
-    private byte[] data = new byte[512];
+    private byte[] data;
     private int dataLength;
     private boolean hasData;
     private String eventType;
@@ -40,6 +47,85 @@ public final class SseFramer {
 
     /** Frames every readable byte of {@code chunk} (its reader index is left alone). */
     public void feed(ByteBuf chunk, Listener listener) {
+        Scratch scratch = borrow();
+        try {
+            frame(chunk, listener);
+        } finally {
+            giveBack(scratch);
+        }
+    }
+
+    /** Takes the thread's arrays (null: another framer has them, this one uses its own). */
+    private Scratch borrow() {
+        Scratch scratch = Scratch.THREAD.get();
+        if (scratch.lent) { // a listener framing another stream on this thread
+            line = line != null ? line : new byte[256];
+            data = data != null ? data : new byte[512];
+            return null;
+        }
+        scratch.lent = true;
+        line = scratch.adopt(line, lineLength, true);
+        data = scratch.adopt(data, dataLength, false);
+        return scratch;
+    }
+
+    private void giveBack(Scratch scratch) {
+        if (scratch != null) {
+            scratch.lent = false;
+            line = scratch.giveBack(line, lineLength, true);
+            data = scratch.giveBack(data, hasData ? dataLength : 0, false);
+        }
+    }
+
+    /**
+     * One pair of arrays per thread, lent to one framer at a time for the length of a {@link #feed}.
+     * Arrays grown past {@link #KEPT} are not kept: one huge event must not stay in every thread.
+     */
+    private static final class Scratch {
+        static final int KEPT = 64 * 1024;
+        static final FastThreadLocal<Scratch> THREAD = new FastThreadLocal<>() {
+            @Override
+            protected Scratch initialValue() {
+                return new Scratch();
+            }
+        };
+
+        byte[] line = new byte[256];
+        byte[] data = new byte[512];
+        boolean lent;
+
+        /** The array to frame with: the thread's, holding the unfinished bytes the framer kept ({@code own}). */
+        byte[] adopt(byte[] own, int length, boolean isLine) {
+            byte[] shared = isLine ? line : data;
+            if (own == null || length == 0) {
+                return shared;
+            }
+            if (length > shared.length) {
+                return own; // already larger than the thread's: framed in place
+            }
+            System.arraycopy(own, 0, shared, 0, length);
+            return shared;
+        }
+
+        /** What the framer keeps between chunks: nothing, or a copy of its unfinished bytes. */
+        byte[] giveBack(byte[] used, int length, boolean isLine) {
+            byte[] shared = isLine ? line : data;
+            if (used != shared && used.length <= KEPT && used.length > shared.length) {
+                if (isLine) { // grown while framing: the thread keeps the larger array
+                    line = used;
+                } else {
+                    data = used;
+                }
+                shared = used;
+            }
+            if (length == 0) {
+                return null;
+            }
+            return used == shared ? Arrays.copyOf(used, length) : used;
+        }
+    }
+
+    private void frame(ByteBuf chunk, Listener listener) {
         int i = chunk.readerIndex();
         int end = chunk.writerIndex();
         while (bomBytesSeen < BOM.length && i < end) {
@@ -99,10 +185,15 @@ public final class SseFramer {
      * that close right after their last {@code data:} line are common and their data is not wrong.
      */
     public void finish(Listener listener) {
-        if (lineLength > 0) {
-            processLine(listener);
+        Scratch scratch = borrow();
+        try {
+            if (lineLength > 0) {
+                processLine(listener);
+            }
+            dispatch(listener);
+        } finally {
+            giveBack(scratch);
         }
-        dispatch(listener);
     }
 
     /**

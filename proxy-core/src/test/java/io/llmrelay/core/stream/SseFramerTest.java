@@ -62,6 +62,52 @@ class SseFramerTest {
     }
 
     @Test
+    void framersSharingAThreadEachKeepTheirOwnUnfinishedLinesAndEvents() {
+        // many streams on one event loop, their pieces interleaved: every cut of one stream against the other's
+        byte[] all = bytes(STREAM);
+        byte[] other = bytes("data: {\"x\":\"" + "y".repeat(700) + "\"}\n\nevent: e\ndata: 2\n\n");
+        List<Event> expectedOther = List.of(new Event(null, "{\"x\":\"" + "y".repeat(700) + "\"}"), new Event("e", "2"));
+        for (int cut = 0; cut <= all.length; cut += 3) {
+            List<Event> a = new ArrayList<>();
+            List<Event> b = new ArrayList<>();
+            SseFramer fa = new SseFramer(4096);
+            SseFramer fb = new SseFramer(4096);
+            SseFramer.Listener la = (type, data, length) -> a.add(event(type, data, length));
+            SseFramer.Listener lb = (type, data, length) -> b.add(event(type, data, length));
+            int otherCut = Math.min(cut, other.length);
+            feed(fa, la, all, 0, cut);
+            feed(fb, lb, other, 0, otherCut);
+            feed(fa, la, all, cut, all.length);
+            feed(fb, lb, other, otherCut, other.length);
+            fa.finish(la);
+            fb.finish(lb);
+            assertThat(a).as("cut at %d", cut).isEqualTo(EXPECTED);
+            assertThat(b).as("cut at %d", cut).isEqualTo(expectedOther);
+        }
+    }
+
+    @Test
+    void aListenerThatFramesAnotherStreamMidEventGetsItsOwnArrays() {
+        SseFramer inner = new SseFramer(4096);
+        List<Event> innerEvents = new ArrayList<>();
+        SseFramer.Listener innerListener = (type, data, length) -> innerEvents.add(event(type, data, length));
+        List<Event> outerEvents = new ArrayList<>();
+        byte[] innerBytes = bytes("data: inner\n\ndata: half");
+        SseFramer.Listener outerListener = (type, data, length) -> {
+            feed(inner, innerListener, innerBytes, 0, innerBytes.length); // while the outer event's bytes are lent out
+            outerEvents.add(event(type, data, length));
+        };
+        assertThat(frame(new SseFramer(4096), bytes("data: outer\n\ndata: second\n\n"))).hasSize(2);
+        SseFramer outer = new SseFramer(4096);
+        byte[] outerBytes = bytes("data: outer\n\n");
+        feed(outer, outerListener, outerBytes, 0, outerBytes.length);
+        byte[] rest = bytes(" done\n\n");
+        feed(inner, innerListener, rest, 0, rest.length);
+        assertThat(outerEvents).containsExactly(new Event(null, "outer"));
+        assertThat(innerEvents).containsExactly(new Event(null, "inner"), new Event(null, "half done"));
+    }
+
+    @Test
     void sameEventsWhenFedOneByteAtATime() {
         byte[] all = bytes(STREAM);
         int[] cuts = new int[all.length - 1];
