@@ -29,8 +29,8 @@ public final class SseFramer {
     /**
      * The line and the event being read: the thread's {@link Scratch} while a chunk is framed, and
      * null between chunks unless a line or an event is left unfinished, which then gets arrays of its
-     * own, of its size. A slow stream spends nearly all its life between events, and two arrays per
-     * open stream were 800 bytes of every stream's memory.
+     * own until it is done. A slow stream spends nearly all its life between events, and two arrays
+     * per open stream were 800 bytes of every stream's memory.
      */
     private byte[] line;
     private int lineLength;
@@ -55,25 +55,46 @@ public final class SseFramer {
         }
     }
 
-    /** Takes the thread's arrays (null: another framer has them, this one uses its own). */
+    /**
+     * The arrays to frame with: its own while a line or an event is unfinished, else the thread's
+     * (null returned: nothing borrowed). A listener framing another stream on this thread, while the
+     * thread's arrays are lent, gets arrays of its own.
+     */
     private Scratch borrow() {
+        if (line != null) {
+            return null;
+        }
         Scratch scratch = Scratch.THREAD.get();
-        if (scratch.lent) { // a listener framing another stream on this thread
-            line = line != null ? line : new byte[256];
-            data = data != null ? data : new byte[512];
+        if (scratch.lent) {
+            line = new byte[Scratch.LINE];
+            data = new byte[Scratch.DATA];
             return null;
         }
         scratch.lent = true;
-        line = scratch.adopt(line, lineLength, true);
-        data = scratch.adopt(data, dataLength, false);
+        line = scratch.line;
+        data = scratch.data;
         return scratch;
     }
 
+    /**
+     * After a chunk: nothing unfinished, the framer holds no array; else the unfinished bytes move to
+     * arrays of its own, once, and later chunks are framed in those until the event is done (a stream
+     * cut into tiny pieces is not copied back and forth on every one).
+     */
     private void giveBack(Scratch scratch) {
+        boolean pending = lineLength > 0 || dataLength > 0;
         if (scratch != null) {
             scratch.lent = false;
-            line = scratch.giveBack(line, lineLength, true);
-            data = scratch.giveBack(data, hasData ? dataLength : 0, false);
+            scratch.keep(line, data);
+            if (pending) {
+                line = Arrays.copyOf(line, Math.max(Scratch.LINE, lineLength));
+                data = Arrays.copyOf(data, Math.max(Scratch.DATA, dataLength));
+                return;
+            }
+        }
+        if (!pending) {
+            line = null;
+            data = null;
         }
     }
 
@@ -82,6 +103,8 @@ public final class SseFramer {
      * Arrays grown past {@link #KEPT} are not kept: one huge event must not stay in every thread.
      */
     private static final class Scratch {
+        static final int LINE = 256;
+        static final int DATA = 512;
         static final int KEPT = 64 * 1024;
         static final FastThreadLocal<Scratch> THREAD = new FastThreadLocal<>() {
             @Override
@@ -90,38 +113,18 @@ public final class SseFramer {
             }
         };
 
-        byte[] line = new byte[256];
-        byte[] data = new byte[512];
+        byte[] line = new byte[LINE];
+        byte[] data = new byte[DATA];
         boolean lent;
 
-        /** The array to frame with: the thread's, holding the unfinished bytes the framer kept ({@code own}). */
-        byte[] adopt(byte[] own, int length, boolean isLine) {
-            byte[] shared = isLine ? line : data;
-            if (own == null || length == 0) {
-                return shared;
+        /** Keeps arrays a framer grew while it had them, up to {@link #KEPT}. */
+        void keep(byte[] grownLine, byte[] grownData) {
+            if (grownLine.length > line.length && grownLine.length <= KEPT) {
+                line = grownLine;
             }
-            if (length > shared.length) {
-                return own; // already larger than the thread's: framed in place
+            if (grownData.length > data.length && grownData.length <= KEPT) {
+                data = grownData;
             }
-            System.arraycopy(own, 0, shared, 0, length);
-            return shared;
-        }
-
-        /** What the framer keeps between chunks: nothing, or a copy of its unfinished bytes. */
-        byte[] giveBack(byte[] used, int length, boolean isLine) {
-            byte[] shared = isLine ? line : data;
-            if (used != shared && used.length <= KEPT && used.length > shared.length) {
-                if (isLine) { // grown while framing: the thread keeps the larger array
-                    line = used;
-                } else {
-                    data = used;
-                }
-                shared = used;
-            }
-            if (length == 0) {
-                return null;
-            }
-            return used == shared ? Arrays.copyOf(used, length) : used;
         }
     }
 
