@@ -56,13 +56,12 @@ RUN groupadd --system --gid 10001 relay \
 COPY --from=build /llm-relay.jar /opt/llm-relay/llm-relay.jar
 # JAVA_OPTS: the heap sized from the container's memory limit (75 %, the JVM reads the cgroup), a
 # small fixed young generation (10,000 open streams in about 260 MB, docs/BENCHMARKS.md section 8),
-# JIT thresholds four times the default (the optimizing compiler does not compete with start-up on a
-# one-core container) and a clean exit on OutOfMemoryError so that the orchestrator restarts it.
+# and a clean exit on OutOfMemoryError so that the orchestrator restarts the container.
 ENV HOST=0.0.0.0 \
     PORT=11434 \
     LOG_FORMAT=json \
     LANG=C.UTF-8 \
-    JAVA_OPTS="-XX:MaxRAMPercentage=75 -Xmn32m -XX:+UseParallelGC -XX:CompileThresholdScaling=4 -XX:+ExitOnOutOfMemoryError"
+    JAVA_OPTS="-XX:MaxRAMPercentage=75 -Xmn32m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
 # A class-data archive written by this JRE from one warm-up run (loopback only, the demo backend):
 # the proxy maps the classes it needs instead of loading them, and starts in about half the time.
 # hadolint ignore=SC2086

@@ -17,10 +17,8 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml proxy-core proxy-server -newer "$jar"
 fi
 # the Docker image's heap in its default 512 MB (384 MB, 75 %): bounded, so a warm-up's garbage
 # does not grow it for good; a small fixed young generation keeps the resident size modest with
-# thousands of open streams (10,000 in under 256 MB RSS, docs/BENCHMARKS.md); JIT thresholds four
-# times the default, so that on one core the optimizing compiler does not compete with start-up
-# (0.7 -> 0.5 s to the first answer; under load the hot paths still compile within seconds)
-opts=${RELAY_JAVA_OPTS:--Xms64m -Xmx384m -Xmn32m -XX:+UseParallelGC -XX:CompileThresholdScaling=4 -XX:+ExitOnOutOfMemoryError}
+# thousands of open streams (10,000 in under 256 MB RSS, docs/BENCHMARKS.md)
+opts=${RELAY_JAVA_OPTS:--Xms64m -Xmx384m -Xmn32m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}
 
 # ---- class-data archive, made for this jar and this JVM
 archive_flags() {

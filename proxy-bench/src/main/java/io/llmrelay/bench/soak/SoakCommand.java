@@ -86,7 +86,7 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--java", description = "The java that runs the proxy and the backends (default: this JVM's); its jcmd reads the proxy's heap.")
     Path java;
 
-    @Option(names = "--proxy-java-opts", defaultValue = "-Xms64m -Xmx384m -Xmn32m -XX:+UseParallelGC -XX:CompileThresholdScaling=4 -XX:+ExitOnOutOfMemoryError",
+    @Option(names = "--proxy-java-opts", defaultValue = "-Xms64m -Xmx384m -Xmn32m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError",
             description = "The proxy's JVM flags besides paranoid leak detection (default: ./run.sh's, '${DEFAULT-VALUE}').")
     String proxyJavaOpts;
 
