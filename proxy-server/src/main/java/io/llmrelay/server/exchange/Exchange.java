@@ -388,7 +388,7 @@ public final class Exchange {
     }
 
     /** The routing and rate-limit headers, written straight into the answer's head (no map of their own per request). */
-    private void routingHeaders(HttpHeaders headers) {
+    private void relayHeaders(HttpHeaders headers) {
         if (attempts > 0) {
             headers.set(X_RELAY_BACKEND, backendName).set(X_RELAY_MODEL, backendModel).setInt(X_RELAY_ATTEMPTS, attempts);
         }
@@ -498,7 +498,7 @@ public final class Exchange {
         if (statusCode != 204) { // a 204 has no body and must not announce one
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         }
-        routingHeaders(response.headers());
+        relayHeaders(response.headers());
         lastOnConnection(response.headers());
         response.headers()
                 .set(X_REQUEST_ID, requestId)
@@ -599,7 +599,7 @@ public final class Exchange {
         if (!head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             HttpUtil.setTransferEncodingChunked(head, true);
         }
-        routingHeaders(head.headers());
+        relayHeaders(head.headers());
         head.headers().set(X_REQUEST_ID, requestId);
         String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
         streamContentType = type != null && (type.startsWith(ContentTypes.SSE) || type.startsWith(ContentTypes.NDJSON))

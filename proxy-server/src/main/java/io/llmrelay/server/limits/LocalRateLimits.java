@@ -22,7 +22,11 @@ final class LocalRateLimits implements RateLimits {
 
     @Override
     public CompletionStage<Decision> check(String clientIp, ApiKey key, EventExecutor loop) {
-        Decision d = limiter.check(clientIp, key);
+        return completed(decideNow(clientIp, key));
+    }
+
+    /** A decision made at once, as a stage: the shared {@link #UNLIMITED} one when no limit applied. */
+    static CompletionStage<Decision> completed(Decision d) {
         return d == Decision.UNLIMITED ? UNLIMITED : CompletableFuture.completedStage(d);
     }
 

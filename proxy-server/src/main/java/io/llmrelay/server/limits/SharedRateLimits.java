@@ -16,7 +16,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +87,7 @@ public final class SharedRateLimits implements RateLimits {
     public CompletionStage<Decision> check(String clientIp, ApiKey key, EventExecutor loop) {
         Decision now = decideNow(clientIp, key);
         if (now != null) {
-            return now == Decision.UNLIMITED ? LocalRateLimits.UNLIMITED : CompletableFuture.completedStage(now);
+            return LocalRateLimits.completed(now);
         }
         CheckCall call = CheckCall.of(limits, clientIp, key, replica + ":" + leaseIds.incrementAndGet(), Leases.LIFETIME);
         SharedCheck check = new SharedCheck(this, loop, call);
