@@ -116,6 +116,12 @@ public final class ModelCatalog {
     private volatile UpstreamFailure lastFailure;
     /** Told when what the catalogue knows changes (the fleet rebuilds its registry); any thread. */
     private volatile Runnable onChange = () -> {};
+    /**
+     * Set once the first read's outcome (or the operator's fixed list) has reached {@link #onChange}:
+     * a request on another loop that saw the snapshot before the fleet rebuilt its registry was told
+     * "model not found" by the registry of before.
+     */
+    private volatile boolean told;
 
     ModelCatalog(Backend backend, RelayConfig relay, Clocks clocks) {
         this.backend = backend;
@@ -124,6 +130,7 @@ public final class ModelCatalog {
         List<String> fixed = backend.config().options().models();
         if (!fixed.isEmpty()) { // the operator's list: known from the start, nothing to read
             this.snapshot = fixedSnapshot(fixed);
+            this.told = true; // the fleet builds its first registry after the catalogues exist
         }
     }
 
@@ -170,7 +177,7 @@ public final class ModelCatalog {
 
     /** True once the list was read or tried at least once: a request need not wait for it. */
     public boolean tried() {
-        return snapshot != null || lastFailure != null;
+        return told;
     }
 
     /** The last good snapshot, or null if the list was never read. */
@@ -347,6 +354,7 @@ public final class ModelCatalog {
             if (changed) {
                 onChange.run();
             }
+            told = true;
             promise.setSuccess(fresh);
         } else {
             boolean wasListless = listless();
@@ -358,6 +366,7 @@ public final class ModelCatalog {
             if (firstTry || wasListless != listless()) {
                 onChange.run();
             }
+            told = true;
             promise.setFailure(failed);
         }
     }
