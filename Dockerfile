@@ -64,11 +64,16 @@ ENV HOST=0.0.0.0 \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -Xmn32m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
 # A class-data archive written by this JRE from one warm-up run (loopback only, the demo backend):
 # the proxy maps the classes it needs instead of loading them, and starts in about half the time.
+# A static archive (class list, then -Xshare:dump), not a dynamic one: a dynamic archive leaves out
+# picocli's classes, whose class-file version predates Java 6, and starts about 10 % slower.
 # hadolint ignore=SC2086
-RUN java $JAVA_OPTS -XX:ArchiveClassesAtExit=/opt/llm-relay/llm-relay.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+RUN java $JAVA_OPTS -XX:DumpLoadedClassList=/tmp/llm-relay.classlist \
       -jar /opt/llm-relay/llm-relay.jar serve --host 127.0.0.1 --port 0 --warm-up-and-exit \
       --demo-token-delay-ms 0 --log-level WARN \
- && test -s /opt/llm-relay/llm-relay.jsa
+ && java $JAVA_OPTS -Xshare:dump -XX:SharedClassListFile=/tmp/llm-relay.classlist \
+      -XX:SharedArchiveFile=/opt/llm-relay/llm-relay.jsa -cp /opt/llm-relay/llm-relay.jar >/tmp/llm-relay.dump.log 2>&1 \
+ || { cat /tmp/llm-relay.dump.log; exit 1; } \
+ && test -s /opt/llm-relay/llm-relay.jsa && rm -f /tmp/llm-relay.classlist /tmp/llm-relay.dump.log
 USER 10001:10001
 EXPOSE 11434
 # Ready: a backend answers its probes and its models were read (docker ps shows "healthy"). The

@@ -5,8 +5,9 @@
 #
 # Start-up: the first run after a build also writes a class-data archive beside the jar (a few
 # seconds, once): the JVM then maps the classes a start-up needs instead of loading them, and the
-# proxy answers its first request in half the time. Java 17-24 get a dynamic CDS archive, Java 25+
-# an AOT cache. RELAY_JAVA_OPTS replaces the JVM flags (the archive flag is added to them);
+# proxy answers its first request in half the time. Java 17-24 get a static CDS archive made from the
+# classes a warm-up loads (a static one, because a dynamic archive leaves out picocli's classes, whose
+# class-file version is older than Java 6), Java 25+ an AOT cache. RELAY_JAVA_OPTS replaces the JVM flags (the archive flag is added to them);
 # RELAY_CDS=off skips the archive. `./run.sh --java-opts` prints the flags and exits.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -21,30 +22,44 @@ fi
 opts=${RELAY_JAVA_OPTS:--Xms64m -Xmx384m -Xmn32m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}
 
 # ---- class-data archive, made for this jar and this JVM
+# write_archive FEATURE ARCHIVE: one warm-up run (loopback, the demo backend) records what start-up
+# and a first request of each kind load; Java 25 writes its AOT cache from it, older ones a class list
+# that -Xshare:dump then turns into a static archive (the JDK's classes and ours in one file)
+warm_up() {
+  # shellcheck disable=SC2086 # opts holds several flags
+  java $opts "$@" -jar "$jar" serve --host 127.0.0.1 --port 0 --warm-up-and-exit --demo-token-delay-ms 0 --log-level WARN
+}
+write_archive() {
+  if [ "$1" -ge 25 ]; then
+    warm_up "-XX:AOTCacheOutput=$2" -Xlog:cds=off -Xlog:aot=off
+  else
+    # shellcheck disable=SC2086 # opts holds several flags
+    warm_up "-XX:DumpLoadedClassList=$2.classlist" \
+      && java $opts -Xshare:dump "-XX:SharedClassListFile=$2.classlist" "-XX:SharedArchiveFile=$2" -cp "$jar"
+  fi
+}
 archive_flags() {
   [ "${RELAY_CDS:-on}" != off ] || return 0
-  local version feature archive stamp make use
+  local version feature archive stamp use kind
   version=$(java -version 2>&1 | head -1)
   feature=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
   if [ "${feature:-0}" -ge 25 ] 2>/dev/null; then
-    archive=${jar%.jar}.aot; make="-XX:AOTCacheOutput=$archive"; use="-XX:AOTCache=$archive"
+    archive=${jar%.jar}.aot; use="-XX:AOTCache=$archive"; kind=aot-cache
   elif [ "${feature:-0}" -ge 13 ] 2>/dev/null; then
-    archive=${jar%.jar}.jsa; make="-XX:ArchiveClassesAtExit=$archive"; use="-XX:SharedArchiveFile=$archive"
+    archive=${jar%.jar}.jsa; use="-XX:SharedArchiveFile=$archive"; kind=static-cds
   else
     return 0
   fi
   stamp=$archive.for
-  if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$version $opts" ]; then
+  if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$kind $version $opts" ]; then
     echo "Writing a class-data archive for faster start-ups ($(basename "$archive"), once per build)..." >&2
     rm -f "$archive" "$stamp"
-    # shellcheck disable=SC2086 # opts holds several flags
-    if java $opts "$make" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" serve --port 0 --warm-up-and-exit \
-        --demo-token-delay-ms 0 --log-level WARN >"$archive.log" 2>&1 && [ -f "$archive" ]; then
-      echo "$version $opts" >"$stamp"
-      rm -f "$archive.log"
+    if write_archive "$feature" "$archive" >"$archive.log" 2>&1 && [ -f "$archive" ]; then
+      echo "$kind $version $opts" >"$stamp"
+      rm -f "$archive.log" "$archive.classlist"
     else
       echo "(no archive: $(tail -n 1 "$archive.log" 2>/dev/null); starting without it)" >&2
-      rm -f "$archive"
+      rm -f "$archive" "$archive.classlist"
       return 0
     fi
   fi

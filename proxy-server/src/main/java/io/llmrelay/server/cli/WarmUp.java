@@ -9,8 +9,8 @@ import java.time.Duration;
 
 /**
  * The requests of {@code serve --warm-up-and-exit}: every kind of route once, so that a class-data
- * archive written at exit ({@code -XX:ArchiveClassesAtExit}, or Java 25's {@code -XX:AOTCacheOutput})
- * holds the classes a real start-up and its first requests load. {@code run.sh} and the Docker image
+ * archive made from this run (a static archive from its {@code -XX:DumpLoadedClassList}, or Java 25's
+ * {@code -XX:AOTCacheOutput}) holds the classes a real start-up and its first requests load. {@code run.sh} and the Docker image
  * build such an archive; the proxy then starts in half the time.
  */
 final class WarmUp {
