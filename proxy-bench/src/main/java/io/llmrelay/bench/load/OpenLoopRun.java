@@ -411,7 +411,9 @@ final class OpenLoopRun {
                         bodyBytes += readable;
                         if (firstByteAt == 0) {
                             firstByteAt = now;
-                        } else if (stream && measured) {
+                        } else if (stream && measured && firstTokenAt != 0) {
+                            // token to token only: a backend's role-only first event comes a whole
+                            // time-to-first-token before the first token, and the translation drops it
                             gap.recordValue(now - lastChunkAt);
                         }
                         lastChunkAt = now;

@@ -1049,7 +1049,9 @@ public final class ReportCommand implements Callable<Integer> {
                 + "`jcmd GC.heap_info` (used, then live after a forced full GC).");
         line("- **nginx** " + cfg("nginx_version", "") + ": one worker, `proxy_http_version 1.1`, upstream keepalive, "
                 + "`proxy_buffering off`, `access_log off` (config written by `run.sh`).");
-        line("- **Inter-chunk gap** of a stream is the time between two non-empty body reads on the client; with "
+        line("- **Inter-chunk gap** of a stream is the time between two non-empty body reads on the client, counted "
+                + "from the first read carrying a token (a backend's role-only first event precedes the first token "
+                + "by the whole time to first token, and the translation does not forward it); with "
                 + "the streaming profile's " + cfg("stream_delay_ms", "?") + " ms pause the direct gap is the pause "
                 + "plus timer slack, and any delay the proxy adds appears as the difference.");
         line("");

@@ -18,6 +18,17 @@ public interface BodyTranslator {
         ByteBufAllocator alloc();
 
         void write(ByteBuf translated);
+
+        /**
+         * Writes a copy of {@code bytes}' readable bytes; the caller keeps {@code bytes} (its indices
+         * untouched) and may reuse it at once. For writers that build each line in one reused buffer:
+         * a receiver that batches what it sends appends the copy to the batch, and no buffer is
+         * allocated and released per line.
+         */
+        default void writeCopy(ByteBuf bytes) {
+            int n = bytes.readableBytes();
+            write(alloc().buffer(n).writeBytes(bytes, bytes.readerIndex(), n));
+        }
     }
 
     /** The client-facing content type of the translated body. */

@@ -72,7 +72,7 @@ final class MessagesAnswerWriter implements AnswerWriter, OutputSequence.Sink {
             merge(delta);
             return;
         }
-        ByteBuf written = out.alloc().buffer(256 + 2 * (length(delta.content) + length(delta.thinking)));
+        ByteBuf written = LineBuffer.take();
         events = written;
         try {
             begin(written);
@@ -85,16 +85,11 @@ final class MessagesAnswerWriter implements AnswerWriter, OutputSequence.Sink {
             for (ChatDelta.ToolFragment fragment : delta.toolFragments) {
                 blocks.fragment(fragment); // collected into toolCalls too
             }
-        } catch (RuntimeException e) {
-            written.release();
-            throw e;
         } finally {
             events = null;
         }
-        if (written.isReadable()) {
-            out.write(written);
-        } else {
-            written.release(); // a fragment kept for later
+        if (written.isReadable()) { // else a fragment kept for later
+            out.writeCopy(written);
         }
     }
 

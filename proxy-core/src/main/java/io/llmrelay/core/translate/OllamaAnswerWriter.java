@@ -51,9 +51,13 @@ final class OllamaAnswerWriter implements AnswerWriter {
             return;
         }
         if (stream) {
-            ByteBuf line = out.alloc().buffer(128 + length(delta.content) + length(delta.thinking));
-            chunks.write(line, delta.content, delta.thinking, delta.logprobs, null, null, null);
-            out.write(line.writeByte('\n'));
+            ByteBuf line = LineBuffer.take();
+            if (notEmpty(delta.thinking) || delta.logprobs != null) {
+                chunks.write(line, delta.content, delta.thinking, delta.logprobs, null, null, null);
+            } else {
+                chunks.writeToken(line, delta.content); // visible, so content is not empty
+            }
+            out.writeCopy(line.writeByte('\n'));
         } else {
             merge(delta);
         }
@@ -80,13 +84,13 @@ final class OllamaAnswerWriter implements AnswerWriter {
         String doneReason = "length".equals(summary.finishReason()) ? "length" : "stop";
         if (stream) {
             if (calls != null) {
-                ByteBuf line = out.alloc().buffer(256);
+                ByteBuf line = LineBuffer.take();
                 chunks.write(line, null, null, null, calls, null, null);
-                out.write(line.writeByte('\n'));
+                out.writeCopy(line.writeByte('\n'));
             }
-            ByteBuf last = out.alloc().buffer(320);
+            ByteBuf last = LineBuffer.take();
             chunks.write(last, null, null, null, null, doneReason, metrics);
-            out.write(last.writeByte('\n'));
+            out.writeCopy(last.writeByte('\n'));
         } else {
             ByteBuf whole = out.alloc().buffer(320 + (content == null ? 0 : content.length() * 2));
             chunks.write(whole, content == null ? null : content.toString(),
@@ -110,9 +114,5 @@ final class OllamaAnswerWriter implements AnswerWriter {
 
     private static boolean notEmpty(String s) {
         return s != null && !s.isEmpty();
-    }
-
-    private static int length(String s) {
-        return s == null ? 0 : s.length();
     }
 }

@@ -29,7 +29,16 @@ final class OllamaChunkWriter {
     private static final SerializedString CONTENT = new SerializedString("content");
     private static final SerializedString DONE = new SerializedString("done");
 
+    // A token line, the one written per event, as raw bytes around its timestamp and its text:
+    // {"model":"m","created_at":"  <stamp>  ","message":{"role":"assistant","content":  <text>  },"done":false}
+    private static final SerializedString CHAT_TOKEN_MIDDLE =
+            new SerializedString("\",\"message\":{\"role\":\"assistant\",\"content\":");
+    private static final SerializedString CHAT_TOKEN_END = new SerializedString("},\"done\":false}");
+    private static final SerializedString GENERATE_TOKEN_MIDDLE = new SerializedString("\",\"response\":");
+    private static final SerializedString GENERATE_TOKEN_END = new SerializedString(",\"done\":false}");
+
     private final SerializedString model; // quoted once per answer, written on every chunk
+    private final SerializedString tokenStart;
     private final boolean generateShape;
     private final Clocks clocks;
     private final Rfc3339 timestamps = new Rfc3339();
@@ -37,8 +46,28 @@ final class OllamaChunkWriter {
 
     OllamaChunkWriter(String model, boolean generateShape, Clocks clocks) {
         this.model = new SerializedString(model);
+        this.tokenStart = new SerializedString("{\"model\":\"" + new String(this.model.asQuotedChars())
+                + "\",\"created_at\":\"");
         this.generateShape = generateShape;
         this.clocks = clocks;
+    }
+
+    /**
+     * Appends a token line: {@code content} alone, {@code done:false}. The same bytes as {@link #write}
+     * with only content, its constant parts copied whole instead of built field by field.
+     */
+    void writeToken(ByteBuf out, String content) {
+        try {
+            JsonGenerator g = ReusedGenerator.start(out);
+            g.writeRaw(tokenStart);
+            g.writeRaw(timestamp, 0, timestamps.utc(clocks.wall().instant(), timestamp));
+            g.writeRaw(generateShape ? GENERATE_TOKEN_MIDDLE : CHAT_TOKEN_MIDDLE);
+            g.writeString(content);
+            g.writeRaw(generateShape ? GENERATE_TOKEN_END : CHAT_TOKEN_END);
+            ReusedGenerator.finish();
+        } catch (IOException | RuntimeException e) {
+            throw ReusedGenerator.abandoned(e);
+        }
     }
 
     /**

@@ -74,6 +74,8 @@ public final class Exchange {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+    /** A batch started by a copied line: room for a few lines; a burst of more grows it (doubling). */
+    private static final int FIRST_BATCH = 1024;
 
     public static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     static final AsciiString X_RELAY_OVERHEAD_US = AsciiString.cached("x-relay-overhead-us");
@@ -629,24 +631,47 @@ public final class Exchange {
             unsent = piece;
             return;
         }
-        append(piece);
+        try {
+            batchWith(piece.readableBytes()).writeBytes(piece);
+        } finally {
+            piece.release();
+        }
     }
 
     /**
-     * Adds {@code piece} (released) to the unsent body. Only a buffer this exchange allocated is ever
-     * written into: a piece may be a slice of the backend's buffer.
+     * Writes a copy of {@code bytes}' readable bytes (the caller keeps {@code bytes}): a translated
+     * line goes straight into the batch of the read burst instead of a buffer of its own.
      */
-    private void append(ByteBuf piece) {
-        int n = piece.readableBytes();
-        if (!unsentOwned || unsent.maxFastWritableBytes() < n) {
+    public void writeCopy(ByteBuf bytes) {
+        if (done) {
+            return;
+        }
+        if (!headWritten) {
+            writeHead();
+        }
+        int n = bytes.readableBytes();
+        bytesOut += n;
+        writtenSinceFlush = true;
+        batchWith(n).writeBytes(bytes, bytes.readerIndex(), n);
+    }
+
+    /**
+     * The unsent body as a buffer of ours with room for {@code n} more bytes. Only a buffer this
+     * exchange allocated is ever written into: a piece given to {@link #write} may be a slice of the
+     * backend's buffer.
+     */
+    private ByteBuf batchWith(int n) {
+        if (unsent == null) {
+            unsent = ctx.alloc().directBuffer(Math.max(FIRST_BATCH, n));
+            unsentOwned = true;
+        } else if (!unsentOwned || unsent.maxFastWritableBytes() < n) {
             ByteBuf batch = ctx.alloc().directBuffer(Math.max(4096, 2 * (unsent.readableBytes() + n)));
             batch.writeBytes(unsent);
             unsent.release();
             unsent = batch;
             unsentOwned = true;
         }
-        unsent.writeBytes(piece);
-        piece.release();
+        return unsent;
     }
 
     private void sendUnsent() {

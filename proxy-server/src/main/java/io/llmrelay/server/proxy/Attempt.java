@@ -318,6 +318,15 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         }
     }
 
+    @Override
+    public void writeCopy(ByteBuf bytes) {
+        if (translator.streaming()) {
+            exchange.writeCopy(bytes);
+        } else {
+            BodyTranslator.Output.super.writeCopy(bytes);
+        }
+    }
+
     // ----
 
     /** The client is gone or the answer failed: stop the backend and drop what was collected. */
