@@ -60,7 +60,7 @@ final class OllamaChunkWriter {
         try {
             JsonGenerator g = ReusedGenerator.start(out);
             g.writeRaw(tokenStart);
-            g.writeRaw(timestamp, 0, timestamps.utc(clocks.wall().instant(), timestamp));
+            g.writeRaw(timestamp, 0, stamp());
             g.writeRaw(generateShape ? GENERATE_TOKEN_MIDDLE : CHAT_TOKEN_MIDDLE);
             g.writeString(content);
             g.writeRaw(generateShape ? GENERATE_TOKEN_END : CHAT_TOKEN_END);
@@ -82,7 +82,7 @@ final class OllamaChunkWriter {
             g.writeFieldName(MODEL);
             g.writeString(model);
             g.writeFieldName(CREATED_AT);
-            g.writeString(timestamp, 0, timestamps.utc(clocks.wall().instant(), timestamp));
+            g.writeString(timestamp, 0, stamp());
             if (generateShape) {
                 g.writeFieldName(RESPONSE);
                 g.writeString(content == null ? "" : content);
@@ -118,6 +118,11 @@ final class OllamaChunkWriter {
         } catch (IOException | RuntimeException e) {
             throw ReusedGenerator.abandoned(e);
         }
+    }
+
+    /** Now, as Ollama stamps a chunk, into {@link #timestamp}; returns its length. */
+    private int stamp() {
+        return timestamps.utc(clocks.wall().instant(), timestamp);
     }
 
     private static void writeOptionalString(JsonGenerator g, String field, String value) throws IOException {

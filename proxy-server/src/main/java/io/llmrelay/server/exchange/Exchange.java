@@ -618,15 +618,10 @@ public final class Exchange {
      * at the next {@link #flushAndCheckWritable()} or {@link #end()}.
      */
     public void write(ByteBuf piece) {
-        if (done) {
+        if (!accepted(piece.readableBytes())) {
             piece.release();
             return;
         }
-        if (!headWritten) {
-            writeHead();
-        }
-        bytesOut += piece.readableBytes();
-        writtenSinceFlush = true;
         if (unsent == null) {
             unsent = piece;
             return;
@@ -643,16 +638,23 @@ public final class Exchange {
      * line goes straight into the batch of the read burst instead of a buffer of its own.
      */
     public void writeCopy(ByteBuf bytes) {
+        int n = bytes.readableBytes();
+        if (accepted(n)) {
+            batchWith(n).writeBytes(bytes, bytes.readerIndex(), n);
+        }
+    }
+
+    /** False once the answer is done; else the head is out (or queued) and {@code n} more body bytes are counted. */
+    private boolean accepted(int n) {
         if (done) {
-            return;
+            return false;
         }
         if (!headWritten) {
             writeHead();
         }
-        int n = bytes.readableBytes();
         bytesOut += n;
         writtenSinceFlush = true;
-        batchWith(n).writeBytes(bytes, bytes.readerIndex(), n);
+        return true;
     }
 
     /**
