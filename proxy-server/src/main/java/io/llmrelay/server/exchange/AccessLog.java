@@ -1,6 +1,7 @@
 package io.llmrelay.server.exchange;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.llmrelay.server.log.LogFormat;
 import java.io.IOException;
 import net.logstash.logback.argument.StructuredArgument;
@@ -34,6 +35,22 @@ final class AccessLog {
 
     /** The line's fields, read from the exchange when it ends. */
     static final class Line implements StructuredArgument {
+        // the field names, encoded once (a name given as a String is checked and encoded on every line)
+        private static final SerializedString METHOD = new SerializedString("method");
+        private static final SerializedString PATH = new SerializedString("path");
+        private static final SerializedString STATUS = new SerializedString("status");
+        private static final SerializedString REQUEST_ID = new SerializedString("request_id");
+        private static final SerializedString MODEL = new SerializedString("model");
+        private static final SerializedString BACKEND = new SerializedString("backend");
+        private static final SerializedString BYTES = new SerializedString("bytes");
+        private static final SerializedString TTFB_US = new SerializedString("ttfb_us");
+        private static final SerializedString DURATION_US = new SerializedString("duration_us");
+        private static final SerializedString OVERHEAD_US = new SerializedString("overhead_us");
+        private static final SerializedString OUTCOME = new SerializedString("outcome");
+        private static final SerializedString CLIENT_IP = new SerializedString("client_ip");
+        private static final SerializedString KEY = new SerializedString("key");
+        private static final SerializedString ERROR = new SerializedString("error");
+
         private final String method;
         private final String path;
         private final int status;
@@ -71,22 +88,32 @@ final class AccessLog {
 
         @Override
         public void writeTo(JsonGenerator g) throws IOException {
-            g.writeStringField("method", method);
-            g.writeStringField("path", path);
-            g.writeNumberField("status", status);
-            g.writeStringField("request_id", requestId);
-            g.writeStringField("model", model);
-            g.writeStringField("backend", backend);
-            g.writeNumberField("bytes", bytes);
-            g.writeNumberField("ttfb_us", ttfbMicros);
-            g.writeNumberField("duration_us", durationMicros);
-            g.writeNumberField("overhead_us", overheadMicros);
-            g.writeStringField("outcome", outcome);
-            g.writeStringField("client_ip", clientIp);
-            g.writeStringField("key", key);
+            field(g, METHOD, method);
+            field(g, PATH, path);
+            g.writeFieldName(STATUS);
+            g.writeNumber(status);
+            field(g, REQUEST_ID, requestId);
+            field(g, MODEL, model);
+            field(g, BACKEND, backend);
+            g.writeFieldName(BYTES);
+            g.writeNumber(bytes);
+            g.writeFieldName(TTFB_US);
+            g.writeNumber(ttfbMicros);
+            g.writeFieldName(DURATION_US);
+            g.writeNumber(durationMicros);
+            g.writeFieldName(OVERHEAD_US);
+            g.writeNumber(overheadMicros);
+            field(g, OUTCOME, outcome);
+            field(g, CLIENT_IP, clientIp);
+            field(g, KEY, key);
             if (error != null) {
-                g.writeStringField("error", error);
+                field(g, ERROR, error);
             }
+        }
+
+        private static void field(JsonGenerator g, SerializedString name, String value) throws IOException {
+            g.writeFieldName(name);
+            g.writeString(value);
         }
 
         /** The message: {@code POST /api/chat 200} (JSON), or every field as {@code name=value} (text). */

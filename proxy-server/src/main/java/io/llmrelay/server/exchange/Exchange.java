@@ -738,11 +738,11 @@ public final class Exchange {
     }
 
     /**
-     * While the proxy drains, the last answer on a connection says so; the keep-alive handler then
-     * closes the connection once the answer is written.
+     * The last answer on a connection says so (the client asked to close, spoke HTTP/1.0 without
+     * keep-alive, or the proxy drains); the connection handler closes the connection once it is written.
      */
     private void lastOnConnection(HttpHeaders headers) {
-        if (owner.answerEndsConnection()) {
+        if (!HttpUtil.isKeepAlive(request) || owner.answerEndsConnection()) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             closesConnection = true;
         }

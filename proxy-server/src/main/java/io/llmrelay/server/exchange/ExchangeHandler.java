@@ -126,7 +126,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (idleWatch != null) {
             idleWatch.resetReadTimeout(); // a keep-alive connection is idle from the end of its last answer
         }
-        if (closing && (cut || exchange.closesConnection() || queued.isEmpty())) {
+        if (exchange.closesConnection() || closing && (cut || queued.isEmpty())) {
             closeAfterWrites();
             return;
         }

@@ -32,15 +32,12 @@ public final class LingeringClose extends ChannelInboundHandlerAdapter {
             future -> future.channel().eventLoop().execute(() -> start(future.channel()));
 
     /**
-     * Writes a refusal that ends the connection, then lingers. Written past the keep-alive handler, which
-     * would close the connection itself the moment an answer saying {@code Connection: close} is out.
+     * Writes a refusal that ends the connection, then lingers.
      *
-     * @param ctx the context of the handler that refuses (the write starts before the keep-alive handler,
-     *     or at {@code ctx} in a pipeline without one)
+     * @param ctx the context of the handler that refuses; the write starts there
      */
     public static void refuse(ChannelHandlerContext ctx, Object response) {
-        ChannelHandlerContext keepAlive = ctx.pipeline().context(PipelineNames.KEEP_ALIVE);
-        (keepAlive != null ? keepAlive : ctx).writeAndFlush(response).addListener(AFTER_WRITE);
+        ctx.writeAndFlush(response).addListener(AFTER_WRITE);
     }
 
     private long discarded;

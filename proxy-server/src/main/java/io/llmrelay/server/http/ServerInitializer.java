@@ -12,15 +12,16 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The client pipeline: HTTP/1.1 codec (request line and header limits: 414, 431) → idle timeout → keep-alive → request body cap (413) → the
- * exchange handler, which pulls one request at a time (auto-read is off). Responses are written
- * chunk by chunk; nothing on the response path aggregates or compresses.
+ * The client pipeline: HTTP/1.1 codec (request line and header limits: 414, 431) → idle timeout → request
+ * body cap (413) → the exchange handler, which pulls one request at a time (auto-read is off) and
+ * keeps the connection alive or closes it after an answer (no keep-alive handler: its header checks
+ * on every message were work the exchange already does). Responses are written chunk by chunk;
+ * nothing on the response path aggregates or compresses.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -65,7 +66,6 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     private void addRequestHandling(ChannelPipeline p) {
-        p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
         p.addLast(PipelineNames.BODY_LIMIT, new RequestBodyLimit(config.maxRequestBytes(), metrics::refused));
         p.addLast(PipelineNames.EXCHANGE, requestHandlers.get());
     }

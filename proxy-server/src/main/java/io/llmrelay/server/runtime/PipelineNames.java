@@ -5,7 +5,6 @@ public final class PipelineNames {
 
     public static final String HTTP_CODEC = "http-codec";
     public static final String CLIENT_IDLE = "client-idle";
-    public static final String KEEP_ALIVE = "keep-alive";
     public static final String BODY_LIMIT = "request-body";
     public static final String EXCHANGE = "exchange";
     public static final String LINGER = "linger";

@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.AsciiString;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Builds requests to backends. Headers are the backend's own (Host, the proxy's credentials), never
@@ -30,13 +32,43 @@ public final class UpstreamRequests {
     /** A client's key for the proxy (or Anthropic-style clients' key): never a backend's business. */
     static final AsciiString X_API_KEY = AsciiString.cached("x-api-key");
 
-    /** Hop-by-hop headers, and the ones the proxy sets itself; never copied from a client. */
-    private static final Set<AsciiString> NOT_FORWARDED = Set.of(
+    /**
+     * Hop-by-hop headers, and the ones the proxy sets itself; never copied from a client. Grouped by
+     * length, so a client's header is compared with one or two names, not hashed and looked up.
+     */
+    private static final AsciiString[][] NOT_FORWARDED = byLength(
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHENTICATE,
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, HttpHeaderNames.HOST,
             HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.EXPECT, HttpHeaderNames.ACCEPT_ENCODING,
             AsciiString.cached("proxy-connection"), X_REQUEST_ID, X_RELAY_BACKEND, X_API_KEY);
+
+    private static AsciiString[][] byLength(AsciiString... names) {
+        int longest = 0;
+        for (AsciiString name : names) {
+            longest = Math.max(longest, name.length());
+        }
+        AsciiString[][] table = new AsciiString[longest + 1][0];
+        for (AsciiString name : names) {
+            AsciiString[] same = Arrays.copyOf(table[name.length()], table[name.length()].length + 1);
+            same[same.length - 1] = name;
+            table[name.length()] = same;
+        }
+        return table;
+    }
+
+    /** Whether a client's header of this name goes on to the backend (any case). */
+    static boolean forwarded(CharSequence name) {
+        if (name.length() >= NOT_FORWARDED.length) {
+            return true;
+        }
+        for (AsciiString hop : NOT_FORWARDED[name.length()]) {
+            if (hop.contentEqualsIgnoreCase(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private UpstreamRequests() {}
 
@@ -86,11 +118,18 @@ public final class UpstreamRequests {
     public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
             String requestId, ByteBuf body) {
         HttpHeaders headers = Headers.newTrusted();
-        headers.set(client.headers()); // copy, then drop what is the client's hop (cheaper than filtering each name)
-        String clientAuth = headers.get(HttpHeaderNames.AUTHORIZATION);
-        headers.remove(HttpHeaderNames.AUTHORIZATION);
-        for (AsciiString name : NOT_FORWARDED) {
-            headers.remove(name);
+        String clientAuth = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> given = client.headers().iteratorCharSequence();
+        while (given.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> header = given.next();
+            CharSequence name = header.getKey();
+            if (HttpHeaderNames.AUTHORIZATION.contentEqualsIgnoreCase(name)) {
+                if (clientAuth == null) {
+                    clientAuth = header.getValue().toString();
+                }
+            } else if (forwarded(name)) {
+                headers.add(name, header.getValue());
+            }
         }
         base(backend, requestId, headers);
         if (body.isReadable() || !client.method().equals(HttpMethod.GET) && !client.method().equals(HttpMethod.HEAD)) {

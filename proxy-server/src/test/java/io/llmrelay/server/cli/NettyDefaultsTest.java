@@ -23,7 +23,15 @@ class NettyDefaultsTest {
         assertThat(p).containsEntry("io.netty.leakDetection.level", "disabled")
                 .containsEntry("io.netty.buffer.checkAccessible", "false")
                 .containsEntry("io.netty.buffer.checkBounds", "false")
-                .containsEntry("io.netty.jfr.enabled", "false");
+                .containsEntry("io.netty.jfr.enabled", "false")
+                .containsEntry("io.netty.allocator.type", "pooled");
+    }
+
+    @Test
+    void anAllocatorTheUserChoseIsKept() {
+        Properties p = applied("io.netty.allocator.type", "adaptive");
+
+        assertThat(p).containsEntry("io.netty.allocator.type", "adaptive");
     }
 
     @Test

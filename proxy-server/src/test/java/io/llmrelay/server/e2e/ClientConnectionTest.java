@@ -59,6 +59,42 @@ class ClientConnectionTest {
     }
 
     @Test
+    void theAnswerToConnectionCloseSaysSoAndRequestsBehindItAreNotAnswered() throws Exception {
+        ByteArrayOutputStream two = new ByteArrayOutputStream();
+        two.write(RawHttp.request("/api/chat", LOAD, "X-Request-ID: closing", "Connection: close"));
+        two.write(RawHttp.request("/api/chat", LOAD, "X-Request-ID: after"));
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
+            client.send(two.toByteArray());
+            RawHttp.Response answer = client.readResponse();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.header("connection")).isEqualTo("close");
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void http10ClosesAfterItsAnswerUnlessItAsksForKeepAlive() throws Exception {
+        String request10 = "POST /api/chat HTTP/1.0\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + LOAD.length() + "\r\n";
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
+            client.send((request10 + "\r\n" + LOAD).getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Response answer = client.readResponse();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.header("connection")).isEqualTo("close");
+            assertThat(client.closedByServer()).isTrue();
+        }
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
+            for (int i = 0; i < 2; i++) {
+                client.send((request10 + "Connection: keep-alive\r\n\r\n" + LOAD).getBytes(StandardCharsets.US_ASCII));
+                RawHttp.Response answer = client.readResponse();
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(answer.header("connection")).isNull();
+                assertThat(answer.body()).contains("\"done\":true");
+            }
+        }
+    }
+
+    @Test
     void anOversizedBodyGets413InTheCallersShape() throws Exception {
         String big = "{\"model\":\"m\",\"prompt\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
         try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
