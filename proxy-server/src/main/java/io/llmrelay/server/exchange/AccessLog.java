@@ -90,19 +90,14 @@ final class AccessLog {
         public void writeTo(JsonGenerator g) throws IOException {
             field(g, METHOD, method);
             field(g, PATH, path);
-            g.writeFieldName(STATUS);
-            g.writeNumber(status);
+            field(g, STATUS, status);
             field(g, REQUEST_ID, requestId);
             field(g, MODEL, model);
             field(g, BACKEND, backend);
-            g.writeFieldName(BYTES);
-            g.writeNumber(bytes);
-            g.writeFieldName(TTFB_US);
-            g.writeNumber(ttfbMicros);
-            g.writeFieldName(DURATION_US);
-            g.writeNumber(durationMicros);
-            g.writeFieldName(OVERHEAD_US);
-            g.writeNumber(overheadMicros);
+            field(g, BYTES, bytes);
+            field(g, TTFB_US, ttfbMicros);
+            field(g, DURATION_US, durationMicros);
+            field(g, OVERHEAD_US, overheadMicros);
             field(g, OUTCOME, outcome);
             field(g, CLIENT_IP, clientIp);
             field(g, KEY, key);
@@ -114,6 +109,11 @@ final class AccessLog {
         private static void field(JsonGenerator g, SerializedString name, String value) throws IOException {
             g.writeFieldName(name);
             g.writeString(value);
+        }
+
+        private static void field(JsonGenerator g, SerializedString name, long value) throws IOException {
+            g.writeFieldName(name);
+            g.writeNumber(value);
         }
 
         /** The message: {@code POST /api/chat 200} (JSON), or every field as {@code name=value} (text). */
