@@ -9,16 +9,22 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.function.Consumer;
 
@@ -28,6 +34,13 @@ import java.util.function.Consumer;
  * empty one, and closes the connection, since the rest of the body cannot be skipped cheaply. An
  * {@code Expect} other than {@code 100-continue} is refused the same way: 417 in the caller's shape
  * (Netty's own is empty), then the connection closes; nothing more read on it is passed on.
+ *
+ * <p>The common request, a head with a {@code Content-Length} within the cap and its whole body
+ * in the same read, skips the aggregator: the head is held until the next message, and when that is
+ * the body's only and last piece the two become one request on the spot, without the composite buffer
+ * and the per-message checks the aggregator spends on every request. Anything else (an {@code
+ * Expect}, a chunked body, a body in several pieces or reads, an oversized length) goes through the
+ * aggregator as before; a held head is handed to it at the end of the read at the latest.
  *
  * <p>Runs on the client channel's event loop. Releases the parts it aggregates; passes on one
  * {@code FullHttpRequest} per request, which the next handler owns; after a refused expectation it
@@ -42,6 +55,8 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
     private final Consumer<Refusal> refused;
     /** this connection's request was refused at its {@code Expect}; the connection lingers, then closes */
     private boolean refusedExpectation;
+    /** a head that may become a whole request with the next message (not reference-counted) */
+    private HttpRequest held;
 
     /** @param refused counts each request refused, by why (on the event loop; must not block) */
     public RequestBodyLimit(int maxBytes, Consumer<Refusal> refused) {
@@ -105,11 +120,80 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
             ReferenceCountUtil.release(msg);
             return;
         }
+        HttpRequest head = held;
+        if (head != null) {
+            held = null;
+            if (msg instanceof LastHttpContent last && isWholeBody(last)) {
+                ctx.fireChannelRead(whole(ctx, head, last));
+                return;
+            }
+            super.channelRead(ctx, head);
+        } else if (msg instanceof HttpRequest request && mayHold(request)) {
+            held = request;
+            return;
+        }
         super.channelRead(ctx, msg);
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        handOver(ctx); // the body comes in a later read: the aggregator waits for it (and asks for it)
+        super.channelReadComplete(ctx);
+    }
+
+    private void handOver(ChannelHandlerContext ctx) throws Exception {
+        HttpRequest head = held;
+        if (head != null) {
+            held = null;
+            super.channelRead(ctx, head);
+        }
+    }
+
+    /**
+     * A head whose body can only be one piece of known length within the cap: no {@code Expect} (the
+     * aggregator answers those at the head), no transfer coding, a length the cap allows. A head
+     * without either length header has an empty body, which the codec sends as the last piece.
+     */
+    private boolean mayHold(HttpRequest request) {
+        if (request instanceof FullHttpMessage || !request.decoderResult().isSuccess()) {
+            return false;
+        }
+        HttpHeaders headers = request.headers();
+        if (headers.contains(HttpHeaderNames.EXPECT) || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return false;
+        }
+        return HttpUtil.getContentLength(request, 0L) <= maxBytes;
+    }
+
+    private static boolean isWholeBody(LastHttpContent last) {
+        return last.decoderResult().isSuccess() && last.trailingHeaders().isEmpty();
+    }
+
+    /**
+     * The head and its body as one request, as the aggregator would make it: the body in a buffer of its
+     * own size (see {@link #compact}), a {@code Content-Length} set where the head had none.
+     */
+    private static FullHttpRequest whole(ChannelHandlerContext ctx, HttpRequest head, LastHttpContent last) {
+        ByteBuf body;
+        try {
+            ByteBuf piece = last.content();
+            int length = piece.readableBytes();
+            body = length == 0 ? Unpooled.EMPTY_BUFFER : ctx.alloc().directBuffer(length, length)
+                    .writeBytes(piece, piece.readerIndex(), length);
+        } finally {
+            last.release();
+        }
+        FullHttpRequest request = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
+                head.headers(), EmptyHttpHeaders.INSTANCE);
+        if (!HttpUtil.isContentLengthSet(request)) {
+            request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        }
+        return request;
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        held = null; // a head whose body never came: nothing to release, nothing to answer
         if (!refusedExpectation) {
             super.channelInactive(ctx);
             return;

@@ -14,9 +14,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request to one backend, on a pooled connection of the caller's event loop: acquire, write,
@@ -71,7 +69,6 @@ public final class UpstreamCall {
     private boolean skippingInformational;
     private boolean paused;
     private long lastActivity;
-    private ScheduledFuture<?> idleTimer;
 
     public UpstreamCall(Origin origin, EventLoop loop, UpstreamRequest request, Listener listener,
             ExchangeTimes times, Clocks clocks, Duration idleTimeout) {
@@ -116,7 +113,6 @@ public final class UpstreamCall {
             return;
         }
         state = State.DONE;
-        stopTimer();
         releaseRequest();
         if (channel != null) {
             detach();
@@ -168,7 +164,7 @@ public final class UpstreamCall {
             return;
         }
         ch.read();
-        startTimer();
+        watchSilence();
     }
 
     /** Every message of the attached connection; always released here. */
@@ -202,7 +198,7 @@ public final class UpstreamCall {
         }
         state = State.RECEIVING;
         if (firstByteTimeoutNanos > idleTimeoutNanos) {
-            startTimer(); // the pending check was set for the longer first-byte limit
+            watchSilence(); // the pending check was set for the longer first-byte limit
         }
         keepAlive = HttpUtil.isKeepAlive(head);
         times.upstreamHeaders = lastActivity;
@@ -225,7 +221,6 @@ public final class UpstreamCall {
         }
         if (content instanceof LastHttpContent && state == State.RECEIVING) {
             state = State.DONE;
-            stopTimer();
             detach();
             if (keepAlive) {
                 pool.release(channel);
@@ -252,7 +247,6 @@ public final class UpstreamCall {
         if (state == State.WAITING && reused && !retried) {
             // a pooled connection the backend had already closed: one more try on a new one
             retried = true;
-            stopTimer();
             detach();
             pool.discard(channel);
             channel = null;
@@ -270,7 +264,6 @@ public final class UpstreamCall {
 
     private void fail(int status, String message, ErrorKind kind, boolean afterHead) {
         state = State.DONE;
-        stopTimer();
         releaseRequest();
         if (channel != null) {
             detach();
@@ -292,9 +285,15 @@ public final class UpstreamCall {
         }
     }
 
-    private void startTimer() {
-        stopTimer();
-        idleTimer = channel.eventLoop().schedule(this::checkIdle, silenceLimit(), TimeUnit.NANOSECONDS);
+    /**
+     * Has the connection wake this call when it may have been silent too long. The timer is the
+     * connection's and outlives the call: a timer set for an earlier call that is due sooner is kept
+     * (on firing it finds this call still talking and is set again for the rest), so a busy
+     * connection does not schedule and cancel a timer on every request. A call that ends leaves it
+     * be; it wakes nobody, or the next call early.
+     */
+    private void watchSilence() {
+        handler.wakeAt(lastActivity + silenceLimit(), clocks.nanoTime());
     }
 
     /** How long the backend may be silent now: before its answer starts, and then between pieces. */
@@ -302,28 +301,23 @@ public final class UpstreamCall {
         return state == State.WAITING ? firstByteTimeoutNanos : idleTimeoutNanos;
     }
 
-    private void stopTimer() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
-        }
-    }
-
-    /** Fails the call when the backend has been silent too long; waiting for a slow client does not count. */
-    private void checkIdle() {
-        idleTimer = null;
+    /**
+     * The connection's timer fired: fails the call when the backend has been silent too long; waiting
+     * for a slow client does not count.
+     */
+    void checkIdle() {
         if (state != State.WAITING && state != State.RECEIVING) {
             return;
         }
-        long silent = clocks.nanoTime() - lastActivity;
+        long now = clocks.nanoTime();
+        long silent = now - lastActivity;
         long limit = silenceLimit();
         if (!paused && silent >= limit) {
             fail(504, "backend " + origin.describe() + (state == State.WAITING ? " did not start its answer within "
                     : " sent nothing for ") + seconds(limit), ErrorKind.BACKEND_TIMEOUT, state == State.RECEIVING);
             return;
         }
-        long wait = paused ? limit : limit - silent;
-        idleTimer = channel.eventLoop().schedule(this::checkIdle, wait, TimeUnit.NANOSECONDS);
+        handler.wakeAt(paused ? now + limit : lastActivity + limit, now);
     }
 
     /** {@code 300 s}, or {@code 1.5 s} for a limit that is not whole seconds. */

@@ -142,6 +142,28 @@ class FaultModesTest {
         }
     }
 
+    /**
+     * The silence timer is the backend connection's and outlives a call: a stall on a connection that
+     * just served a request is still cut at the limit (500 ms here), neither early by the first call's
+     * timer nor late by waiting out a second period.
+     */
+    @Test
+    void aStallOnAConnectionReusedFromThePoolIsCutAtTheLimit() throws Exception {
+        try (Response r = relay.post("/api/chat", CHAT)) { // leaves the faulty backend's connection pooled
+            assertThat(r.header("X-Relay-Backend")).isEqualTo("faulty");
+            r.body().string();
+        }
+        Thread.sleep(200); // the first call's timer is now due well before the second call's limit
+        faulty.fault(FaultPlan.of(Fault.STALL_MID_STREAM));
+        long start = System.nanoTime();
+        try (Response r = relay.post("/api/chat", STREAM)) {
+            List<JsonNode> lines = Ndjson.parse(r.body().string());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(lines.get(lines.size() - 1).get("error").asText()).contains("sent nothing for 0.500 s");
+            assertThat(millis).as("cut at the idle limit").isBetween(450L, 2_000L);
+        }
+    }
+
     @Test
     void aSlowDripStillArrivesWhole() throws Exception {
         faulty.fault(FaultPlan.of(Fault.SLOW_DRIP).withDrip(Duration.ofMillis(1)));

@@ -129,4 +129,97 @@ class RequestBodyLimitTest {
         assertThat(LastHttpContent.EMPTY_LAST_CONTENT.refCnt()).isEqualTo(1);
         assertThat(ch.finishAndReleaseAll()).isFalse();
     }
+
+    /** Head and whole body in one read, as most requests come: one request, its body in a buffer of its own. */
+    @Test
+    void aHeadAndItsWholeBodyInOneReadBecomeOneRequestWithoutTheAggregator() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(1024, why -> refused.incrementAndGet()));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 11).set("x-kept", "yes");
+        io.netty.buffer.ByteBuf read = Unpooled.directBuffer(2048).writeBytes("{\"a\":\"bcd\"}".getBytes(StandardCharsets.UTF_8));
+        ch.writeInbound(head, new io.netty.handler.codec.http.DefaultLastHttpContent(read.retainedSlice()));
+        read.release();
+
+        FullHttpRequest request = ch.readInbound();
+        assertThat(read.refCnt()).as("the read buffer is let go").isZero();
+        assertThat(request.content()).isNotInstanceOf(io.netty.buffer.CompositeByteBuf.class);
+        assertThat(request.content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"a\":\"bcd\"}");
+        assertThat(request.content().capacity()).isEqualTo(11);
+        assertThat(request.method()).isEqualTo(HttpMethod.POST);
+        assertThat(request.uri()).isEqualTo("/v1/chat/completions");
+        assertThat(request.headers().get("x-kept")).isEqualTo("yes");
+        assertThat(request.headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(11);
+        assertThat((Object) ch.readInbound()).isNull();
+        request.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aHeadWithoutABodyGetsContentLengthZeroAsTheAggregatorGivesIt() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(16, why -> refused.incrementAndGet()));
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/tags"),
+                LastHttpContent.EMPTY_LAST_CONTENT);
+        FullHttpRequest request = ch.readInbound();
+        assertThat(request.content().readableBytes()).isZero();
+        assertThat(request.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("0");
+        request.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void pipelinedRequestsInOneReadComeOutInOrderEachWhole() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(64, why -> refused.incrementAndGet()));
+        HttpRequest first = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
+        first.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 3);
+        HttpRequest second = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/generate");
+        second.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 4);
+        ch.writeInbound(first, new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.copiedBuffer("one", StandardCharsets.UTF_8)),
+                second, new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.copiedBuffer("two!", StandardCharsets.UTF_8)));
+        FullHttpRequest a = ch.readInbound();
+        FullHttpRequest b = ch.readInbound();
+        assertThat(a.uri() + " " + a.content().toString(StandardCharsets.UTF_8)).isEqualTo("/api/chat one");
+        assertThat(b.uri() + " " + b.content().toString(StandardCharsets.UTF_8)).isEqualTo("/api/generate two!");
+        a.release();
+        b.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    /** A body in pieces, or after the read its head came in, is the aggregator's, as before. */
+    @Test
+    void aBodyInPiecesInTheSameReadIsStillAggregated() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestBodyLimit(64, why -> refused.incrementAndGet()));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 6);
+        ch.writeInbound(head, new io.netty.handler.codec.http.DefaultHttpContent(Unpooled.copiedBuffer("abc", StandardCharsets.UTF_8)),
+                new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.copiedBuffer("def", StandardCharsets.UTF_8)));
+        FullHttpRequest request = ch.readInbound();
+        assertThat(request.content().toString(StandardCharsets.UTF_8)).isEqualTo("abcdef");
+        request.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    /** With reads under the exchange's control, a head whose body has not come asks for the next read. */
+    @Test
+    void aHeadWhoseBodyComesLaterAsksForTheNextRead() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        EmbeddedChannel ch = new EmbeddedChannel(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(io.netty.channel.ChannelHandlerContext ctx) {
+                reads.incrementAndGet();
+                ctx.read();
+            }
+        }, new RequestBodyLimit(64, why -> refused.incrementAndGet()));
+        ch.config().setAutoRead(false);
+        reads.set(0);
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/chat");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 3);
+        ch.writeInbound(head);
+        assertThat(reads.get()).isEqualTo(1);
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.writeInbound(new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.copiedBuffer("abc", StandardCharsets.UTF_8)));
+        FullHttpRequest request = ch.readInbound();
+        assertThat(request.content().toString(StandardCharsets.UTF_8)).isEqualTo("abc");
+        request.release();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
 }
