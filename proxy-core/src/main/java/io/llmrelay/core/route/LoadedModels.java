@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The models clients have used recently, kept "loaded" for their keep-alive, as Ollama's
  * {@code /api/ps} shows them: once each, however many backends served it (the fleet is one server
  * to a client), with the backend that served it last. A request with {@code keep_alive: 0} unloads; a negative one keeps the
- * model forever. Thread-safe: every event loop records into it.
+ * model forever. An expiry is kept to the second: a use that would move it by less is not written
+ * (the map is shared by every event loop, and each request touches it). Thread-safe: every event
+ * loop records into it.
  */
 public final class LoadedModels {
 
@@ -21,6 +23,8 @@ public final class LoadedModels {
     public record Entry(String backend, ModelInfo model, Instant expiresAt) {}
 
     private static final Instant FOREVER = Instant.parse("9999-12-31T23:59:59Z");
+    /** A later expiry less than this beyond the recorded one leaves the entry as it is. */
+    private static final Duration REWRITE_AFTER = Duration.ofSeconds(1);
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -32,7 +36,13 @@ public final class LoadedModels {
             entries.remove(key);
             return;
         }
-        entries.put(key, new Entry(backend, model, ttl.isNegative() ? FOREVER : now.plus(ttl)));
+        Instant expiresAt = ttl.isNegative() ? FOREVER : now.plus(ttl);
+        Entry known = entries.get(key);
+        if (known != null && known.model() == model && known.backend().equals(backend)
+                && !expiresAt.isBefore(known.expiresAt()) && expiresAt.isBefore(known.expiresAt().plus(REWRITE_AFTER))) {
+            return; // every request touches its model: the shared map is written once a second, not by every one
+        }
+        entries.put(key, new Entry(backend, model, expiresAt));
     }
 
     /** The models still loaded at {@code now}, the ones that stay longest first (as Ollama sorts them). */

@@ -77,6 +77,19 @@ class LoadedModelsTest {
     }
 
     @Test
+    void aUseThatMovesTheExpiryByLessThanASecondLeavesTheEntryAsItIs() {
+        LoadedModels loaded = new LoadedModels();
+        loaded.touch("b", QWEN, Duration.ofMinutes(5), NOW);
+        LoadedModels.Entry first = loaded.current(NOW).get(0);
+        loaded.touch("b", QWEN, Duration.ofMinutes(5), NOW.plusMillis(999));
+        assertThat(loaded.current(NOW).get(0)).isSameAs(first);
+        loaded.touch("b", QWEN, Duration.ofMinutes(5), NOW.plusSeconds(1));
+        assertThat(loaded.current(NOW)).containsExactly(new LoadedModels.Entry("b", QWEN, NOW.plusSeconds(301)));
+        loaded.touch("other", QWEN, Duration.ofMinutes(5), NOW.plusSeconds(1)); // another backend is recorded at once
+        assertThat(loaded.current(NOW).get(0).backend()).isEqualTo("other");
+    }
+
+    @Test
     void nothingLoadedIsAnEmptyList() {
         assertThat(new LoadedModels().current(NOW)).isEmpty();
     }

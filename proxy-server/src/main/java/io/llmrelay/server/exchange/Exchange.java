@@ -138,6 +138,8 @@ public final class Exchange {
     private boolean done;
     /** The answer's head said {@code Connection: close}: the connection closes after it. */
     private boolean closesConnection;
+    /** An answer of unknown length to HTTP/1.0, which has no chunked coding: its end is the connection's. */
+    private boolean endsWithConnection;
     private Runnable onCancel;
     private Runnable onWritable;
     private Runnable onSuccess;
@@ -579,8 +581,9 @@ public final class Exchange {
     }
 
     /**
-     * Prepares a streamed (chunked) answer. The head goes out with the first {@link #write}, or at
-     * once when {@code now}. {@code extra} may carry headers to copy (pass-through), or be null.
+     * Prepares a streamed answer: chunked, or for an HTTP/1.0 client (no chunked coding) delimited by
+     * the connection's close. The head goes out with the first {@link #write}, or at once when
+     * {@code now}. {@code adopted} may carry the backend's headers (pass-through), or be null.
      */
     public void startResponse(int statusCode, String contentType, HttpHeaders adopted, boolean now) {
         // a pass-through adopts the backend's own (hop-free) header map instead of copying it
@@ -599,7 +602,11 @@ public final class Exchange {
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
         if (!head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            HttpUtil.setTransferEncodingChunked(head, true);
+            if (request.protocolVersion().isKeepAliveDefault()) {
+                HttpUtil.setTransferEncodingChunked(head, true);
+            } else {
+                endsWithConnection = true;
+            }
         }
         relayHeaders(head.headers());
         head.headers().set(X_REQUEST_ID, requestId);
@@ -739,10 +746,11 @@ public final class Exchange {
 
     /**
      * The last answer on a connection says so (the client asked to close, spoke HTTP/1.0 without
-     * keep-alive, or the proxy drains); the connection handler closes the connection once it is written.
+     * keep-alive or got an answer of unknown length, or the proxy drains); the connection handler
+     * closes the connection once it is written.
      */
     private void lastOnConnection(HttpHeaders headers) {
-        if (!HttpUtil.isKeepAlive(request) || owner.answerEndsConnection()) {
+        if (endsWithConnection || !HttpUtil.isKeepAlive(request) || owner.answerEndsConnection()) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             closesConnection = true;
         }

@@ -14,6 +14,7 @@ import io.llmrelay.core.translate.BodyTranslator;
 import io.llmrelay.core.translate.ErrorMessages;
 import io.llmrelay.server.exchange.Exchange;
 import io.llmrelay.server.fleet.Backend;
+import io.llmrelay.server.runtime.HeaderNameSet;
 import io.llmrelay.server.upstream.UpstreamCall;
 import io.llmrelay.server.upstream.UpstreamFailure;
 import io.llmrelay.server.upstream.UpstreamRequest;
@@ -25,7 +26,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Carries one backend response to one exchange: passed through as bytes, or rewritten by a
@@ -46,7 +50,7 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
      * CORS answer (llama.cpp sends an empty {@code Access-Control-Allow-Origin}); CORS is the proxy's
      * alone ({@code CorsGate}).
      */
-    private static final List<AsciiString> HOP_HEADERS = List.of(HttpHeaderNames.CONNECTION,
+    private static final HeaderNameSet HOP_HEADERS = HeaderNameSet.of(HttpHeaderNames.CONNECTION,
             HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TRANSFER_ENCODING, AsciiString.cached("proxy-connection"),
             HttpHeaderNames.UPGRADE, HttpHeaderNames.TRAILER, HttpHeaderNames.TE, Exchange.X_REQUEST_ID,
             HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -412,9 +416,27 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     }
 
     /** The backend's header map itself, without its hop headers: the backend's message is done with it. */
-    private static HttpHeaders endToEndHeaders(HttpHeaders backend) {
-        for (AsciiString hop : HOP_HEADERS) {
-            backend.remove(hop);
+    /**
+     * The backend's headers without the hop-by-hop ones (and those its {@code Connection} names) or
+     * those the proxy sets itself: one pass over the few the backend sent, then a removal for each found.
+     */
+    static HttpHeaders endToEndHeaders(HttpHeaders backend) {
+        List<String> hopToo = HOP_HEADERS.alsoListedIn(backend.get(HttpHeaderNames.CONNECTION));
+        List<CharSequence> found = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> sent = backend.iteratorCharSequence();
+        while (sent.hasNext()) {
+            CharSequence name = sent.next().getKey();
+            if (HOP_HEADERS.contains(name) || HeaderNameSet.listed(hopToo, name)) {
+                if (found == null) {
+                    found = new ArrayList<>(4);
+                }
+                found.add(name);
+            }
+        }
+        if (found != null) {
+            for (int i = 0; i < found.size(); i++) {
+                backend.remove(found.get(i));
+            }
         }
         return backend;
     }

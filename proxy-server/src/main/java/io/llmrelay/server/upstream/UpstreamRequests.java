@@ -1,5 +1,6 @@
 package io.llmrelay.server.upstream;
 
+import io.llmrelay.server.runtime.HeaderNameSet;
 import io.llmrelay.server.runtime.Headers;
 import io.llmrelay.core.backend.BackendFlavor;
 import io.llmrelay.core.config.BackendConfig;
@@ -12,8 +13,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.AsciiString;
-import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,43 +33,13 @@ public final class UpstreamRequests {
     /** A client's key for the proxy (or Anthropic-style clients' key): never a backend's business. */
     static final AsciiString X_API_KEY = AsciiString.cached("x-api-key");
 
-    /**
-     * Hop-by-hop headers, and the ones the proxy sets itself; never copied from a client. Grouped by
-     * length, so a client's header is compared with one or two names, not hashed and looked up.
-     */
-    private static final AsciiString[][] NOT_FORWARDED = byLength(
+    /** Hop-by-hop headers, and the ones the proxy sets itself; never copied from a client. */
+    private static final HeaderNameSet NOT_FORWARDED = HeaderNameSet.of(
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHENTICATE,
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, HttpHeaderNames.HOST,
             HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.EXPECT, HttpHeaderNames.ACCEPT_ENCODING,
             AsciiString.cached("proxy-connection"), X_REQUEST_ID, X_RELAY_BACKEND, X_API_KEY);
-
-    private static AsciiString[][] byLength(AsciiString... names) {
-        int longest = 0;
-        for (AsciiString name : names) {
-            longest = Math.max(longest, name.length());
-        }
-        AsciiString[][] table = new AsciiString[longest + 1][0];
-        for (AsciiString name : names) {
-            AsciiString[] same = Arrays.copyOf(table[name.length()], table[name.length()].length + 1);
-            same[same.length - 1] = name;
-            table[name.length()] = same;
-        }
-        return table;
-    }
-
-    /** Whether a client's header of this name goes on to the backend (any case). */
-    static boolean forwarded(CharSequence name) {
-        if (name.length() >= NOT_FORWARDED.length) {
-            return true;
-        }
-        for (AsciiString hop : NOT_FORWARDED[name.length()]) {
-            if (hop.contentEqualsIgnoreCase(name)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private UpstreamRequests() {}
 
@@ -112,13 +83,14 @@ public final class UpstreamRequests {
 
     /**
      * A client's request forwarded as bytes to {@code pathAndQuery} (the full path on the backend):
-     * {@code body} (owned by the result) as given, end-to-end headers kept, hop-by-hop and Host replaced,
-     * the client's credentials dropped (its {@code Authorization} sent again only with {@code pass_client_auth}).
+     * {@code body} (owned by the result) as given, end-to-end headers kept, hop-by-hop (and those the
+     * client's {@code Connection} names) and Host replaced, the client's credentials dropped (its {@code Authorization} sent again only with {@code pass_client_auth}).
      */
     public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
             String requestId, ByteBuf body) {
         HttpHeaders headers = Headers.newTrusted();
         String clientAuth = null;
+        List<String> hopToo = NOT_FORWARDED.alsoListedIn(client.headers().get(HttpHeaderNames.CONNECTION));
         Iterator<Map.Entry<CharSequence, CharSequence>> given = client.headers().iteratorCharSequence();
         while (given.hasNext()) {
             Map.Entry<CharSequence, CharSequence> header = given.next();
@@ -127,7 +99,7 @@ public final class UpstreamRequests {
                 if (clientAuth == null) {
                     clientAuth = header.getValue().toString();
                 }
-            } else if (forwarded(name)) {
+            } else if (!NOT_FORWARDED.contains(name) && !HeaderNameSet.listed(hopToo, name)) {
                 headers.add(name, header.getValue());
             }
         }

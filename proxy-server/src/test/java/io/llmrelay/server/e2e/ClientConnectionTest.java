@@ -94,6 +94,30 @@ class ClientConnectionTest {
         }
     }
 
+    /**
+     * HTTP/1.0 has no chunked coding: a streamed answer to it is the raw NDJSON lines, ended by the
+     * connection's close, even when the client asked to keep the connection.
+     */
+    @Test
+    void aStreamedAnswerToHttp10IsNotChunkedAndEndsWithTheConnection() throws Exception {
+        proxied.backend.enqueueSse(Ndjson.sse(Ndjson.contentChunk("Hel"), Ndjson.contentChunk("lo"),
+                Ndjson.finishChunk("stop")), 1000);
+        String chat = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
+        try (RawHttp client = RawHttp.connect(proxied.relay.port(), 64 * 1024)) {
+            client.send(("POST /api/chat HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + chat.length() + "\r\n\r\n" + chat).getBytes(StandardCharsets.US_ASCII));
+            String raw = client.readAllRaw(); // returns only because the proxy closed the connection
+            String head = raw.substring(0, raw.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+            assertThat(head).startsWith("http/1.1 200").contains("connection: close")
+                    .doesNotContain("transfer-encoding").doesNotContain("content-length");
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> lines =
+                    Ndjson.parse(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0).get("message").get("content").asText()).isEqualTo("Hel");
+            assertThat(lines.get(2).get("done").asBoolean()).isTrue();
+        }
+    }
+
     @Test
     void anOversizedBodyGets413InTheCallersShape() throws Exception {
         String big = "{\"model\":\"m\",\"prompt\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
