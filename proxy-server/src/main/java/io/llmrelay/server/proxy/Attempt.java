@@ -415,10 +415,10 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
         }
     }
 
-    /** The backend's header map itself, without its hop headers: the backend's message is done with it. */
     /**
-     * The backend's headers without the hop-by-hop ones (and those its {@code Connection} names) or
-     * those the proxy sets itself: one pass over the few the backend sent, then a removal for each found.
+     * The backend's header map itself (its message is done with it) without the hop-by-hop headers
+     * (and those its {@code Connection} names) or those the proxy sets itself: one pass over the few
+     * the backend sent, then a removal for each found.
      */
     static HttpHeaders endToEndHeaders(HttpHeaders backend) {
         List<String> hopToo = HOP_HEADERS.alsoListedIn(backend.get(HttpHeaderNames.CONNECTION));
