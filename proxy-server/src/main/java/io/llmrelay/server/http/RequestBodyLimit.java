@@ -5,6 +5,7 @@ import io.llmrelay.core.api.ErrorBodies;
 import io.llmrelay.core.metrics.Refusal;
 import io.llmrelay.core.translate.ContentTypes;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -80,12 +81,16 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
         if (!(content instanceof CompositeByteBuf composite) || !composite.isReadable()) {
             return;
         }
-        int length = composite.readableBytes();
-        ByteBuf body = composite.alloc().directBuffer(length, length);
-        body.writeBytes(composite, composite.readerIndex(), length);
+        ByteBuf body = ownCopy(composite.alloc(), composite);
         composite.setIndex(0, 0);
         composite.removeComponents(0, composite.numComponents()); // releases the slices, so the read buffers
         composite.addComponent(true, body);
+    }
+
+    /** The readable bytes of {@code body} in a direct buffer of exactly their size. */
+    private static ByteBuf ownCopy(ByteBufAllocator alloc, ByteBuf body) {
+        int length = body.readableBytes();
+        return alloc.directBuffer(length, length).writeBytes(body, body.readerIndex(), length);
     }
 
     @Override
@@ -176,10 +181,7 @@ public final class RequestBodyLimit extends HttpObjectAggregator {
     private static FullHttpRequest whole(ChannelHandlerContext ctx, HttpRequest head, LastHttpContent last) {
         ByteBuf body;
         try {
-            ByteBuf piece = last.content();
-            int length = piece.readableBytes();
-            body = length == 0 ? Unpooled.EMPTY_BUFFER : ctx.alloc().directBuffer(length, length)
-                    .writeBytes(piece, piece.readerIndex(), length);
+            body = last.content().isReadable() ? ownCopy(ctx.alloc(), last.content()) : Unpooled.EMPTY_BUFFER;
         } finally {
             last.release();
         }

@@ -290,10 +290,11 @@ public final class UpstreamCall {
      * connection's and outlives the call: a timer set for an earlier call that is due sooner is kept
      * (on firing it finds this call still talking and is set again for the rest), so a busy
      * connection does not schedule and cancel a timer on every request. A call that ends leaves it
-     * be; it wakes nobody, or the next call early.
+     * be; it wakes nobody, or the next call early. Called where {@code lastActivity} was just read,
+     * so it serves as now.
      */
     private void watchSilence() {
-        handler.wakeAt(lastActivity + silenceLimit(), clocks.nanoTime());
+        handler.wakeAt(lastActivity + silenceLimit(), lastActivity);
     }
 
     /** How long the backend may be silent now: before its answer starts, and then between pieces. */

@@ -84,7 +84,8 @@ public final class UpstreamRequests {
     /**
      * A client's request forwarded as bytes to {@code pathAndQuery} (the full path on the backend):
      * {@code body} (owned by the result) as given, end-to-end headers kept, hop-by-hop (and those the
-     * client's {@code Connection} names) and Host replaced, the client's credentials dropped (its {@code Authorization} sent again only with {@code pass_client_auth}).
+     * client's {@code Connection} names) and Host replaced, the client's credentials dropped (its
+     * {@code Authorization} sent again only with {@code pass_client_auth}).
      */
     public static UpstreamRequest passThrough(BackendConfig backend, FullHttpRequest client, String pathAndQuery,
             String requestId, ByteBuf body) {
