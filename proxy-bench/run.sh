@@ -2,7 +2,8 @@
 # Benchmarks llm-relay and writes docs/BENCHMARKS.md.
 #
 #   proxy-bench/run.sh            full run (~50 min): JMH, warm-up, saturation (closed loop) and fixed-rate scenarios,
-#                                 3 runs each, direct / nginx / llm-relay in its default configuration / llm-relay with
+#                                 3 runs each, direct / nginx / the floor (Bench floor: Netty's HTTP codecs both ways,
+#                                 nothing else) / llm-relay in its default configuration / llm-relay with
 #                                 logging off / llm-relay with a fleet of three mock backends (--config), one and two
 #                                 event loops, Java 17 and 25, JFR profiles, memory with many streams, start-up;
 #                                 rewrites docs/BENCHMARKS.md
@@ -383,6 +384,27 @@ EOF
   wait_ready "$NGINX_PORT" /v1/models 30
 }
 
+# The floor (target floor): the bench's own minimal Netty HTTP proxy (`Bench floor`), Netty's HTTP codecs both ways
+# and a backend connection per client connection on one event loop, nothing else; pinned as the proxies are, with
+# llm-relay's heap flags (no class-data archive: it is llm-relay's) and the Netty settings llm-relay runs with.
+FLOOR_PID=""
+FLOOR_PORT=""
+start_floor() {
+  local flags
+  flags=$(echo "$RELAY_JAVA17_OPTS" | tr ' ' '\n' | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xlog:cds' -e '^-Xshare' | tr '\n' ' ')
+  FLOOR_JAVA="$flags-Dio.netty.allocator.type=pooled -Dio.netty.leakDetection.level=disabled -Dio.netty.buffer.checkAccessible=false -Dio.netty.buffer.checkBounds=false -Dio.netty.jfr.enabled=false"
+  rm -f "$OUT/floor.port"
+  # shellcheck disable=SC2086
+  $PIN_PROXY java $FLOOR_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench floor --port 0 --port-file "$OUT/floor.port" \
+    --backend-port "$MOCK_PORT" >"$OUT/logs/floor.log" 2>&1 &
+  FLOOR_PID=$!
+  PIDS+=("$FLOOR_PID")
+  local i
+  for i in $(seq 1 200); do [ -s "$OUT/floor.port" ] && break; sleep 0.05; done
+  FLOOR_PORT=$(cat "$OUT/floor.port")
+  wait_ready "$FLOOR_PORT" /v1/models 30
+}
+
 ensure_nginx() {
   command -v nginx >/dev/null && return 0
   [ "$MODE" = smoke ] && return 1 # the smoke run installs nothing
@@ -398,6 +420,7 @@ port_of() {
   case "$1" in
     direct) echo "$MOCK_PORT" ;;
     nginx) echo "$NGINX_PORT" ;;
+    floor) echo "$FLOOR_PORT" ;;
     *) echo "${PORT[$1]}" ;;
   esac
 }
@@ -405,6 +428,7 @@ have() { # is this target running?
   case "$1" in
     direct) return 0 ;;
     nginx) [ -n "$NGINX_PID" ] ;;
+    floor) [ -n "$FLOOR_PID" ] ;;
     *) [ -n "${PID[$1]:-}" ] ;;
   esac
 }
@@ -420,6 +444,7 @@ run_load() {
   case "$target" in
     direct) ;;
     nginx) watch+=(--watch-pid "$NGINX_PID") ;;
+    floor) watch+=(--watch-pid "$FLOOR_PID" --watch-threads floor-) ;;
     *)
       watch+=(--watch-pid "${PID[$target]}" --watch-threads relay- --metrics-url "http://127.0.0.1:$port/metrics"
         --counter "$DROP_COUNTER" --jcmd "${JCMD[$target]}")
@@ -445,7 +470,7 @@ run_load() {
     log "warning: $name/$target/r$REP: access-log lines missing ($(grep -A0 '"missing"' "$file" | tr -d ' '))"
   fi
   # the access logs are counted per run: keep them from filling the disk (the proxies append, so truncating is safe)
-  case "$target" in direct|nginx) ;; *)
+  case "$target" in direct|nginx|floor) ;; *)
     if [ -f "${LOGFILE[$target]}" ] && [ "$(stat -c %s "${LOGFILE[$target]}")" -gt $((256 * 1024 * 1024)) ]; then
       : >"${LOGFILE[$target]}"
     fi ;;
@@ -531,12 +556,13 @@ if [ $NEED_PROXIES = 1 ]; then
   for r in $RELAYS; do wait_relay "$r"; done
   if ensure_nginx && start_nginx; then HAVE_NGINX=1; else log "nginx not available: its rows are left out"; fi
   [ $HAVE_NGINX = 1 ] && PASS_TARGETS="direct nginx relay relay-quiet"
-  log "mock :$MOCK_PORT (pid $MOCK_PID)$(for i in $(seq 2 "$FLEET_SIZE"); do [ -n "${MOCK_PIDS[$i]:-}" ] && printf ', %s :%s (pid %s)' "$(mock_name "$i")" "${MOCK_PORTS[$i]}" "${MOCK_PIDS[$i]}"; done)$(for r in $RELAYS; do printf ', %s :%s (pid %s)' "$r" "${PORT[$r]}" "${PID[$r]}"; done)$([ $HAVE_NGINX = 1 ] && echo ", nginx :$NGINX_PORT (pid $NGINX_PID)")"
+  if section saturation; then start_floor; fi
+  log "mock :$MOCK_PORT (pid $MOCK_PID)$(for i in $(seq 2 "$FLEET_SIZE"); do [ -n "${MOCK_PIDS[$i]:-}" ] && printf ', %s :%s (pid %s)' "$(mock_name "$i")" "${MOCK_PORTS[$i]}" "${MOCK_PIDS[$i]}"; done)$(for r in $RELAYS; do printf ', %s :%s (pid %s)' "$r" "${PORT[$r]}" "${PID[$r]}"; done)$([ $HAVE_NGINX = 1 ] && echo ", nginx :$NGINX_PORT (pid $NGINX_PID)")$([ -n "$FLOOR_PID" ] && echo ", floor :$FLOOR_PORT (pid $FLOOR_PID)")"
 fi
 
 REP=0
 if [ $NEED_PROXIES = 1 ] && [ "$WARMUP" = 1 ]; then
-  log "warm-up: every llm-relay (closed loop: pass-through 4 s, translated 4 s, streamed 2 s), then nginx 2 s"
+  log "warm-up: every llm-relay (closed loop: pass-through 4 s, translated 4 s, streamed 2 s), then nginx 2 s, the floor 8 s"
   for r in $RELAYS; do
     run_load warmup "$r" /v1/chat/completions "$V1_BODY" 0 4 0 --closed-connections "$SAT_CONNECTIONS" --quiet
     run_load warmup "$r" /api/chat "$(chat_body "$CHAT10_MODEL")" 0 4 0 --closed-connections "$SAT_CONNECTIONS" --quiet
@@ -545,9 +571,13 @@ if [ $NEED_PROXIES = 1 ] && [ "$WARMUP" = 1 ]; then
   if [ $HAVE_NGINX = 1 ]; then
     run_load warmup nginx /v1/chat/completions "$V1_BODY" 0 2 0 --closed-connections "$SAT_CONNECTIONS" --quiet
   fi
+  if [ -n "$FLOOR_PID" ]; then # Java: its JIT warms up as llm-relay's does
+    run_load warmup floor /v1/chat/completions "$V1_BODY" 0 4 0 --closed-connections "$SAT_CONNECTIONS" --quiet
+    run_load warmup floor /v1/chat/completions "$(sse_body "$STREAM50_MODEL")" 0 4 0 --closed-connections "$SAT_CONNECTIONS" --quiet
+  fi
   rm -f "$OUT"/warmup.*.json
 fi
-WARMUP_NOTE="Every proxy is warmed up before anything is measured: each llm-relay with 10 s of closed-loop load (pass-through 4 s, translated 4 s, streamed 2 s), nginx with 2 s; the fresh proxies of the memory section with 6 s (pass-through 3 s, streamed 3 s); the keys-and-limits proxies of section 2b with 10 s of pass-through."
+WARMUP_NOTE="Every proxy is warmed up before anything is measured: each llm-relay with 10 s of closed-loop load (pass-through 4 s, translated 4 s, streamed 2 s), nginx with 2 s, the floor proxy with 8 s (pass-through 4 s, streamed 4 s); the fresh proxies of the memory section with 6 s (pass-through 3 s, streamed 3 s); the keys-and-limits proxies of section 2b with 10 s of pass-through."
 
 # ---------------------------------------------------------------- highest sustainable rate, open loop (it decides the latency rate)
 
@@ -593,12 +623,12 @@ if section saturation; then
   E10=$(events_of "$CHAT10_MODEL")
   E50=$(events_of "$STREAM50_MODEL")
   if [ "$MODE" = smoke ]; then
-    SAT_V1_TARGETS="relay relay-quiet relay-fleet"; SAT_V1X4_TARGETS=""; SAT_CHAT_TARGETS=""; SAT_STREAM_TARGETS="relay"
+    SAT_V1_TARGETS="floor relay relay-quiet relay-fleet"; SAT_V1X4_TARGETS=""; SAT_CHAT_TARGETS=""; SAT_STREAM_TARGETS="relay"
   else
-    SAT_V1_TARGETS="direct nginx relay relay-fleet relay-quiet relay-j25 relay-el2"
+    SAT_V1_TARGETS="direct nginx floor relay relay-fleet relay-quiet relay-j25 relay-el2"
     SAT_V1X4_TARGETS="relay relay-el2"
-    SAT_CHAT_TARGETS="direct nginx relay relay-fleet relay-quiet relay-j25"
-    SAT_STREAM_TARGETS="direct nginx relay relay-fleet relay-quiet relay-j25"
+    SAT_CHAT_TARGETS="direct nginx floor relay relay-fleet relay-quiet relay-j25"
+    SAT_STREAM_TARGETS="direct nginx floor relay relay-fleet relay-quiet relay-j25"
   fi
   for REP in $(seq 1 "$RUNS"); do
     for t in $SAT_V1_TARGETS; do
@@ -607,12 +637,12 @@ if section saturation; then
     for t in $SAT_V1X4_TARGETS; do # does the closed loop's concurrency limit one loop or two?
       CONNECTIONS=$((SAT_CONNECTIONS * 4)) run_sat sat-v1x4 "$t" /v1/chat/completions "$V1_BODY" 0
     done
-    for t in $SAT_CHAT_TARGETS; do # nginx and direct: the same 10-event SSE answer llm-relay asks for and merges
-      case $t in direct|nginx) run_sat sat-chat10 "$t" /v1/chat/completions "$(sse_body "$CHAT10_MODEL")" "$E10" ;;
+    for t in $SAT_CHAT_TARGETS; do # nginx, the floor and direct: the same 10-event SSE answer llm-relay asks for and merges
+      case $t in direct|nginx|floor) run_sat sat-chat10 "$t" /v1/chat/completions "$(sse_body "$CHAT10_MODEL")" "$E10" ;;
         *) run_sat sat-chat10 "$t" /api/chat "$(chat_body "$CHAT10_MODEL")" "$E10" ;; esac
     done
-    for t in $SAT_STREAM_TARGETS; do # nginx and direct: the same 50 events as SSE, passed through
-      case $t in direct|nginx) run_sat sat-stream50 "$t" /v1/chat/completions "$(sse_body "$STREAM50_MODEL")" "$E50" ;;
+    for t in $SAT_STREAM_TARGETS; do # nginx, the floor and direct: the same 50 events as SSE, passed through
+      case $t in direct|nginx|floor) run_sat sat-stream50 "$t" /v1/chat/completions "$(sse_body "$STREAM50_MODEL")" "$E50" ;;
         *) run_sat sat-stream50 "$t" /api/chat "$(stream_body "$STREAM50_MODEL")" "$E50" ;; esac
     done
   done
@@ -829,6 +859,7 @@ MACHINE_NOTE="They come from a 2-core VM shared with other tenants: the hypervis
   echo "relay_java25=$RELAY_JAVA25"
   echo "j25_note=$J25_NOTE"
   echo "relay_java_opts=$RELAY_JAVA17_OPTS"
+  echo "floor_java_opts=${FLOOR_JAVA:-}"
   echo "relay_java25_opts=$RELAY_JAVA25_OPTS"
   echo "relay_java_opts_source=$RELAY_JAVA_OPTS_SOURCE"
   echo "container_java_opts=$CONTAINER_JAVA_OPTS"

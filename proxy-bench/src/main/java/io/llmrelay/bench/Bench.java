@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "llm-relay benchmark tools: a fast mock OpenAI backend, an open-loop load generator, "
                 + "a reliability soak, a start-up timer and the report writer.",
-        subcommands = {MockCommand.class, LoadCommand.class, SoakCommand.class, StartupCommand.class, ReportCommand.class, HotCommand.class,
+        subcommands = {MockCommand.class, LoadCommand.class, SoakCommand.class, StartupCommand.class, io.llmrelay.bench.floor.FloorCommand.class, ReportCommand.class, HotCommand.class,
             VersionsCommand.class, CommandLine.HelpCommand.class})
 public final class Bench {
 

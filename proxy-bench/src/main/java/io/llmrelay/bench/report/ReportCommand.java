@@ -109,6 +109,8 @@ public final class ReportCommand implements Callable<Integer> {
     private static final String EL2 = "relay-el2";
     private static final String DOCKER = "relay-docker";
     private static final String FLEET = "relay-fleet";
+    /** The bench's minimal Netty HTTP proxy ({@code Bench floor}): what the design costs before llm-relay's own work. */
+    private static final String FLOOR = "floor";
     private static final String ACCESS = "relay-access";
     private static final String ACCESS_REDIS = "relay-access-redis";
     /** keys and local limits may cost at most this much CPU per request over none */
@@ -146,6 +148,7 @@ public final class ReportCommand implements Callable<Integer> {
         vrow("Streamed `/api/chat`, " + cfg("stream50_model", "50 events") + ": whole-process CPU per event at saturation",
                 "≤ 2 µs", us(ev), us(evQ), "nginx (SSE passed through) " + us(evN), ratio(ev, evN) + " (" + ratio(evQ, evN) + ")",
                 verdictMax(ev, 2.0, " µs"));
+        floorRow();
         double perEvent = worstJmh("AnswerTranslationBenchmark.translate", "true");
         vrow("Translating one streamed event alone (JMH, worst chunk split)", "≤ 1 µs", fmt(perEvent) + " ns", "", "", "",
                 verdictMax(perEvent, 1000, " ns"));
@@ -227,6 +230,43 @@ public final class ReportCommand implements Callable<Integer> {
                 + "llm-relay's own core was not full (section 1). The findings at the end say, for each miss, what the "
                 + "profiles show and what was tried.");
         line("");
+    }
+
+    /**
+     * The floor under every saturation figure: the bench's minimal Netty proxy against nginx, and what
+     * llm-relay adds above it (its own work: routing, body reading, header policy, metrics, the log).
+     */
+    private void floorRow() {
+        if (runs("sat-v1", FLOOR).isEmpty()) {
+            return;
+        }
+        StringBuilder floor = new StringBuilder();
+        StringBuilder own = new StringBuilder();
+        StringBuilder ratios = new StringBuilder();
+        for (String[] sc : FLEET_SAT) {
+            boolean perEvent = sc[0].equals("sat-stream50");
+            double f = perEvent ? cpuEvent(sc[0], FLOOR) : cpuReq(sc[0], FLOOR);
+            double d = perEvent ? cpuEvent(sc[0], RELAY) : cpuReq(sc[0], RELAY);
+            double q = perEvent ? cpuEvent(sc[0], QUIET) : cpuReq(sc[0], QUIET);
+            double n = perEvent ? cpuEvent(sc[0], "nginx") : cpuReq(sc[0], "nginx");
+            if (Double.isNaN(f)) {
+                continue;
+            }
+            String sep = floor.length() == 0 ? "" : "; ";
+            String unit = perEvent ? " an event" : "";
+            floor.append(sep).append(sc[1]).append(' ').append(us(f)).append(unit);
+            own.append(sep).append(sc[1]).append(' ').append(signed(d - f)).append(unit).append(" (log off ").append(signed(q - f))
+                    .append(')');
+            ratios.append(sep).append(sc[1]).append(' ').append(ratio(f, n));
+        }
+        vrow("The design's floor: the bench's minimal Netty proxy (HTTP codecs both ways, a backend connection per "
+                + "client connection, nothing else), CPU at saturation; what llm-relay's own work adds above it",
+                "report", floor.toString(), "", "floor / nginx: " + ratios, "llm-relay minus floor: " + own,
+                "reported (section 1)");
+    }
+
+    private static String signed(double micros) {
+        return (micros >= 0 ? "+" : "") + us(micros);
     }
 
     private void satRatioRow(String name, String scenario, double limit) {
@@ -326,15 +366,25 @@ public final class ReportCommand implements Callable<Integer> {
                 + "request, with the fleet's every mock), by other load on the machine, or by waiting (see the latency tail), and its CPU per request "
                 + "is then higher than at full load, where each wake-up serves more requests.");
         line("");
+        if (!runs("sat-v1", FLOOR).isEmpty()) {
+            line("**floor** is the bench's own minimal HTTP/1.1 proxy (`Bench floor`, in proxy-bench): Netty's HTTP "
+                    + "server codec, a backend connection per client connection on the same event loop, Netty's HTTP "
+                    + "client codec, one flush per read, with llm-relay's codec limits, heap and Netty settings ("
+                    + cfg("floor_java_opts", "?") + "), and nothing else: no routing, body reading, header policy, "
+                    + "metrics, overhead accounting or log. It carries what nginx carries (the SSE answer where "
+                    + "llm-relay translates). Its CPU is what the design (Netty's HTTP objects both ways) costs before "
+                    + "llm-relay does any work of its own.");
+            line("");
+        }
         satTable("1a. Pass-through `POST /v1/chat/completions`, `stream:false`", "sat-v1", false,
                 "Body `" + cfg("v1_body", "?") + "`; the mock's whole JSON answer, passed through.");
         satTable("1b. Translated `POST /api/chat`, `stream:false`, a 10-event answer merged", "sat-chat10", true,
                 "Model `" + cfg("chat10_model", "?") + "`: llm-relay asks the mock for a stream (10 token events of ~200 B) "
-                        + "and merges it into one Ollama answer; **direct** and **nginx** carry that same SSE answer "
-                        + "(`stream:true` with `include_usage`, as llm-relay asks), so nginx is the floor for moving it.");
+                        + "and merges it into one Ollama answer; **direct**, **nginx** and **floor** carry that same SSE "
+                        + "answer (`stream:true` with `include_usage`, as llm-relay asks), so nginx is the baseline for moving it.");
         satTable("1c. Translated `POST /api/chat`, streamed, 50 events", "sat-stream50", true,
                 "Model `" + cfg("stream50_model", "?") + "`: 50 token events of ~200 B at once, translated event by event "
-                        + "to NDJSON; **direct** and **nginx** carry the same events as SSE. *Per event* is the CPU per "
+                        + "to NDJSON; **direct**, **nginx** and **floor** carry the same events as SSE. *Per event* is the CPU per "
                         + "request divided by the 50 token events.");
         fleet();
         threadGroups();
@@ -487,6 +537,7 @@ public final class ReportCommand implements Callable<Integer> {
     private static final double SATURATED = 0.9;
 
     private static final String[][] SAT_ROWS = {{"direct", "direct to the mock"}, {"nginx", "nginx"},
+        {FLOOR, "floor: Netty's HTTP codecs both ways, nothing else"},
         {RELAY, "**llm-relay, defaults**"}, {FLEET, "llm-relay, defaults, fleet of 3 backends (section 1d)"},
         {QUIET, "llm-relay, log off"}, {J25, "llm-relay, defaults, Java 25"},
         {EL2, "llm-relay, defaults, two event loops on both CPUs"}};
