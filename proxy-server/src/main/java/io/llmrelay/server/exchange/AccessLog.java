@@ -2,9 +2,9 @@ package io.llmrelay.server.exchange;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.llmrelay.server.log.JsonFields;
 import io.llmrelay.server.log.LogFormat;
 import java.io.IOException;
-import net.logstash.logback.argument.StructuredArgument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * ({@code key}), and {@code client_ip} is the client's address as the gate found it (a trusted
  * proxy's {@code X-Forwarded-For} read).
  *
- * <p>The fields travel as one {@link StructuredArgument} that writes itself with typed calls: a
- * {@code keyValue} marker per field, each value boxed and written as an object, made the line cost
- * more than the rest of a pass-through request's work.
+ * <p>The fields travel as one structured argument ({@link JsonFields}) that writes itself with typed
+ * calls: a {@code keyValue} marker per field, each value boxed and written as an object, made the
+ * line cost more than the rest of a pass-through request's work.
  */
 final class AccessLog {
 
@@ -34,7 +34,7 @@ final class AccessLog {
     }
 
     /** The line's fields, read from the exchange when it ends. */
-    static final class Line implements StructuredArgument {
+    static final class Line implements JsonFields {
         // the field names, encoded once (a name given as a String is checked and encoded on every line)
         private static final SerializedString METHOD = new SerializedString("method");
         private static final SerializedString PATH = new SerializedString("path");

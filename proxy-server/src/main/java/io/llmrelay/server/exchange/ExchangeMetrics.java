@@ -8,6 +8,19 @@ final class ExchangeMetrics {
 
     private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
+    /**
+     * Every status's label, made once: the counter finds its series by comparing labels, and the same
+     * string each time compares at once (a new one per request was hashed and compared character by
+     * character).
+     */
+    private static final String[] STATUS_LABELS = new String[600];
+
+    static {
+        for (int i = 0; i < STATUS_LABELS.length; i++) {
+            STATUS_LABELS[i] = Integer.toString(i);
+        }
+    }
+
     private ExchangeMetrics() {}
 
     /** {@code 2xx}, {@code 4xx}...: a key's requests are counted by class, not by each status. */
@@ -16,13 +29,17 @@ final class ExchangeMetrics {
         return c >= 1 && c <= 5 ? STATUS_CLASSES[c - 1] : "other";
     }
 
+    static String statusLabel(int status) {
+        return status >= 0 && status < STATUS_LABELS.length ? STATUS_LABELS[status] : Integer.toString(status);
+    }
+
     static void record(Exchange ex, RelayMetrics metrics, long endNanos) {
         String route = ex.route();
         String backend = ex.backendName() == null ? "" : ex.backendName();
         String model = ex.model() == null ? "" : ex.model();
         ExchangeTimes t = ex.times();
         metrics.requestEnded();
-        metrics.requests.inc(route, model, backend, Integer.toString(ex.status()));
+        metrics.requests.inc(route, model, backend, statusLabel(ex.status()));
         metrics.duration.recordNanos(route, endNanos - t.start);
         metrics.overhead.recordNanos(route, ex.overheadNanos());
         if (t.firstByte != 0) {

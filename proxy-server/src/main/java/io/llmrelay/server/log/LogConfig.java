@@ -6,6 +6,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
+import io.llmrelay.core.json.Json;
+import java.util.TimeZone;
 import net.logstash.logback.encoder.LogstashEncoder;
 
 /**
@@ -39,6 +41,17 @@ public final class LogConfig {
     }
 
     private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+        LogstashEncoder encoder = logstashEncoder(context);
+        // the same lines, the common ones (every access line) written without the provider chain
+        JsonLineEncoder lines = new JsonLineEncoder(encoder, encoder.getLineSeparator(), Json.FACTORY,
+                TimeZone.getDefault().toZoneId());
+        lines.setContext(context);
+        lines.start();
+        return lines;
+    }
+
+    /** The logstash encoder that shapes every JSON line, started. */
+    static LogstashEncoder logstashEncoder(LoggerContext context) {
         LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(context);
         encoder.setIncludeCallerData(false);

@@ -29,6 +29,28 @@ class RequestBodiesTest {
         }
     }
 
+    /** Small bodies are read from a copy in an array, large ones through a stream: the same offsets either way. */
+    @Test
+    void theRangeIsTheSameForABodyReadFromAnArrayAndOneReadAsAStream() {
+        for (int size : new int[] {10, 16 * 1024 - 200, 16 * 1024 + 10, 100_000}) {
+            String json = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(size)
+                    + "\"},{\"role\":\"user\",\"images\":[\"a\",\"b\"]}],\"model\":\"demo:latest\"}";
+            ByteBuf buf = Unpooled.directBuffer().writeBytes("yyy".getBytes(StandardCharsets.UTF_8))
+                    .writeBytes(json.getBytes(StandardCharsets.UTF_8)).skipBytes(3);
+            try {
+                RequestBodies.Shape shape = RequestBodies.scan(buf);
+                RequestBodies.ModelField field = shape.model();
+                assertThat(buf.toString(buf.readerIndex() + field.start(), field.end() - field.start(),
+                        StandardCharsets.UTF_8)).as("size %d", size).isEqualTo("\"demo:latest\"");
+                assertThat(shape.messages()).isEqualTo(2);
+                assertThat(shape.images()).isEqualTo(2);
+                assertThat(buf.readerIndex()).as("the body is left as it was").isEqualTo(3);
+            } finally {
+                buf.release();
+            }
+        }
+    }
+
     @Test
     void noModelStringMeansNoField() {
         for (String json : new String[] {"{\"messages\":[]}", "{\"model\":7}", "[1]", "", "{\"model\":"}) {

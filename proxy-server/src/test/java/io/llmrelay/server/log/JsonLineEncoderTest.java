@@ -1,0 +1,153 @@
+package io.llmrelay.server.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
+import io.llmrelay.core.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import net.logstash.logback.argument.StructuredArguments;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MarkerFactory;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * The JSON lines are the logstash encoder's, byte for byte, whichever of the two writes them; the
+ * common event is written without it.
+ */
+class JsonLineEncoderTest {
+
+    private final LoggerContext context = contextWithMdc();
+    private final LogstashEncoder logstash = LogConfig.logstashEncoder(context);
+    private final JsonLineEncoder lines = new JsonLineEncoder(LogConfig.logstashEncoder(context),
+            logstash.getLineSeparator(), Json.FACTORY, TimeZone.getDefault().toZoneId());
+
+    /** Fields as the access line writes them, recording which generator it was handed. */
+    private static final class Fields implements JsonFields {
+        final List<JsonGenerator> writers = new ArrayList<>();
+        final String text;
+
+        Fields(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public void writeTo(JsonGenerator g) throws IOException {
+            writers.add(g);
+            g.writeFieldName("path");
+            g.writeString(text);
+            g.writeFieldName("status");
+            g.writeNumber(200);
+            g.writeFieldName("bytes");
+            g.writeNumber(1L << 40);
+            g.writeFieldName("key");
+            g.writeString((String) null);
+        }
+    }
+
+    private static LoggerContext contextWithMdc() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        return context;
+    }
+
+    @AfterEach
+    void stop() {
+        lines.stop();
+        logstash.stop();
+    }
+
+    private LoggingEvent event(String message, Object... arguments) {
+        LoggingEvent e = new LoggingEvent("test", context.getLogger("llm_relay.access"), Level.INFO, message, null,
+                arguments.length == 0 ? null : arguments);
+        e.setThreadName("relay-1-1");
+        e.setInstant(Instant.ofEpochSecond(1_764_576_298L, 152_451_911));
+        return e;
+    }
+
+    private void assertSameLine(LoggingEvent e) {
+        String expected = new String(logstash.encode(e), StandardCharsets.UTF_8);
+        assertThat(new String(lines.encode(e), StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+
+    @Test
+    void anAccessLineIsTheLogstashLineWrittenWithoutIt() {
+        Fields fields = new Fields("/v1/chat/completions");
+        LoggingEvent e = event("{}", fields);
+        assertSameLine(e);
+        assertThat(fields.writers).hasSize(2);
+        assertThat(fields.writers.get(0)).as("logstash's generator").isInstanceOf(JsonGeneratorDelegate.class);
+        assertThat(fields.writers.get(1)).as("written here").isNotInstanceOf(JsonGeneratorDelegate.class);
+        assertThat(new String(lines.encode(e), StandardCharsets.UTF_8))
+                .startsWith("{\"@timestamp\":\"")
+                .contains("\"logger_name\":\"llm_relay.access\",\"thread_name\":\"relay-1-1\",\"level\":\"INFO\","
+                        + "\"path\":\"/v1/chat/completions\"")
+                .endsWith("\"status\":200,\"bytes\":1099511627776,\"key\":null}" + logstash.getLineSeparator());
+    }
+
+    @Test
+    void textThatNeedsEscapingAndTextBeyondAsciiAreEscapedAlike() {
+        String odd = "quote\" back\\slash\nnew line\ttab \u0001 \u007f é 模型 🦊 \u2028";
+        assertSameLine(event("message " + odd + " {}", new Fields(odd)));
+        assertSameLine(event(odd));
+    }
+
+    @Test
+    void plainMessagesAndMessagesWithOrdinaryArgumentsToo() {
+        assertSameLine(event("llm-relay listening on http://127.0.0.1:11434"));
+        assertSameLine(event("backend {} is {} after {} checks", "mock-1", "up", 3));
+    }
+
+    @Test
+    void everyFractionOfASecondIsWrittenAsTheLogstashEncoderWritesIt() {
+        for (int nanos : new int[] {0, 1, 10, 100_000_000, 120_000_000, 123_456_789, 999_999_999, 500, 152_451_910}) {
+            LoggingEvent e = event("at " + nanos, new Fields("/api/chat"));
+            e.setInstant(Instant.ofEpochSecond(1_764_576_298L, nanos));
+            assertSameLine(e);
+        }
+    }
+
+    @Test
+    void whatOnlyTheLogstashEncoderWritesIsLeftToIt() {
+        LoggingEvent withMdc = event("with MDC");
+        withMdc.setMDCPropertyMap(Map.of("tenant", "a"));
+        assertSameLine(withMdc);
+
+        LoggingEvent marked = event("marked");
+        marked.addMarker(MarkerFactory.getMarker("AUDIT"));
+        assertSameLine(marked);
+
+        LoggingEvent keyValues = event("key values");
+        keyValues.addKeyValuePair(new KeyValuePair("tenant", "a"));
+        assertSameLine(keyValues);
+
+        assertSameLine(new LoggingEvent("test", context.getLogger("llm_relay"), Level.WARN, "failed", new IOException("boom"),
+                null));
+        // a structured argument of logstash's own may write objects through its mapper
+        assertSameLine(event("{}", StructuredArguments.keyValue("sizes", List.of(1, 2, 3))));
+    }
+
+    /** Neither writes half a line (logstash reports the failure and writes nothing); the next line is whole. */
+    @Test
+    void fieldsThatFailHalfWayAreHandedToLogstashAndTheNextLineIsWhole() {
+        JsonFields failing = g -> {
+            g.writeFieldName("half");
+            throw new IOException("cut");
+        };
+        LoggingEvent bad = event("{}", failing);
+        assertThat(lines.encode(bad)).isEqualTo(logstash.encode(bad)).isEmpty();
+        assertSameLine(event("{}", new Fields("/api/tags")));
+    }
+}
