@@ -1,5 +1,7 @@
 package io.llmrelay.bench;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -24,6 +26,15 @@ public final class NettyTransport {
     public static EventLoopGroup group(int threads, String name) {
         IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+    }
+
+    /** A server on {@code group} as the bench's servers listen: a deep accept backlog, no Nagle delay. */
+    public static ServerBootstrap server(EventLoopGroup group) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true);
     }
 
     public static Class<? extends ServerChannel> serverChannel() {

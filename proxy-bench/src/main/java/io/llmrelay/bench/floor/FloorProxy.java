@@ -2,7 +2,6 @@ package io.llmrelay.bench.floor;
 
 import io.llmrelay.bench.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -33,11 +32,7 @@ final class FloorProxy implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(new InetSocketAddress(backendHost, backendPort));
         try {
-            Channel ch = new ServerBootstrap()
-                    .group(group)
-                    .channel(NettyTransport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+            Channel ch = NettyTransport.server(group)
                     .childOption(ChannelOption.AUTO_READ, false) // read once the backend connection is up
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override

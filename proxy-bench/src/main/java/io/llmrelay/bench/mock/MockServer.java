@@ -1,10 +1,8 @@
 package io.llmrelay.bench.mock;
 
 import io.llmrelay.bench.NettyTransport;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -50,11 +48,7 @@ public final class MockServer implements AutoCloseable {
         MockProfile defaults = new MockProfile("mock", ttftNanos, events, delayNanos, eventBytes);
         MockServer[] self = new MockServer[1];
         try {
-            Channel ch = new ServerBootstrap()
-                    .group(group)
-                    .channel(NettyTransport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+            Channel ch = NettyTransport.server(group)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
