@@ -1,5 +1,6 @@
 package io.llmrelay.bench;
 
+import io.llmrelay.bench.floor.FloorCommand;
 import io.llmrelay.bench.load.LoadCommand;
 import io.llmrelay.bench.mock.MockCommand;
 import io.llmrelay.bench.report.ReportCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "llm-relay benchmark tools: a fast mock OpenAI backend, an open-loop load generator, "
                 + "a reliability soak, a start-up timer and the report writer.",
-        subcommands = {MockCommand.class, LoadCommand.class, SoakCommand.class, StartupCommand.class, io.llmrelay.bench.floor.FloorCommand.class, ReportCommand.class, HotCommand.class,
+        subcommands = {MockCommand.class, LoadCommand.class, SoakCommand.class, StartupCommand.class, FloorCommand.class, ReportCommand.class, HotCommand.class,
             VersionsCommand.class, CommandLine.HelpCommand.class})
 public final class Bench {
 

@@ -1,8 +1,10 @@
 package io.llmrelay.bench.mock;
 
+import io.llmrelay.bench.ListenOptions;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench mock}: runs the mock backend until killed. */
@@ -12,11 +14,8 @@ import picocli.CommandLine.Option;
                     + "e = token events, d = ms between events, b = bytes per event."})
 public final class MockCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address (default ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", defaultValue = "0", description = "Port; 0 picks a free one (default ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ListenOptions listen;
 
     @Option(names = "--threads", defaultValue = "1", description = "Event-loop threads (default ${DEFAULT-VALUE}).")
     int threads;
@@ -40,19 +39,14 @@ public final class MockCommand implements Callable<Integer> {
             description = "Also list this model in /v1/models (repeatable), e.g. a profile name, so a proxy knows it.")
     java.util.List<String> listed = new java.util.ArrayList<>();
 
-    @Option(names = "--port-file", description = "Write the bound port to this file once listening.")
-    java.nio.file.Path portFile;
-
     @Override
     public Integer call() throws Exception {
-        MockServer server = MockServer.start(host, port, threads, (long) (ttftMs * 1e6), events, (long) (delayMs * 1e6),
+        MockServer server = MockServer.start(listen.host, listen.port, threads, (long) (ttftMs * 1e6), events, (long) (delayMs * 1e6),
                 eventBytes, embeddingDims, listed);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mock-stop"));
-        System.out.println("mock listening on http://" + host + ":" + server.port() + "/v1 (ttft "
+        System.out.println("mock listening on http://" + listen.host + ":" + server.port() + "/v1 (ttft "
                 + ttftMs + " ms, " + events + " events, " + delayMs + " ms apart, ~" + eventBytes + " B each)");
-        if (portFile != null) {
-            java.nio.file.Files.writeString(portFile, Integer.toString(server.port()));
-        }
+        listen.listening(server.port());
         server.awaitClose();
         return 0;
     }

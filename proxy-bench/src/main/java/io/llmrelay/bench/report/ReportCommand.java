@@ -124,6 +124,10 @@ public final class ReportCommand implements Callable<Integer> {
         return median(runs(scenario, target), r -> r.path("proc").path("cpu_us_per_answer_event").asDouble(Double.NaN));
     }
 
+    private double cpu(String scenario, String target, boolean perEvent) {
+        return perEvent ? cpuEvent(scenario, target) : cpuReq(scenario, target);
+    }
+
     private double carried(String scenario, String target) {
         return median(runs(scenario, target), r -> r.path("carried_rate").asDouble(Double.NaN));
     }
@@ -243,12 +247,12 @@ public final class ReportCommand implements Callable<Integer> {
         StringBuilder floor = new StringBuilder();
         StringBuilder own = new StringBuilder();
         StringBuilder ratios = new StringBuilder();
-        for (String[] sc : FLEET_SAT) {
-            boolean perEvent = sc[0].equals("sat-stream50");
-            double f = perEvent ? cpuEvent(sc[0], FLOOR) : cpuReq(sc[0], FLOOR);
-            double d = perEvent ? cpuEvent(sc[0], RELAY) : cpuReq(sc[0], RELAY);
-            double q = perEvent ? cpuEvent(sc[0], QUIET) : cpuReq(sc[0], QUIET);
-            double n = perEvent ? cpuEvent(sc[0], "nginx") : cpuReq(sc[0], "nginx");
+        for (String[] sc : SAT_SCENARIOS) {
+            boolean perEvent = sc[0].equals("sat-stream50"); // the stream's target is per event, the others per request
+            double f = cpu(sc[0], FLOOR, perEvent);
+            double d = cpu(sc[0], RELAY, perEvent);
+            double q = cpu(sc[0], QUIET, perEvent);
+            double n = cpu(sc[0], "nginx", perEvent);
             if (Double.isNaN(f)) {
                 continue;
             }
@@ -390,8 +394,8 @@ public final class ReportCommand implements Callable<Integer> {
         threadGroups();
     }
 
-    /** The fleet's closed-loop scenarios: {scenario, short name}. */
-    private static final String[][] FLEET_SAT = {{"sat-v1", "pass-through"}, {"sat-chat10", "translated, 10 events"},
+    /** The closed-loop scenarios, each {scenario, short name}: the fleet's and the floor's rows go through them. */
+    private static final String[][] SAT_SCENARIOS = {{"sat-v1", "pass-through"}, {"sat-chat10", "translated, 10 events"},
         {"sat-stream50", "streamed, 50 events"}};
 
     /** A fleet of backends against one: the same scenarios, CPU per request side by side, and how the requests spread. */
@@ -419,7 +423,7 @@ public final class ReportCommand implements Callable<Integer> {
                 + "(req/s) | cores busy, one / fleet | generator + mocks CPU per request, one / fleet (µs) | requests per "
                 + "backend, fleet | errors, fleet |");
         line("|---|---:|---:|---|---:|---:|---:|---:|---|---:|");
-        for (String[] sc : FLEET_SAT) {
+        for (String[] sc : SAT_SCENARIOS) {
             List<JsonNode> f = runs(sc[0], FLEET);
             if (f.isEmpty()) {
                 continue;
@@ -515,7 +519,7 @@ public final class ReportCommand implements Callable<Integer> {
     /** The fleet's (or one backend's) CPU per request in each closed-loop scenario the fleet ran, for the targets table. */
     private String fleetSummary(String target) {
         List<String> parts = new ArrayList<>();
-        for (String[] sc : FLEET_SAT) {
+        for (String[] sc : SAT_SCENARIOS) {
             if (!runs(sc[0], FLEET).isEmpty()) {
                 parts.add(sc[1] + " " + us(cpuReq(sc[0], target)) + " at " + fmt0(carried(sc[0], target)) + "/s");
             }
@@ -525,7 +529,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     private String fleetRatios() {
         List<String> parts = new ArrayList<>();
-        for (String[] sc : FLEET_SAT) {
+        for (String[] sc : SAT_SCENARIOS) {
             if (!runs(sc[0], FLEET).isEmpty()) {
                 parts.add(sc[1] + " " + ratio(cpuReq(sc[0], FLEET), cpuReq(sc[0], RELAY)));
             }
