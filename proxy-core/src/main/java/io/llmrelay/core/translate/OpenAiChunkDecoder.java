@@ -217,7 +217,11 @@ final class OpenAiChunkDecoder {
 
     private static void toolCalls(JsonParser p, ChatDelta out) throws IOException {
         int position = 0;
-        while (p.nextToken() == JsonToken.START_OBJECT) {
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                skip(p); // a null or stray value in the list carries no call (a truncated list fails here)
+                continue;
+            }
             int index = position++;
             String id = null;
             String name = null;

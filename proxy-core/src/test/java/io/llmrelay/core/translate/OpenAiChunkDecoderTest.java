@@ -70,6 +70,17 @@ class OpenAiChunkDecoderTest {
     }
 
     @Test
+    void aStrayValueInTheToolCallListIsSkippedAndWhatFollowsStillRead() throws IOException {
+        ChatDelta d = decode("{'choices':[{'delta':{'tool_calls':[null,{'function':{'name':'f'}},[1,{'a':2}],"
+                + "{'index':4,'function':{'name':'g'}}],'content':'after'},'finish_reason':'tool_calls'}]}");
+        assertThat(d.toolFragments).containsExactly(
+                new ChatDelta.ToolFragment(0, null, "f", null),
+                new ChatDelta.ToolFragment(4, null, "g", null));
+        assertThat(d.content).isEqualTo("after");
+        assertThat(d.finishReason).isEqualTo("tool_calls");
+    }
+
+    @Test
     void legacyCompletionsText() throws IOException {
         ChatDelta d = decode("{'object':'text_completion','choices':[{'index':0,'text':' world','logprobs':null,'finish_reason':'stop'}]}");
         assertThat(d.content).isEqualTo(" world");
