@@ -153,9 +153,13 @@ public final class ReportCommand implements Callable<Integer> {
                 "≤ 2 µs", us(ev), us(evQ), "nginx (SSE passed through) " + us(evN), ratio(ev, evN) + " (" + ratio(evQ, evN) + ")",
                 verdictMax(ev, 2.0, " µs"));
         floorRow();
-        double perEvent = worstJmh("AnswerTranslationBenchmark.translate", "true");
-        vrow("Translating one streamed event alone (JMH, worst chunk split)", "≤ 1 µs", fmt(perEvent) + " ns", "", "", "",
-                verdictMax(perEvent, 1000, " ns"));
+        // issue 4 set the goal for the splits a socket gives; 7-byte pieces are a stress case beyond it
+        double perEvent = worstJmh("AnswerTranslationBenchmark.translate", "true", "WHOLE", "SPANNING");
+        vrow("Translating one streamed event alone (JMH, realistic chunk splits: an event per read, 1.5 events per "
+                + "read; the worse of the two)", "≤ 1 µs", fmt(perEvent) + " ns", "", "", "", verdictMax(perEvent, 1000, " ns"));
+        double pieces = worstJmh("AnswerTranslationBenchmark.translate", "true", "PIECES_7");
+        vrow("The same in 7-byte pieces (every event spread over about 30 reads: a stress case)", "report",
+                fmt(pieces) + " ns", "", "", "", Double.isNaN(pieces) ? "not run" : "reported (section 11)");
         double routing = worstJmh("RoutingBenchmark.route", null);
         double routingWide = worstJmh("RoutingBenchmark.routeWide", null);
         vrow("Routing decision: group by model name, select, release (JMH, 50 backends, 500 models of 2–4 backends, "
@@ -1638,7 +1642,8 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** The highest score of a JMH benchmark over its parameters ({@code stream} null: any), NaN when not run. */
-    private double worstJmh(String benchmark, String stream) {
+    /** The slowest score of {@code benchmark} (with that {@code stream} parameter, and one of {@code splits}, when given). */
+    private double worstJmh(String benchmark, String stream, String... splits) {
         Path p = dir.resolve("jmh.json");
         if (!Files.exists(p)) {
             return Double.NaN;
@@ -1648,7 +1653,8 @@ public final class ReportCommand implements Callable<Integer> {
             for (JsonNode b : Json.MAPPER.readTree(p.toFile())) {
                 // a whole class name: MessagesAnswerTranslationBenchmark is not AnswerTranslationBenchmark
                 if (b.path("benchmark").asText().endsWith("." + benchmark)
-                        && (stream == null || stream.equals(b.path("params").path("stream").asText()))) {
+                        && (stream == null || stream.equals(b.path("params").path("stream").asText()))
+                        && (splits.length == 0 || List.of(splits).contains(b.path("params").path("split").asText()))) {
                     double s = b.path("primaryMetric").path("score").asDouble();
                     worst = Double.isNaN(worst) ? s : Math.max(worst, s);
                 }
