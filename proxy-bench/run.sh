@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks llm-relay and writes docs/BENCHMARKS.md.
 #
-#   proxy-bench/run.sh            full run (~50 min): JMH, warm-up, saturation (closed loop) and fixed-rate scenarios,
+#   proxy-bench/run.sh            full run (~75 min): JMH, warm-up, saturation (closed loop) and fixed-rate scenarios,
 #                                 3 runs each, direct / nginx / the floor (Bench floor: Netty's HTTP codecs both ways,
 #                                 nothing else) / llm-relay in its default configuration / llm-relay with
 #                                 logging off / llm-relay with a fleet of three mock backends (--config), one and two

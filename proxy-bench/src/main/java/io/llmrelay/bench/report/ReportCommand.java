@@ -128,6 +128,42 @@ public final class ReportCommand implements Callable<Integer> {
         return perEvent ? cpuEvent(scenario, target) : cpuReq(scenario, target);
     }
 
+    /**
+     * {@code target}'s CPU per request over {@code base}'s, taken run by run (run N of each, both from the
+     * same round of the scenario, a minute apart at most) and the median of those ratios: a machine whose
+     * speed drifts between rounds moves both sides of each ratio, where it moves a ratio of medians.
+     */
+    double paired(String scenario, String target, String base) {
+        Map<String, Double> baseRuns = cpuByRun(scenario, base);
+        List<Double> ratios = new ArrayList<>();
+        cpuByRun(scenario, target).forEach((run, cpu) -> {
+            Double b = baseRuns.get(run);
+            if (b != null && b > 0) {
+                ratios.add(cpu / b);
+            }
+        });
+        return medianOf(ratios);
+    }
+
+    /** CPU per request of each measured run of {@code target}, by its run file's number ({@code r1}, {@code r2}...). */
+    private Map<String, Double> cpuByRun(String scenario, String target) {
+        Map<String, Double> out = new TreeMap<>();
+        String prefix = scenario + "." + target + ".r";
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".json")).toList()) {
+                String name = p.getFileName().toString();
+                double cpu = Json.MAPPER.readTree(p.toFile()).path("proc").path("cpu_us_per_request").asDouble(Double.NaN);
+                if (!Double.isNaN(cpu)) {
+                    out.put(name.substring(prefix.length(), name.length() - ".json".length()), cpu);
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
     private double carried(String scenario, String target) {
         return median(runs(scenario, target), r -> r.path("carried_rate").asDouble(Double.NaN));
     }
@@ -138,7 +174,8 @@ public final class ReportCommand implements Callable<Integer> {
         line("llm-relay as users run it (the **default configuration**: INFO, one JSON access-log line per request on "
                 + "stdout) first; *log off* is the same proxy started with `--log-level WARN`. Saturation figures come "
                 + "from the closed-loop scenarios of section 1 (" + cfg("sat_connections", "32") + " connections, "
-                + "every path in the same run); ratios are to nginx passing the same answer through.");
+                + "every path in the same run); ratios are to nginx passing the same answer through, each the median of "
+                + "the runs' own ratios (run N of llm-relay against run N of nginx, from the same round).");
         line("");
         line("| Target | Goal | llm-relay, defaults | log off | baseline | ratio, defaults (log off) | Verdict |");
         line("|---|---|---|---|---|---|---|");
@@ -150,7 +187,8 @@ public final class ReportCommand implements Callable<Integer> {
         double evQ = cpuEvent("sat-stream50", QUIET);
         double evN = cpuEvent("sat-stream50", "nginx");
         vrow("Streamed `/api/chat`, " + cfg("stream50_model", "50 events") + ": whole-process CPU per event at saturation",
-                "≤ 2 µs", us(ev), us(evQ), "nginx (SSE passed through) " + us(evN), ratio(ev, evN) + " (" + ratio(evQ, evN) + ")",
+                "≤ 2 µs", us(ev), us(evQ), "nginx (SSE passed through) " + us(evN), ratio(paired("sat-stream50", RELAY, "nginx"), 1) + " ("
+                        + ratio(paired("sat-stream50", QUIET, "nginx"), 1) + ")",
                 verdictMax(ev, 2.0, " µs"));
         floorRow();
         // issue 4 set the goal for the splits a socket gives; 7-byte pieces are a stress case beyond it
@@ -256,7 +294,6 @@ public final class ReportCommand implements Callable<Integer> {
             double f = cpu(sc[0], FLOOR, perEvent);
             double d = cpu(sc[0], RELAY, perEvent);
             double q = cpu(sc[0], QUIET, perEvent);
-            double n = cpu(sc[0], "nginx", perEvent);
             if (Double.isNaN(f)) {
                 continue;
             }
@@ -265,7 +302,7 @@ public final class ReportCommand implements Callable<Integer> {
             floor.append(sep).append(sc[1]).append(' ').append(us(f)).append(unit);
             own.append(sep).append(sc[1]).append(' ').append(signed(d - f)).append(unit).append(" (log off ").append(signed(q - f))
                     .append(')');
-            ratios.append(sep).append(sc[1]).append(' ').append(ratio(f, n));
+            ratios.append(sep).append(sc[1]).append(' ').append(ratio(paired(sc[0], FLOOR, "nginx"), 1));
         }
         vrow("The design's floor: the bench's minimal Netty proxy (HTTP codecs both ways, a backend connection per "
                 + "client connection, nothing else), CPU at saturation; what llm-relay's own work adds above it",
@@ -281,10 +318,11 @@ public final class ReportCommand implements Callable<Integer> {
         double d = cpuReq(scenario, RELAY);
         double q = cpuReq(scenario, QUIET);
         double n = cpuReq(scenario, "nginx");
+        double r = paired(scenario, RELAY, "nginx");
         String rate = fmt0(carried(scenario, RELAY)) + "/s" + (coresBusy(scenario, RELAY) < SATURATED ? " †" : "");
         vrow(name, "≤ " + fmt(limit) + "× nginx", us(d) + " at " + rate, us(q) + " at " + fmt0(carried(scenario, QUIET)) + "/s",
-                "nginx " + us(n) + " at " + fmt0(carried(scenario, "nginx")) + "/s", ratio(d, n) + " (" + ratio(q, n) + ")",
-                verdictMax(d / n, limit, "×"));
+                "nginx " + us(n) + " at " + fmt0(carried(scenario, "nginx")) + "/s",
+                ratio(r, 1) + " (" + ratio(paired(scenario, QUIET, "nginx"), 1) + ")", verdictMax(r, limit, "×"));
     }
 
     private double coresBusy(String scenario, String target) {
@@ -372,7 +410,9 @@ public final class ReportCommand implements Callable<Integer> {
                 + "per second of the window: a proxy under " + fmt(SATURATED) + " (marked †) was not limited by its own "
                 + "core but by the load generator and the mock (which share CPU 1; *generator + mock* is their CPU per "
                 + "request, with the fleet's every mock), by other load on the machine, or by waiting (see the latency tail), and its CPU per request "
-                + "is then higher than at full load, where each wake-up serves more requests.");
+                + "is then higher than at full load, where each wake-up serves more requests. *Ratio to nginx* is the "
+                + "median of the runs' own ratios (each run against nginx's run of the same round), which a machine "
+                + "whose speed drifts between rounds moves less than a ratio of the medians.");
         line("");
         if (!runs("sat-v1", FLOOR).isEmpty()) {
             line("**floor** is the bench's own minimal HTTP/1.1 proxy (`Bench floor`, in proxy-bench): Netty's HTTP "
@@ -560,7 +600,6 @@ public final class ReportCommand implements Callable<Integer> {
             line("");
             return;
         }
-        double nginx = cpuReq(scenario, "nginx");
         line("| Path | carried (req/s) | CPU per request (µs) | per run | ratio to nginx |" + (perEvent ? " CPU per event (µs) |" : "")
                 + " cores busy | latency p50 / p99 / max (µs) | generator + mock CPU per request (µs) | errors |");
         line("|---|---:|---:|---|---:|" + (perEvent ? "---:|" : "") + "---:|---:|---:|---:|");
@@ -580,7 +619,7 @@ public final class ReportCommand implements Callable<Integer> {
             String mark = proxy && share < SATURATED ? " †" : "";
             line("| " + t[1] + " | " + fmt0(carried(scenario, t[0])) + mark + " | " + fmt(cpu) + " | "
                     + (proxy ? perRun(rs, r -> r.path("proc").path("cpu_us_per_request").asDouble(Double.NaN)) : "") + " | "
-                    + (proxy ? ratio(cpu, nginx) : "") + " | " + (perEvent ? fmt(proxy ? cpuEvent(scenario, t[0]) : Double.NaN) + " | " : "")
+                    + (proxy ? ratio(paired(scenario, t[0], "nginx"), 1) : "") + " | " + (perEvent ? fmt(proxy ? cpuEvent(scenario, t[0]) : Double.NaN) + " | " : "")
                     + (proxy ? fmt(share) : "") + " | " + fmt(pct(rs, "total", "p50")) + " / " + fmt(pct(rs, "total", "p99"))
                     + " / " + fmt(pct(rs, "total", "max"))
                     + " | " + fmt(others) + " | " + errors + " |");
@@ -1411,12 +1450,12 @@ public final class ReportCommand implements Callable<Integer> {
     private String satVerdict(String scenario) {
         switch (scenario) {
             case "sat-v1": {
-                double r = cpuReq(scenario, RELAY) / cpuReq(scenario, "nginx");
+                double r = paired(scenario, RELAY, "nginx");
                 return Double.isNaN(r) ? "target not judged" : (r <= 1.3 ? "meets" : "**misses**") + " its target (" + ratio(r, 1)
                         + " nginx's CPU per request, goal ≤ 1.3×)";
             }
             case "sat-chat10": {
-                double r = cpuReq(scenario, RELAY) / cpuReq(scenario, "nginx");
+                double r = paired(scenario, RELAY, "nginx");
                 return Double.isNaN(r) ? "target not judged" : (r <= 2.0 ? "meets" : "**misses**") + " its target (" + ratio(r, 1)
                         + " nginx's CPU per request, goal ≤ 2×)";
             }
@@ -1641,7 +1680,6 @@ public final class ReportCommand implements Callable<Integer> {
         return pct(runs(scenario, target), metric, p) - pct(runs(scenario, "direct"), metric, p);
     }
 
-    /** The highest score of a JMH benchmark over its parameters ({@code stream} null: any), NaN when not run. */
     /** The slowest score of {@code benchmark} (with that {@code stream} parameter, and one of {@code splits}, when given). */
     private double worstJmh(String benchmark, String stream, String... splits) {
         Path p = dir.resolve("jmh.json");

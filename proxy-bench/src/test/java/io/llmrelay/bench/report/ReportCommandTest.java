@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrelay.core.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportCommandTest {
 
@@ -37,5 +41,25 @@ class ReportCommandTest {
         assertThat(ReportCommand.generatorAndMocks(one)).isEqualTo(9);
         assertThat(ReportCommand.generatorAndMocks(fleet)).isEqualTo(9.5);
         assertThat(ReportCommand.generatorAndMocks(run("{\"others\":{}}"))).isNaN();
+    }
+
+    @Test
+    void ratiosToTheBaselineAreTakenRunByRunThenTheirMedian(@TempDir Path dir) throws Exception {
+        double[] relay = {111, 54.4, 42.1, 30};
+        double[] nginx = {34.7, 39.3, 28.1};
+        for (int i = 0; i < relay.length; i++) { // run 4 has no nginx run to pair with
+            Files.writeString(dir.resolve("sat-v1.relay.r" + (i + 1) + ".json"), "{\"proc\":{\"cpu_us_per_request\":" + relay[i] + "}}");
+        }
+        for (int i = 0; i < nginx.length; i++) {
+            Files.writeString(dir.resolve("sat-v1.nginx.r" + (i + 1) + ".json"), "{\"proc\":{\"cpu_us_per_request\":" + nginx[i] + "}}");
+        }
+        Files.writeString(dir.resolve("sat-v1.relay-quiet.r1.json"), "{\"proc\":{}}"); // no figure: left out
+        ReportCommand report = new ReportCommand();
+        report.dir = dir;
+
+        // per run 3.20, 1.38, 1.50: the median is run 3's (the ratio of the medians would be 54.4 / 34.7 = 1.57)
+        assertThat(report.paired("sat-v1", "relay", "nginx")).isCloseTo(42.1 / 28.1, Offset.offset(1e-9));
+        assertThat(report.paired("sat-v1", "relay-quiet", "nginx")).isNaN();
+        assertThat(report.paired("sat-chat10", "relay", "nginx")).isNaN();
     }
 }
