@@ -28,6 +28,9 @@
 # CPU 1; llm-relay with two event loops gets both CPUs (the generator and the mock stay on CPU 1). Every process this script starts is stopped by
 # its own PID when it exits.
 set -euo pipefail
+# One group, read whole before any of it runs: bash reads a plain script as it goes, and a run lasts over an
+# hour, so an edit to this file during a run broke the run.
+{
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -562,7 +565,7 @@ if [ $NEED_PROXIES = 1 ]; then
   log "mock :$MOCK_PORT (pid $MOCK_PID)$(for i in $(seq 2 "$FLEET_SIZE"); do [ -n "${MOCK_PIDS[$i]:-}" ] && printf ', %s :%s (pid %s)' "$(mock_name "$i")" "${MOCK_PORTS[$i]}" "${MOCK_PIDS[$i]}"; done)$(for r in $RELAYS; do printf ', %s :%s (pid %s)' "$r" "${PORT[$r]}" "${PID[$r]}"; done)$([ $HAVE_NGINX = 1 ] && echo ", nginx :$NGINX_PORT (pid $NGINX_PID)")$([ -n "$FLOOR_PID" ] && echo ", floor :$FLOOR_PORT (pid $FLOOR_PID)")"
 fi
 
-# A fixed warm-up is too short on a slow day: at a third of the usual speed the first measured run still had
+# A fixed warm-up is too short on a slow day: at less than half the usual speed the first measured run still had
 # the JIT compiling (its compiler threads 44 us of a 111 us request). So a Java proxy warms up in rounds,
 # one more while its compiler threads took more than JIT_SETTLED_PCT % of its CPU in any path of the last
 # one, at most WARM_ROUNDS_MAX rounds; each round's share is logged, and the rounds taken go to the meta.
@@ -575,7 +578,7 @@ jit_pct() { # FILE: the compiler threads' share of the process's CPU in a load r
 }
 # warm_rounds TARGET "PATH|BODY|SECONDS" ...: rounds over the given loads until the JIT has settled
 warm_rounds() {
-  local target=$1 round worst load pct
+  local target=$1 round worst load pct wpath wbody wsec
   shift
   for round in $(seq 1 "$WARM_ROUNDS_MAX"); do
     worst=0
@@ -934,3 +937,5 @@ MACHINE_NOTE="They come from a 2-core VM shared with other tenants: the hypervis
 [ -f proxy-bench/findings.md ] && cp proxy-bench/findings.md "$OUT/meta/findings.md"
 bench report --results "$OUT" --out "$REPORT" 2>&1 | sed '/^SLF4J/d' >&2
 log "done in $((T_END - T_START)) s; report: $REPORT"
+exit
+}

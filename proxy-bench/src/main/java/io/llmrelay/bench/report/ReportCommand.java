@@ -130,7 +130,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     /**
      * {@code target}'s CPU per request over {@code base}'s, taken run by run (run N of each, both from the
-     * same round of the scenario, a minute apart at most) and the median of those ratios: a machine whose
+     * same round of the scenario, about a minute apart at most) and the median of those ratios: a machine whose
      * speed drifts between rounds moves both sides of each ratio, where it moves a ratio of medians.
      */
     double paired(String scenario, String target, String base) {
@@ -148,14 +148,13 @@ public final class ReportCommand implements Callable<Integer> {
     /** CPU per request of each measured run of {@code target}, by its run file's number ({@code r1}, {@code r2}...). */
     private Map<String, Double> cpuByRun(String scenario, String target) {
         Map<String, Double> out = new TreeMap<>();
-        String prefix = scenario + "." + target + ".r";
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix)
-                    && f.getFileName().toString().endsWith(".json")).toList()) {
+        int prefix = (scenario + "." + target + ".r").length();
+        try {
+            for (Path p : runFiles(scenario, target)) {
                 String name = p.getFileName().toString();
                 double cpu = Json.MAPPER.readTree(p.toFile()).path("proc").path("cpu_us_per_request").asDouble(Double.NaN);
                 if (!Double.isNaN(cpu)) {
-                    out.put(name.substring(prefix.length(), name.length() - ".json".length()), cpu);
+                    out.put(name.substring(prefix, name.length() - ".json".length()), cpu);
                 }
             }
         } catch (IOException e) {
@@ -1659,17 +1658,23 @@ public final class ReportCommand implements Callable<Integer> {
 
     private List<JsonNode> runs(String scenario, String target) {
         List<JsonNode> out = new ArrayList<>();
-        String prefix = scenario + "." + target + ".r";
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> ps = files.filter(p -> p.getFileName().toString().startsWith(prefix)
-                    && p.getFileName().toString().endsWith(".json")).sorted().toList();
-            for (Path p : ps) {
+        try {
+            for (Path p : runFiles(scenario, target)) {
                 out.add(Json.MAPPER.readTree(p.toFile()));
             }
         } catch (IOException e) {
             return out;
         }
         return out;
+    }
+
+    /** The result files of {@code target}'s measured runs of {@code scenario} ({@code <scenario>.<target>.rN.json}), sorted. */
+    private List<Path> runFiles(String scenario, String target) throws IOException {
+        String prefix = scenario + "." + target + ".r";
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
     }
 
     private double pct(List<JsonNode> rs, String metric, String p) {
