@@ -35,23 +35,31 @@ public final class Rfc3339 {
             cachedSecond = second;
         }
         System.arraycopy(prefixChars, 0, into, 0, 19);
-        int at = 19;
-        int nanos = instant.getNano();
-        if (nanos != 0) {
-            int digits = 9;
-            while (nanos % 10 == 0) {
-                nanos /= 10;
-                digits--;
-            }
-            into[at++] = '.';
-            for (int i = digits - 1; i >= 0; i--) {
-                into[at + i] = (char) ('0' + nanos % 10);
-                nanos /= 10;
-            }
-            at += digits;
-        }
+        int at = fraction(instant.getNano(), into, 19);
         into[at++] = 'Z';
         return at;
+    }
+
+    /**
+     * The fraction of a second as RFC 3339 and ISO 8601 write it, {@code .184789} for 184,789,000 ns:
+     * up to nine digits, trailing zeros trimmed, nothing at all for zero. Written into {@code into}
+     * (ten characters free) at {@code at}; returns where it ends.
+     */
+    public static int fraction(int nanos, char[] into, int at) {
+        if (nanos == 0) {
+            return at;
+        }
+        int digits = 9;
+        while (nanos % 10 == 0) {
+            nanos /= 10;
+            digits--;
+        }
+        into[at++] = '.';
+        for (int i = at + digits - 1; i >= at; i--) {
+            into[i] = (char) ('0' + nanos % 10);
+            nanos /= 10;
+        }
+        return at + digits;
     }
 
     /** The same with a zone offset, e.g. {@code 2025-05-10T08:06:48.639712648-07:00}, as Ollama's lists use. */
@@ -61,24 +69,8 @@ public final class Rfc3339 {
         if (base.length() == 16) {
             sb.append(":00");
         }
-        appendFraction(sb, instant.getNano());
+        char[] fraction = new char[10];
+        sb.append(fraction, 0, fraction(instant.getNano(), fraction, 0));
         return sb.append(offset.getTotalSeconds() == 0 ? "Z" : offset.getId()).toString();
-    }
-
-    private static void appendFraction(StringBuilder sb, int nanos) {
-        if (nanos == 0) {
-            return;
-        }
-        int digits = 9;
-        while (nanos % 10 == 0) {
-            nanos /= 10;
-            digits--;
-        }
-        String n = Integer.toString(nanos);
-        sb.append('.');
-        for (int i = n.length(); i < digits; i++) {
-            sb.append('0');
-        }
-        sb.append(n);
     }
 }

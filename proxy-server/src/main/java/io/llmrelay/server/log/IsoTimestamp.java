@@ -1,5 +1,6 @@
 package io.llmrelay.server.log;
 
+import io.llmrelay.core.api.Rfc3339;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -8,7 +9,7 @@ import java.time.format.DateTimeFormatter;
  * An instant as {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME} writes it in one zone (what the
  * logstash encoder puts in {@code @timestamp}: {@code 2026-12-01T08:04:58.152451911Z}, the fraction
  * without trailing zeros and left out when zero), into a reused array. The formatter is asked once a
- * second, for the date, time and offset; the fraction is written here. One instance per thread.
+ * second, for the date, time and offset; the fraction is {@link Rfc3339#fraction}. One instance per thread.
  */
 final class IsoTimestamp {
 
@@ -39,21 +40,7 @@ final class IsoTimestamp {
             offset = whole.substring(offsetStart).toCharArray();
             second = s;
         }
-        int n = offsetStart;
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            chars[n++] = '.';
-            int digits = 9;
-            while (nanos % 10 == 0) {
-                nanos /= 10;
-                digits--;
-            }
-            for (int i = n + digits - 1; i >= n; i--) {
-                chars[i] = (char) ('0' + nanos % 10);
-                nanos /= 10;
-            }
-            n += digits;
-        }
+        int n = Rfc3339.fraction(t.getNano(), chars, offsetStart);
         System.arraycopy(offset, 0, chars, n, offset.length);
         return n + offset.length;
     }
