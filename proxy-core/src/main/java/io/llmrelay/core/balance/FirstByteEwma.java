@@ -16,6 +16,12 @@ final class FirstByteEwma {
 
     static final double MIN_WEIGHT = 0.1;
     static final long DECAY_NANOS = 10_000_000_000L;
+    /**
+     * Below this gap (about 1.05 s) {@code 1 - e^(-Δt/DECAY)} is under {@link #MIN_WEIGHT}: a busy
+     * backend's samples take the floor weight without computing the exponential (a percent of a
+     * pass-through request's CPU).
+     */
+    static final long FLOOR_GAP_NANOS = (long) Math.floor(-Math.log1p(-MIN_WEIGHT) * DECAY_NANOS);
 
     /** The bits of no double that {@link Double#doubleToLongBits} returns: "no sample yet". */
     private static final long COLD = -1L;
@@ -36,7 +42,7 @@ final class FirstByteEwma {
         long now = nanoClock.getAsLong();
         // each sample takes the gap since the one before it, even when samples race
         long gap = Math.max(0, now - lastSampleAt.getAndSet(now));
-        double weight = Math.max(MIN_WEIGHT, -Math.expm1(-(double) gap / DECAY_NANOS));
+        double weight = gap <= FLOOR_GAP_NANOS ? MIN_WEIGHT : Math.max(MIN_WEIGHT, -Math.expm1(-(double) gap / DECAY_NANOS));
         double sample = sampleNanos;
         while (true) {
             long bits = averageBits.get();

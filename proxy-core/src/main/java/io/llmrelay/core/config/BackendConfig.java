@@ -89,7 +89,12 @@ public record BackendConfig(String name, URI baseUrl, BackendFlavor flavor, Secr
 
     /** The Host header value: the port only when it is not the scheme's default. */
     public String hostHeader() {
-        return baseUrl.getPort() > 0 && baseUrl.getPort() != (tls() ? 443 : 80) ? host() + ":" + baseUrl.getPort() : host();
+        int port = baseUrl.getPort();
+        if (port <= 0 || port == (tls() ? 443 : 80)) {
+            return host();
+        }
+        // host:port as the URL wrote it, which the URI keeps: no text built per request
+        return baseUrl.getRawUserInfo() == null ? baseUrl.getRawAuthority() : host() + ":" + port;
     }
 
     /** The base path without a trailing slash, e.g. {@code /v1} or {@code /api/v1}; "" for none. */

@@ -109,6 +109,21 @@ class BackendStatsTest {
         assertThat(stats.firstByteEwmaNanos()).isCloseTo(50_000_000, within(1.0));
     }
 
+    /** The floor weight is taken without the exponential below its gap, and the exponential's weight above it. */
+    @Test
+    void theWeightAroundTheFloorGapIsTheFormulasWeight() {
+        for (long gap : new long[] {1, 1_000_000, FirstByteEwma.FLOOR_GAP_NANOS - 1, FirstByteEwma.FLOOR_GAP_NANOS,
+            FirstByteEwma.FLOOR_GAP_NANOS + 1, FirstByteEwma.FLOOR_GAP_NANOS + 1_000, 2_000_000_000L}) {
+            BackendStats fresh = new BackendStats(now::get);
+            fresh.recordFirstByte(100_000_000);
+            now.addAndGet(gap);
+            fresh.recordFirstByte(200_000_000);
+            double weight = Math.max(FirstByteEwma.MIN_WEIGHT, -Math.expm1(-(double) gap / FirstByteEwma.DECAY_NANOS));
+            assertThat(fresh.firstByteEwmaNanos()).as("gap %d ns", gap).isEqualTo(100_000_000 * (1 - weight) + 200_000_000 * weight);
+        }
+        assertThat(FirstByteEwma.FLOOR_GAP_NANOS).isBetween(1_053_000_000L, 1_054_000_000L);
+    }
+
     @Test
     void aNegativeTimeToFirstByteIsRefused() {
         assertThatThrownBy(() -> stats.recordFirstByte(-1))

@@ -39,6 +39,8 @@ class BackendConfigTest {
         "https://x.test:443/api/v1,     true,  x.test,         443,  x.test,          /api/v1, https://x.test/api/v1",
         "http://x.test:80,              false, x.test,         80,   x.test,          '',      http://x.test",
         "HTTPS://x.test:8443,           true,  x.test,         8443, x.test:8443,     '',      HTTPS://x.test:8443",
+        "'http://[::1]:8000/v1',        false, '[::1]',        8000, '[::1]:8000',    /v1,     'http://[::1]:8000/v1'",
+        "http://user:pw@h.test:9000/v1, false, h.test,         9000, h.test:9000,     /v1,     http://h.test:9000/v1",
     })
     void addressParts(String url, boolean tls, String host, int port, String hostHeader, String basePath, String display) {
         BackendConfig c = new BackendConfig("b", BackendConfig.parseUrl(url), BackendFlavor.GENERIC, null);

@@ -1,7 +1,8 @@
 package io.llmrelay.server.exchange;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.llmrelay.server.log.DirectLines;
+import io.llmrelay.server.log.FieldSink;
 import io.llmrelay.server.log.JsonFields;
 import io.llmrelay.server.log.LogFormat;
 import java.io.IOException;
@@ -18,11 +19,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The fields travel as one structured argument ({@link JsonFields}) that writes itself with typed
  * calls: a {@code keyValue} marker per field, each value boxed and written as an object, made the
- * line cost more than the rest of a pass-through request's work.
+ * line cost more than the rest of a pass-through request's work. Where only the proxy's own output
+ * would see it, the JSON line is written without a logging event at all ({@link DirectLines}).
  */
 final class AccessLog {
 
-    private static final Logger LOG = LoggerFactory.getLogger("llm_relay.access");
+    private static final String NAME = "llm_relay.access";
+    private static final Logger LOG = LoggerFactory.getLogger(NAME);
+    private static final DirectLines DIRECT = DirectLines.of(NAME);
 
     private AccessLog() {}
 
@@ -30,7 +34,11 @@ final class AccessLog {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        LOG.info("{}", new Line(ex, endNanos, LogFormat.json()));
+        boolean json = LogFormat.json();
+        Line line = new Line(ex, endNanos, json);
+        if (!json || !DIRECT.info(line.toString(), line)) {
+            LOG.info("{}", line);
+        }
     }
 
     /** The line's fields, read from the exchange when it ends. */
@@ -87,33 +95,23 @@ final class AccessLog {
         }
 
         @Override
-        public void writeTo(JsonGenerator g) throws IOException {
-            field(g, METHOD, method);
-            field(g, PATH, path);
-            field(g, STATUS, status);
-            field(g, REQUEST_ID, requestId);
-            field(g, MODEL, model);
-            field(g, BACKEND, backend);
-            field(g, BYTES, bytes);
-            field(g, TTFB_US, ttfbMicros);
-            field(g, DURATION_US, durationMicros);
-            field(g, OVERHEAD_US, overheadMicros);
-            field(g, OUTCOME, outcome);
-            field(g, CLIENT_IP, clientIp);
-            field(g, KEY, key);
+        public void writeFields(FieldSink out) throws IOException {
+            out.field(METHOD, method);
+            out.field(PATH, path);
+            out.field(STATUS, status);
+            out.field(REQUEST_ID, requestId);
+            out.field(MODEL, model);
+            out.field(BACKEND, backend);
+            out.field(BYTES, bytes);
+            out.field(TTFB_US, ttfbMicros);
+            out.field(DURATION_US, durationMicros);
+            out.field(OVERHEAD_US, overheadMicros);
+            out.field(OUTCOME, outcome);
+            out.field(CLIENT_IP, clientIp);
+            out.field(KEY, key);
             if (error != null) {
-                field(g, ERROR, error);
+                out.field(ERROR, error);
             }
-        }
-
-        private static void field(JsonGenerator g, SerializedString name, String value) throws IOException {
-            g.writeFieldName(name);
-            g.writeString(value);
-        }
-
-        private static void field(JsonGenerator g, SerializedString name, long value) throws IOException {
-            g.writeFieldName(name);
-            g.writeNumber(value);
         }
 
         /** The message: {@code POST /api/chat 200} (JSON), or every field as {@code name=value} (text). */

@@ -85,7 +85,12 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
 
     @Override
     protected void append(ILoggingEvent event) {
-        if (!queue.offer(encoder.encode(event))) {
+        offer(encoder.encode(event));
+    }
+
+    /** Queues a line encoded without an event ({@link DirectLines}); a full queue drops it, counted. */
+    void offer(byte[] line) {
+        if (!queue.offer(line)) {
             DROPPED.increment();
         }
     }

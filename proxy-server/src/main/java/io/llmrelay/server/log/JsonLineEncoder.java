@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import net.logstash.logback.argument.StructuredArgument;
@@ -36,11 +37,13 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     private final ZoneId zone;
     private final ThreadLocal<Line> lines = ThreadLocal.withInitial(this::newLine);
 
-    /** A thread's generator, its buffer and its clock text. */
+    /** A thread's generator, its buffer, its ASCII line and its clock text. */
     private static final class Line {
         final ByteArrayBuilder bytes = new ByteArrayBuilder(512);
+        final AsciiLine ascii = new AsciiLine();
         final IsoTimestamp timestamp;
         JsonGenerator generator;
+        GeneratorSink sink;
 
         Line(ZoneId zone) {
             this.timestamp = new IsoTimestamp(zone);
@@ -89,24 +92,17 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
             if (line.generator == null) {
                 line.generator = factory.createGenerator(line.bytes);
                 line.generator.setRootValueSeparator(null);
+                line.sink = new GeneratorSink(line.generator);
             }
             JsonGenerator g = line.generator;
             g.writeStartObject();
-            g.writeFieldName(TIMESTAMP);
-            g.writeString(line.timestamp.chars(), 0, line.timestamp.format(event.getInstant()));
-            g.writeFieldName(MESSAGE);
-            g.writeString(message);
-            g.writeFieldName(LOGGER_NAME);
-            g.writeString(event.getLoggerName());
-            g.writeFieldName(THREAD_NAME);
-            g.writeString(event.getThreadName());
-            g.writeFieldName(LEVEL);
-            g.writeString(event.getLevel().toString());
+            head(line.sink, line.timestamp, event.getInstant(), message, event.getLoggerName(), event.getThreadName(),
+                    event.getLevel().toString());
             Object[] arguments = event.getArgumentArray();
             if (arguments != null) {
                 for (Object argument : arguments) {
                     if (argument instanceof JsonFields fields) { // others are not fields (logstash's default)
-                        fields.writeTo(g);
+                        fields.writeFields(line.sink);
                     }
                 }
             }
@@ -120,6 +116,35 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
         } finally {
             line.bytes.reset();
         }
+    }
+
+    /**
+     * The line an event of {@code level} with this message and one {@link JsonFields} argument would
+     * become, written without the event and without a generator ({@link DirectLines}); null when a
+     * value is not printable ASCII, which only {@link #encode} writes as the logstash encoder does.
+     */
+    byte[] encodeDirect(Instant at, String message, String loggerName, String threadName, String level,
+            JsonFields fields) {
+        Line line = lines.get();
+        AsciiLine out = line.ascii;
+        out.start();
+        try {
+            head(out, line.timestamp, at, message, loggerName, threadName, level);
+            fields.writeFields(out);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return out.failed() ? null : out.finish(lineSeparator);
+    }
+
+    /** The members every line begins with, in the logstash encoder's order. */
+    private static void head(FieldSink out, IsoTimestamp timestamp, Instant at, String message, String loggerName,
+            String threadName, String level) throws IOException {
+        out.field(TIMESTAMP, timestamp.chars(), timestamp.format(at));
+        out.field(MESSAGE, message);
+        out.field(LOGGER_NAME, loggerName);
+        out.field(THREAD_NAME, threadName);
+        out.field(LEVEL, level);
     }
 
     /**

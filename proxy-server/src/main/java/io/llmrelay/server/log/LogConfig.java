@@ -23,16 +23,21 @@ public final class LogConfig {
 
     /** Replaces whatever {@code context} was configured with. */
     public static void apply(LoggerContext context, boolean json, Level level) {
+        DirectLines.clear();
         context.reset();
         LogFormat.json(json);
         BatchingStdoutAppender appender = new BatchingStdoutAppender();
         appender.setContext(context);
         appender.setName("STDOUT");
-        appender.setEncoder(json ? jsonEncoder(context) : textEncoder(context));
+        JsonLineEncoder lines = json ? jsonEncoder(context) : null;
+        appender.setEncoder(json ? lines : textEncoder(context));
         appender.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(level);
         root.addAppender(appender);
+        if (lines != null) {
+            DirectLines.install(context, appender, lines);
+        }
         context.getLogger("io.netty").setLevel(Level.WARN);
         // Lettuce logs every reconnect attempt (INFO, and WARN when it fails: every 2 s while Redis is
         // down); the shared rate limits log each transition once instead (limits.RedisHealth)
@@ -40,7 +45,7 @@ public final class LogConfig {
         context.getLogger("io.lettuce.core.protocol.ReconnectionHandler").setLevel(Level.ERROR);
     }
 
-    private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+    private static JsonLineEncoder jsonEncoder(LoggerContext context) {
         LogstashEncoder encoder = logstashEncoder(context);
         // the same lines, the common ones (every access line) written without the provider chain
         JsonLineEncoder lines = new JsonLineEncoder(encoder, encoder.getLineSeparator(), Json.FACTORY,

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import io.llmrelay.core.json.Json;
 import java.io.IOException;
@@ -34,26 +35,39 @@ class JsonLineEncoderTest {
     private final JsonLineEncoder lines = new JsonLineEncoder(LogConfig.logstashEncoder(context),
             logstash.getLineSeparator(), Json.FACTORY, TimeZone.getDefault().toZoneId());
 
-    /** Fields as the access line writes them, recording which generator it was handed. */
+    private static final SerializedString PATH = new SerializedString("path");
+    private static final SerializedString STATUS = new SerializedString("status");
+    private static final SerializedString BYTES = new SerializedString("bytes");
+    private static final SerializedString KEY = new SerializedString("key");
+
+    /** Fields as the access line writes them, recording what they were written to. */
     private static final class Fields implements JsonFields {
-        final List<JsonGenerator> writers = new ArrayList<>();
+        final List<Object> writers = new ArrayList<>();
         final String text;
+        final long number;
 
         Fields(String text) {
+            this(text, 1L << 40);
+        }
+
+        Fields(String text, long number) {
             this.text = text;
+            this.number = number;
         }
 
         @Override
         public void writeTo(JsonGenerator g) throws IOException {
             writers.add(g);
-            g.writeFieldName("path");
-            g.writeString(text);
-            g.writeFieldName("status");
-            g.writeNumber(200);
-            g.writeFieldName("bytes");
-            g.writeNumber(1L << 40);
-            g.writeFieldName("key");
-            g.writeString((String) null);
+            JsonFields.super.writeTo(g);
+        }
+
+        @Override
+        public void writeFields(FieldSink out) throws IOException {
+            writers.add(out);
+            out.field(PATH, text);
+            out.field(STATUS, 200);
+            out.field(BYTES, number);
+            out.field(KEY, (String) null);
         }
     }
 
@@ -87,9 +101,9 @@ class JsonLineEncoderTest {
         Fields fields = new Fields("/v1/chat/completions");
         LoggingEvent e = event("{}", fields);
         assertSameLine(e);
-        assertThat(fields.writers).hasSize(2);
+        assertThat(fields.writers).hasSize(3);
         assertThat(fields.writers.get(0)).as("logstash's generator").isInstanceOf(JsonGeneratorDelegate.class);
-        assertThat(fields.writers.get(1)).as("written here").isNotInstanceOf(JsonGeneratorDelegate.class);
+        assertThat(fields.writers.get(2)).as("written here, with our own generator").isInstanceOf(GeneratorSink.class);
         assertThat(new String(lines.encode(e), StandardCharsets.UTF_8))
                 .startsWith("{\"@timestamp\":\"")
                 .contains("\"logger_name\":\"llm_relay.access\",\"thread_name\":\"relay-1-1\",\"level\":\"INFO\","
@@ -142,12 +156,58 @@ class JsonLineEncoderTest {
     /** Neither writes half a line (logstash reports the failure and writes nothing); the next line is whole. */
     @Test
     void fieldsThatFailHalfWayAreHandedToLogstashAndTheNextLineIsWhole() {
-        JsonFields failing = g -> {
-            g.writeFieldName("half");
+        JsonFields failing = out -> {
+            out.field(new SerializedString("half"), "cut here");
             throw new IOException("cut");
         };
         LoggingEvent bad = event("{}", failing);
         assertThat(lines.encode(bad)).isEqualTo(logstash.encode(bad)).isEmpty();
         assertSameLine(event("{}", new Fields("/api/tags")));
+    }
+
+    /** The line {@link JsonLineEncoder#encodeDirect} writes without an event, or null. */
+    private String direct(LoggingEvent e, Fields fields) {
+        byte[] line = lines.encodeDirect(e.getInstant(), e.getFormattedMessage(), e.getLoggerName(), e.getThreadName(),
+                e.getLevel().toString(), fields);
+        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aLineWrittenWithoutTheEventIsTheLogstashLineOfThatEvent() {
+        String[] texts = {"/v1/chat/completions", "", "quote\" inside", "back\\slash", "ends with \\", "\"",
+            "del \u007f and ~ { } [ ] : , / <script>", "{}", "POST /api/chat 200"};
+        long[] numbers = {0, 7, -1, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE, -1234567890123L};
+        for (String text : texts) {
+            for (long number : numbers) {
+                for (int nanos : new int[] {0, 152_451_911, 120_000_000}) {
+                    Fields fields = new Fields(text, number);
+                    LoggingEvent e = event("message " + text + " {}", fields);
+                    e.setInstant(Instant.ofEpochSecond(1_764_576_298L, nanos));
+                    String expected = new String(logstash.encode(e), StandardCharsets.UTF_8);
+                    assertThat(direct(e, fields)).as("%s, %d", text, number).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void textBeyondPrintableAsciiIsLeftToTheGenerator() {
+        for (String odd : new String[] {"new\nline", "tab\t", "\u0001", "é", "模型", "🦊", "\u2028"}) {
+            assertThat(direct(event("{}", new Fields(odd)), new Fields(odd))).as(odd).isNull();
+            LoggingEvent inMessage = event("message " + odd);
+            assertThat(direct(inMessage, new Fields("/api/chat"))).as("in the message: " + odd).isNull();
+        }
+        // the thread's line is clean again afterwards
+        Fields fields = new Fields("/api/tags");
+        LoggingEvent e = event("{}", fields);
+        assertThat(direct(e, fields)).isEqualTo(new String(logstash.encode(e), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void longLinesGrowTheBuffer() {
+        String longText = "x\"y".repeat(2_000);
+        Fields fields = new Fields(longText);
+        LoggingEvent e = event("{}", fields);
+        assertThat(direct(e, fields)).isEqualTo(new String(logstash.encode(e), StandardCharsets.UTF_8));
     }
 }
