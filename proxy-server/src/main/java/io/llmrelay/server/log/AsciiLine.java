@@ -20,7 +20,7 @@ final class AsciiLine implements FieldSink {
         length = 0;
         first = true;
         failed = false;
-        put('{');
+        raw('{');
     }
 
     /** True when a value was not printable ASCII: the line is unusable. */
@@ -30,7 +30,7 @@ final class AsciiLine implements FieldSink {
 
     /** The line, closed and ended with {@code separator}. */
     byte[] finish(byte[] separator) {
-        put('}');
+        raw('}');
         ensure(separator.length);
         System.arraycopy(separator, 0, bytes, length, separator.length);
         length += separator.length;
@@ -119,7 +119,8 @@ final class AsciiLine implements FieldSink {
         return true;
     }
 
-    private void put(int b) {
+    /** A byte of the line's own syntax, room ensured. */
+    private void raw(char b) {
         ensure(1);
         bytes[length++] = (byte) b;
     }

@@ -131,10 +131,10 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
         try {
             head(out, line.timestamp, at, message, loggerName, threadName, level);
             fields.writeFields(out);
+            return out.failed() ? null : out.finish(lineSeparator);
         } catch (IOException | RuntimeException e) {
-            return null;
+            return null; // the caller logs the event instead
         }
-        return out.failed() ? null : out.finish(lineSeparator);
     }
 
     /** The members every line begins with, in the logstash encoder's order. */
