@@ -177,8 +177,11 @@ public final class Exchange {
      * read did, so the socket read and the HTTP decoding count as overhead too.
      */
     public void enterFromRead(ReadClock clock) {
-        long now = context.clocks().nanoTime();
-        enterAt(sectionDepth > 0 ? now : clock.claim(now));
+        if (sectionDepth > 0) {
+            sectionDepth++; // nested: the open section's start stands, no clock needed
+            return;
+        }
+        enterAt(clock.claim(context.clocks()));
     }
 
     void enterAt(long start) {

@@ -140,7 +140,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         try {
             FullHttpRequest next;
             while (current == null && (next = queued.poll()) != null) {
-                long start = ReadClock.of(ctx.channel()).claim(context.clocks().nanoTime());
+                long start = ReadClock.of(ctx.channel()).claim(context.clocks());
                 Exchange exchange = newExchange(next, start);
                 current = exchange;
                 exchange.enterAt(start);

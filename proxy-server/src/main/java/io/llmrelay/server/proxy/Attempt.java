@@ -134,7 +134,8 @@ public final class Attempt implements UpstreamCall.Listener, BodyTranslator.Outp
     private void head(HttpResponse head) {
         headSeen = true;
         int status = head.status().code();
-        backend.stats().recordFirstByte(exchange.context().clocks().nanoTime() - startNanos);
+        // the call noted when the head came (its last activity): no clock read of our own
+        backend.stats().recordFirstByte(Math.max(0, exchange.times().upstreamHeaders - startNanos));
         if (status >= 400) {
             FailureKind kind = FailureKind.ofStatus(Math.min(status, 599));
             if (status == 429 || status == 503) { // the backend says when to come back: until then it gets nothing

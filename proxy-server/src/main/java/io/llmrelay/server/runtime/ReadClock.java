@@ -40,14 +40,14 @@ public final class ReadClock implements MaxMessagesRecvByteBufAllocator {
     }
 
     /**
-     * When the work that starts now really began: the start of the read loop this call runs in,
-     * the first time it is asked during that loop, else {@code now}. Claiming once keeps one read's
-     * time from being counted twice.
+     * When the work that starts now really began: the start of the read loop this call runs in, the
+     * first time it is asked during that loop (no clock read needed), else {@code clocks}' now.
+     * Claiming once keeps one read's time from being counted twice.
      */
-    public long claim(long now) {
+    public long claim(Clocks clocks) {
         long start = readStart;
-        if (start == 0 || start > now) {
-            return now;
+        if (start == 0) {
+            return clocks.nanoTime();
         }
         readStart = 0;
         return start;

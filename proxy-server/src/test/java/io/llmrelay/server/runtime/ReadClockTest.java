@@ -25,10 +25,22 @@ class ReadClockTest {
 
     private final AtomicLong now = new AtomicLong(1_000);
     private final ReadClock clock = new ReadClock(new Clocks(Clock.systemUTC(), now::get));
+    /** The caller's clock: what work that does not start a read begins at; counts its reads. */
+    private final AtomicLong callerNow = new AtomicLong();
+    private final AtomicLong callerReads = new AtomicLong();
+    private final Clocks caller = new Clocks(Clock.systemUTC(), () -> {
+        callerReads.incrementAndGet();
+        return callerNow.get();
+    });
+
+    private long claimAt(long at) {
+        callerNow.set(at);
+        return clock.claim(caller);
+    }
 
     @Test
     void outsideAReadWorkStartsNow() {
-        assertThat(clock.claim(5_000)).isEqualTo(5_000);
+        assertThat(claimAt(5_000)).isEqualTo(5_000);
     }
 
     @Test
@@ -37,8 +49,10 @@ class ReadClockTest {
         now.set(2_000);
         handle.reset(new EmbeddedChannel().config());
 
-        assertThat(clock.claim(2_300)).isEqualTo(2_000);
-        assertThat(clock.claim(2_400)).isEqualTo(2_400);
+        assertThat(claimAt(2_300)).isEqualTo(2_000);
+        assertThat(callerReads).as("the read's start needs no clock read of the caller's").hasValue(0);
+        assertThat(claimAt(2_400)).isEqualTo(2_400);
+        assertThat(callerReads).hasValue(1);
     }
 
     @Test
@@ -47,7 +61,7 @@ class ReadClockTest {
         handle.reset(new EmbeddedChannel().config());
         handle.readComplete();
 
-        assertThat(clock.claim(9_000)).isEqualTo(9_000);
+        assertThat(claimAt(9_000)).isEqualTo(9_000);
     }
 
     @Test
@@ -66,7 +80,8 @@ class ReadClockTest {
     @Test
     void aChannelWithoutOneHasAClockThatNeverMarksARead() {
         assertThat(ReadClock.of(new EmbeddedChannel())).isSameAs(ReadClock.NONE);
-        assertThat(ReadClock.NONE.claim(5_000)).isEqualTo(5_000);
+        callerNow.set(5_000);
+        assertThat(ReadClock.NONE.claim(caller)).as("the caller's clock, fake or not").isEqualTo(5_000);
     }
 
     /** On a real socket Netty marks the read before the handler sees the bytes. */
@@ -88,7 +103,7 @@ class ReadClockTest {
                                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                     ReferenceCountUtil.release(msg);
                                     long handlerNow = System.nanoTime();
-                                    seen.complete(new long[] {ReadClock.of(ctx.channel()).claim(handlerNow), handlerNow});
+                                    seen.complete(new long[] {ReadClock.of(ctx.channel()).claim(Clocks.SYSTEM), handlerNow});
                                 }
                             });
                         }
