@@ -6,6 +6,7 @@ import io.llmrelay.server.log.FieldSink;
 import io.llmrelay.server.log.JsonFields;
 import io.llmrelay.server.log.LogFormat;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,20 +118,43 @@ final class AccessLog {
         /** The message: {@code POST /api/chat 200} (JSON), or every field as {@code name=value} (text). */
         @Override
         public String toString() {
-            StringBuilder s = new StringBuilder(json ? 64 : 256);
             if (json) {
-                return s.append(method).append(' ').append(path).append(' ').append(status).toString();
+                return method + ' ' + path + ' ' + status;
             }
-            s.append("method=").append(method).append(" path=").append(path).append(" status=").append(status)
-                    .append(" request_id=").append(requestId).append(" model=").append(model)
-                    .append(" backend=").append(backend).append(" bytes=").append(bytes)
-                    .append(" ttfb_us=").append(ttfbMicros).append(" duration_us=").append(durationMicros)
-                    .append(" overhead_us=").append(overheadMicros).append(" outcome=").append(outcome)
-                    .append(" client_ip=").append(clientIp).append(" key=").append(key);
-            if (error != null) {
-                s.append(" error=").append(error);
+            TextFields text = new TextFields();
+            try {
+                writeFields(text);
+            } catch (IOException e) { // a StringBuilder does not fail
+                throw new UncheckedIOException(e);
             }
-            return s.toString();
+            return text.line.toString();
+        }
+    }
+
+    /** The fields as {@code name=value}, space-separated, in the order the JSON line has them. */
+    private static final class TextFields implements FieldSink {
+        final StringBuilder line = new StringBuilder(256);
+
+        private StringBuilder name(SerializedString name) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            return line.append(name.getValue()).append('=');
+        }
+
+        @Override
+        public void field(SerializedString name, String value) {
+            name(name).append(value);
+        }
+
+        @Override
+        public void field(SerializedString name, long value) {
+            name(name).append(value);
+        }
+
+        @Override
+        public void field(SerializedString name, char[] chars, int length) {
+            name(name).append(chars, 0, length);
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.Arrays;
 final class AsciiLine implements FieldSink {
 
     private byte[] bytes = new byte[512];
+    /** A string value's characters, so that strings and character arrays share one writer. */
+    private char[] text = new char[256];
     private int length;
     private boolean first;
     private boolean failed;
@@ -39,20 +41,17 @@ final class AsciiLine implements FieldSink {
 
     @Override
     public void field(SerializedString name, String value) {
-        name(name);
         if (value == null) {
+            name(name);
             ascii("null");
             return;
         }
         int n = value.length();
-        ensure(2 * n + 2);
-        bytes[length++] = '"';
-        for (int i = 0; i < n; i++) {
-            if (!put(value.charAt(i))) {
-                return;
-            }
+        if (text.length < n) {
+            text = new char[Math.max(2 * text.length, n)];
         }
-        bytes[length++] = '"';
+        value.getChars(0, n, text, 0);
+        field(name, text, n);
     }
 
     @Override
