@@ -227,12 +227,12 @@ public final class RelayServer implements AutoCloseable {
      */
     private static boolean limited(SecurityConfig security) {
         SecurityConfig.Limits l = security.limits();
-        if (security.auth().required() || l.redis() != null || !l.global().equals(SecurityConfig.RateLimit.OFF)
-                || !l.perIp().equals(SecurityConfig.RateLimit.OFF) || !l.perKey().equals(SecurityConfig.KeyLimits.OFF)) {
+        if (security.auth().required() || l.redis() != null || !l.global().off() || !l.perIp().off()
+                || !l.perKey().off()) {
             return true;
         }
         for (SecurityConfig.ClientKey k : security.auth().keys()) {
-            if (!k.limits().equals(SecurityConfig.KeyLimits.OFF)) {
+            if (!k.limits().off()) {
                 return true;
             }
         }

@@ -19,7 +19,12 @@ public final class CorsPolicy {
     /** How long a browser may cache a preflight answer, in seconds (12 h, as Ollama). */
     public static final int MAX_AGE_SECONDS = 12 * 60 * 60;
 
-    private static final List<String> DEFAULT_ORIGINS = defaults();
+    /** Ollama's default origins: the local hosts on any port, and the schemes of desktop and IDE apps. */
+    private static final List<String> DEFAULT_ORIGINS = List.of(
+            "http://localhost", "http://localhost:*", "https://localhost", "https://localhost:*",
+            "http://127.0.0.1", "http://127.0.0.1:*", "https://127.0.0.1", "https://127.0.0.1:*",
+            "http://0.0.0.0", "http://0.0.0.0:*", "https://0.0.0.0", "https://0.0.0.0:*",
+            "app://*", "file://*", "tauri://*", "vscode-webview://*", "vscode-file://*");
     private static final Set<String> ALLOWED_HEADERS = Set.of("authorization", "content-type", "user-agent",
             "accept", "x-requested-with", "openai-beta", "x-request-id", "x-api-key");
     private static final String STAINLESS_PREFIX = "x-stainless-"; // headers the openai SDKs send
@@ -59,20 +64,6 @@ public final class CorsPolicy {
     @Override
     public int hashCode() {
         return patterns.hashCode();
-    }
-
-    private static List<String> defaults() {
-        List<String> out = new ArrayList<>();
-        for (String host : List.of("localhost", "127.0.0.1", "0.0.0.0")) {
-            for (String scheme : List.of("http", "https")) {
-                out.add(scheme + "://" + host);
-                out.add(scheme + "://" + host + ":*");
-            }
-        }
-        for (String scheme : List.of("app", "file", "tauri", "vscode-webview", "vscode-file")) {
-            out.add(scheme + "://*");
-        }
-        return out;
     }
 
     public boolean allowsOrigin(String origin) {

@@ -78,6 +78,11 @@ public record SecurityConfig(Auth auth, Limits limits, List<Cidr> trustedProxies
 
         public static final RateLimit OFF = new RateLimit(0, 0, 0);
 
+        /** Nothing limited (without a record's {@code equals}, whose first call builds method handles). */
+        public boolean off() {
+            return rps == 0 && burst == 0 && concurrent == 0;
+        }
+
         /** The bucket's size: {@code burst}, or one second's worth of requests (at least 1). */
         public int bucketSize() {
             return burst > 0 ? burst : Math.max(1, rps);
@@ -91,6 +96,11 @@ public record SecurityConfig(Auth auth, Limits limits, List<Cidr> trustedProxies
     public record KeyLimits(int rps, int burst, int concurrent, int tokensPerMinute) {
 
         public static final KeyLimits OFF = new KeyLimits(0, 0, 0, 0);
+
+        /** Nothing limited. */
+        public boolean off() {
+            return rps == 0 && burst == 0 && concurrent == 0 && tokensPerMinute == 0;
+        }
 
         public RateLimit requests() {
             return new RateLimit(rps, burst, concurrent);

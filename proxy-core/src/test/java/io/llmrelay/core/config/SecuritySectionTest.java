@@ -49,6 +49,19 @@ class SecuritySectionTest {
         SecurityConfig s = load("backends: []\n", Map.of()).security();
         assertThat(s).isEqualTo(SecurityConfig.none());
         assertThat(s.auth().required()).isFalse();
+        assertThat(List.of(s.limits().global().off(), s.limits().perIp().off(), s.limits().perKey().off()))
+                .containsOnly(true);
+    }
+
+    /** off() is equals(OFF) without the record's equals; any one field set turns a limit on. */
+    @Test
+    void aLimitIsOffOnlyWithEveryFieldZero() {
+        assertThat(SecurityConfig.RateLimit.OFF.off()).isTrue();
+        assertThat(List.of(new SecurityConfig.RateLimit(1, 0, 0), new SecurityConfig.RateLimit(0, 1, 0),
+                new SecurityConfig.RateLimit(0, 0, 1))).noneMatch(SecurityConfig.RateLimit::off);
+        assertThat(KeyLimits.OFF.off()).isTrue();
+        assertThat(List.of(new KeyLimits(1, 0, 0, 0), new KeyLimits(0, 1, 0, 0), new KeyLimits(0, 0, 1, 0),
+                new KeyLimits(0, 0, 0, 1))).noneMatch(KeyLimits::off);
     }
 
     @Test

@@ -32,6 +32,7 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final SerializedString LEVEL = new SerializedString("level");
 
     private final Encoder<ILoggingEvent> logstash;
+    private volatile boolean logstashStarted;
     private final JsonFactory factory;
     private final byte[] lineSeparator;
     private final ZoneId zone;
@@ -51,7 +52,9 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     }
 
     /**
-     * @param logstash the encoder whose lines these are, started; it writes every other event
+     * @param logstash the encoder whose lines these are; it writes every other event, and is started
+     *     when the first of them comes: its start builds an object mapper and looks for Jackson modules,
+     *     a fifth of the proxy's start-up, and most processes never log an event this class cannot write
      * @param lineSeparator what it ends each line with
      */
     JsonLineEncoder(Encoder<ILoggingEvent> logstash, String lineSeparator, JsonFactory factory, ZoneId zone) {
@@ -67,7 +70,7 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] headerBytes() {
-        return logstash.headerBytes();
+        return logstash.headerBytes(); // no start needed: the logstash encoder's are empty
     }
 
     @Override
@@ -77,15 +80,31 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public void stop() {
-        logstash.stop();
+        synchronized (logstash) {
+            if (logstash.isStarted()) {
+                logstash.stop();
+            }
+        }
         super.stop();
+    }
+
+    private Encoder<ILoggingEvent> logstash() {
+        if (!logstashStarted) {
+            synchronized (logstash) {
+                if (!logstash.isStarted()) {
+                    logstash.start();
+                }
+                logstashStarted = true;
+            }
+        }
+        return logstash;
     }
 
     @Override
     public byte[] encode(ILoggingEvent event) {
         String message = event.getFormattedMessage();
         if (message == null || !plain(event)) {
-            return logstash.encode(event);
+            return logstash().encode(event);
         }
         Line line = lines.get();
         try {
@@ -112,7 +131,7 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
             return line.bytes.toByteArray();
         } catch (IOException | RuntimeException e) {
             line.generator = null; // half-written: never reused
-            return logstash.encode(event);
+            return logstash().encode(event);
         } finally {
             line.bytes.reset();
         }

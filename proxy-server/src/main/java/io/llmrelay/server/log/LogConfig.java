@@ -6,7 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
-import io.llmrelay.core.json.Json;
+import com.fasterxml.jackson.core.JsonFactory;
 import java.util.TimeZone;
 import net.logstash.logback.encoder.LogstashEncoder;
 
@@ -48,14 +48,18 @@ public final class LogConfig {
     private static JsonLineEncoder jsonEncoder(LoggerContext context) {
         LogstashEncoder encoder = logstashEncoder(context);
         // the same lines, the common ones (every access line) written without the provider chain
-        JsonLineEncoder lines = new JsonLineEncoder(encoder, encoder.getLineSeparator(), Json.FACTORY,
+        JsonLineEncoder lines = new JsonLineEncoder(encoder, encoder.getLineSeparator(), new JsonFactory(),
                 TimeZone.getDefault().toZoneId());
         lines.setContext(context);
         lines.start();
         return lines;
     }
 
-    /** The logstash encoder that shapes every JSON line, started. */
+    /**
+     * The logstash encoder that shapes every JSON line, not started: {@link JsonLineEncoder} starts it
+     * when it first needs it. (Not the process's {@code Json} factory either: the object mapper beside
+     * it is not needed before the first translated request.)
+     */
     static LogstashEncoder logstashEncoder(LoggerContext context) {
         LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(context);
@@ -63,7 +67,6 @@ public final class LogConfig {
         encoder.setIncludeContext(false); // no logback context properties on every line
         encoder.getFieldNames().setLevelValue("[ignore]");
         encoder.getFieldNames().setVersion("[ignore]");
-        encoder.start();
         return encoder;
     }
 

@@ -31,9 +31,10 @@ import org.slf4j.event.KeyValuePair;
 class JsonLineEncoderTest {
 
     private final LoggerContext context = contextWithMdc();
-    private final LogstashEncoder logstash = LogConfig.logstashEncoder(context);
-    private final JsonLineEncoder lines = new JsonLineEncoder(LogConfig.logstashEncoder(context),
-            logstash.getLineSeparator(), Json.FACTORY, TimeZone.getDefault().toZoneId());
+    private final LogstashEncoder logstash = started(LogConfig.logstashEncoder(context));
+    private final LogstashEncoder linesLogstash = LogConfig.logstashEncoder(context); // started when needed
+    private final JsonLineEncoder lines = new JsonLineEncoder(linesLogstash, logstash.getLineSeparator(), Json.FACTORY,
+            TimeZone.getDefault().toZoneId());
 
     private static final SerializedString PATH = new SerializedString("path");
     private static final SerializedString STATUS = new SerializedString("status");
@@ -69,6 +70,11 @@ class JsonLineEncoderTest {
             out.field(BYTES, number);
             out.field(KEY, (String) null);
         }
+    }
+
+    private static LogstashEncoder started(LogstashEncoder encoder) {
+        encoder.start();
+        return encoder;
     }
 
     private static LoggerContext contextWithMdc() {
@@ -151,6 +157,20 @@ class JsonLineEncoderTest {
                 null));
         // a structured argument of logstash's own may write objects through its mapper
         assertSameLine(event("{}", StructuredArguments.keyValue("sizes", List.of(1, 2, 3))));
+    }
+
+    /** Its object mapper is built on the first line only it writes, not at the proxy's start-up. */
+    @Test
+    void theLogstashEncoderStartsWithTheFirstLineOnlyItWrites() {
+        assertSameLine(event("{}", new Fields("/api/tags")));
+        assertSameLine(event("listening"));
+        assertThat(linesLogstash.isStarted()).as("after the lines this class writes").isFalse();
+
+        assertSameLine(new LoggingEvent("test", context.getLogger("llm_relay"), Level.WARN, "failed", new IOException("boom"),
+                null));
+        assertThat(linesLogstash.isStarted()).as("after a line with an exception").isTrue();
+        lines.stop();
+        assertThat(linesLogstash.isStarted()).as("stopped with its encoder").isFalse();
     }
 
     /** Neither writes half a line (logstash reports the failure and writes nothing); the next line is whole. */
