@@ -18,8 +18,10 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml proxy-core proxy-server -newer "$jar"
 fi
 # the Docker image's heap in its default 512 MB (384 MB, 75 %): bounded, so a warm-up's garbage
 # does not grow it for good; a small fixed young generation keeps the resident size modest with
-# thousands of open streams (10,000 in under 256 MB RSS, docs/BENCHMARKS.md)
-opts=${RELAY_JAVA_OPTS:--Xms64m -Xmx384m -Xmn32m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}
+# thousands of open streams (10,000 in under 256 MB RSS, docs/BENCHMARKS.md); the JIT's thresholds
+# four times higher: start-up code runs once, and compiling it took half of the CPU before the first
+# answer (a quarter less time to it, the same CPU per request once warm; docs/BENCHMARKS.md)
+opts=${RELAY_JAVA_OPTS:--Xms64m -Xmx384m -Xmn32m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError -XX:CompileThresholdScaling=4}
 
 # ---- class-data archive, made for this jar and this JVM
 # write_archive FEATURE ARCHIVE: one warm-up run (loopback, the demo backend) records what start-up
