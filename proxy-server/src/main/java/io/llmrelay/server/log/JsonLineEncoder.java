@@ -54,7 +54,7 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     /**
      * @param logstash the encoder whose lines these are; it writes every other event, and is started
      *     when the first of them comes: its start builds an object mapper and looks for Jackson modules,
-     *     a fifth of the proxy's start-up, and most processes never log an event this class cannot write
+     *     about a sixth of the proxy's start-up, and most processes never log an event this class cannot write
      * @param lineSeparator what it ends each line with
      */
     JsonLineEncoder(Encoder<ILoggingEvent> logstash, String lineSeparator, JsonFactory factory, ZoneId zone) {
