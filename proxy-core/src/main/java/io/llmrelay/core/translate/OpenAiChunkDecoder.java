@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.llmrelay.core.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads one OpenAI chat or completions object (a stream chunk or a whole non-streamed answer) with a
@@ -32,18 +34,48 @@ final class OpenAiChunkDecoder {
 
     private static final ThreadLocal<Shared> SHARED = ThreadLocal.withInitial(Shared::new);
 
+    /** What starts an object when the repeated head of an event is not parsed again. */
+    private static final byte[] OPEN_OBJECT = {'{'};
+    private static final byte[] CHOICES_NAME = "\"choices\"".getBytes(StandardCharsets.US_ASCII);
+    /** A longer head is not kept: it would cost a stream's memory for a server no one runs. */
+    private static final int MAX_HEAD = 512;
+
+    /**
+     * The bytes of this stream's last fully parsed event before its {@code "choices"} name, when
+     * none of its members there was one this decoder keeps (OpenAI and vLLM repeat the same id,
+     * object, created, model and fingerprint on every event: about two thirds of a token event).
+     * An event starting with the same bytes followed by {@code "choices"} parses exactly as its
+     * tail after an opening brace would, so only the tail is fed.
+     */
+    private byte[] head;
+    private int headLength = -1;
+
     /** Decodes one complete JSON object ({@code data[offset..offset+length)}) into {@code out}. */
     void decode(byte[] data, int offset, int length, ChatDelta out) throws IOException {
         out.reset();
         Shared shared = SHARED.get();
         JsonParser p = parser(shared);
         try {
-            shared.feeder.feedInput(data, offset, offset + length);
+            boolean learn = !repeatsHead(data, offset, length);
+            long start = 0;
+            if (learn) {
+                headLength = -1;
+                start = p.currentLocation().getByteOffset();
+                shared.feeder.feedInput(data, offset, offset + length);
+            } else {
+                shared.feeder.feedInput(OPEN_OBJECT, 0, 1);
+            }
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("expected a JSON object");
             }
+            if (!learn) {
+                shared.feeder.feedInput(data, offset + headLength, offset + length);
+            }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
+                if (learn) {
+                    learn = learnHead(field, data, offset, length, p.currentLocation().getByteOffset() - start);
+                }
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "choices":
@@ -77,11 +109,48 @@ final class OpenAiChunkDecoder {
             }
         } catch (IOException e) {
             discard(shared);
+            headLength = -1; // the head learnt from a broken event is not trusted
             throw e;
         } catch (RuntimeException e) { // e.g. a tree read over a truncated value
             discard(shared);
+            headLength = -1;
             throw new IOException("unreadable JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** The length of the head the next event may skip; -1 when none is kept (for tests). */
+    int headLength() {
+        return headLength;
+    }
+
+    /** Whether the event starts with the kept head and {@code "choices"} follows it. */
+    private boolean repeatsHead(byte[] data, int offset, int length) {
+        int h = headLength;
+        return h >= 0 && length >= h + CHOICES_NAME.length
+                && Arrays.equals(data, offset, offset + h, head, 0, h)
+                && Arrays.equals(data, offset + h, offset + h + CHOICES_NAME.length, CHOICES_NAME, 0, CHOICES_NAME.length);
+    }
+
+    /**
+     * Called with each root member's name (and the event's offset just after it) until it returns
+     * false: at {@code "choices"} the bytes before it become the head; a member read before it
+     * means there is no head to skip.
+     */
+    private boolean learnHead(String field, byte[] data, int offset, int length, long nameEnd) {
+        if (!field.equals("choices")) {
+            return !field.equals("usage") && !field.equals("error");
+        }
+        int h = (int) nameEnd - CHOICES_NAME.length;
+        // an escaped name ("\u0063hoices") is not the plain bytes: no head then
+        if (h >= 0 && h <= MAX_HEAD && nameEnd <= length
+                && Arrays.equals(data, offset + h, offset + (int) nameEnd, CHOICES_NAME, 0, CHOICES_NAME.length)) {
+            if (head == null || head.length < h) {
+                head = new byte[Math.max(h, 64)];
+            }
+            System.arraycopy(data, offset, head, 0, h);
+            headLength = h;
+        }
+        return false;
     }
 
     private static JsonParser parser(Shared shared) throws IOException {

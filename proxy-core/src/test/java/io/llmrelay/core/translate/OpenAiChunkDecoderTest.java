@@ -199,6 +199,82 @@ class OpenAiChunkDecoderTest {
         assertThat(d.content).isEqualTo("b");
     }
 
+    private static final String HEAD = "{'id':'chatcmpl-1','object':'chat.completion.chunk','created':1,'model':'m',"
+            + "'system_fingerprint':'fp',";
+
+    @Test
+    void aHeadRepeatedOnEveryEventIsLearntOnceAndTheEventsStillReadWhole() throws IOException {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        ChatDelta d = new ChatDelta();
+        decode(decoder, HEAD + "'choices':[{'index':0,'delta':{'role':'assistant','content':''}}]}", d);
+        assertThat(decoder.headLength()).isEqualTo(q(HEAD).length());
+        for (String word : new String[] {"one", "two", "three"}) {
+            decode(decoder, HEAD + "'choices':[{'index':0,'delta':{'content':'" + word + "'},'finish_reason':null}]}", d);
+            assertThat(d.content).isEqualTo(word);
+        }
+        // members after the choices are read as before
+        decode(decoder, HEAD + "'choices':[{'index':0,'delta':{},'finish_reason':'stop'}],"
+                + "'usage':{'prompt_tokens':5,'completion_tokens':3}}", d);
+        assertThat(d.finishReason).isEqualTo("stop");
+        assertThat(d.promptTokens).isEqualTo(5);
+        assertThat(decoder.headLength()).isEqualTo(q(HEAD).length());
+        // another head: parsed whole and learnt in its place
+        decode(decoder, "{'id':'other','choices':[{'delta':{'content':'x'}}]}", d);
+        assertThat(d.content).isEqualTo("x");
+        assertThat(decoder.headLength()).isEqualTo(q("{'id':'other',").length());
+    }
+
+    @Test
+    void aHeadHoldingAMemberTheDecoderReadsIsNeverSkipped() throws IOException {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        ChatDelta d = new ChatDelta();
+        String event = "{'id':'x','usage':{'prompt_tokens':3},'choices':[{'delta':{'content':'a'}}]}";
+        for (int i = 0; i < 2; i++) {
+            decode(decoder, event, d);
+            assertThat(d.promptTokens).isEqualTo(3);
+            assertThat(decoder.headLength()).isEqualTo(-1);
+        }
+        String error = "{'error':'down','choices':[]}";
+        for (int i = 0; i < 2; i++) {
+            decode(decoder, error, d);
+            assertThat(d.error).isEqualTo("down");
+        }
+    }
+
+    @Test
+    void theHeadIsWhereTheChoicesNameIsNotWhereItsTextFirstAppears() throws IOException {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        ChatDelta d = new ChatDelta();
+        String event = "{'model':'\\'choices\\':','choices':[{'delta':{'content':'a'}}]}";
+        decode(decoder, event, d);
+        assertThat(decoder.headLength()).isEqualTo(q("{'model':'\\'choices\\':',").length());
+        decode(decoder, event, d);
+        assertThat(d.content).isEqualTo("a");
+        // an escaped name is the same member but not the same bytes: nothing is learnt from it
+        decode(decoder, "{'id':'x','\\u0063hoices':[{'delta':{'content':'b'}}]}", d);
+        assertThat(d.content).isEqualTo("b");
+        assertThat(decoder.headLength()).isEqualTo(-1);
+    }
+
+    @Test
+    void aBrokenTailAfterARepeatedHeadFailsAndForgetsTheHead() throws IOException {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        ChatDelta d = new ChatDelta();
+        decode(decoder, HEAD + "'choices':[{'delta':{'content':'a'}}]}", d);
+        for (String broken : new String[] {HEAD + "'choices':[", HEAD + "'choices':[]}}", HEAD + "'choices':[] x}",
+                HEAD + "'choices'}"}) {
+            assertThatThrownBy(() -> decode(decoder, broken, d)).isInstanceOf(IOException.class);
+            assertThat(decoder.headLength()).isEqualTo(-1);
+            decode(decoder, HEAD + "'choices':[{'delta':{'content':'again'}}]}", d);
+            assertThat(d.content).isEqualTo("again");
+        }
+    }
+
+    private static void decode(OpenAiChunkDecoder decoder, String singleQuoted, ChatDelta d) throws IOException {
+        byte[] data = q(singleQuoted).getBytes(StandardCharsets.UTF_8);
+        decoder.decode(data, 0, data.length, d);
+    }
+
     private static ChatDelta decode(String singleQuoted) throws IOException {
         ChatDelta d = new ChatDelta();
         decodeInto(singleQuoted, d);
