@@ -62,4 +62,22 @@ class ReportCommandTest {
         assertThat(report.paired("sat-v1", "relay-quiet", "nginx")).isNaN();
         assertThat(report.paired("sat-chat10", "relay", "nginx")).isNaN();
     }
+
+    @Test
+    void anAddedLatencyIsNoVerdictWhenTheDirectPathItselfQueued(@TempDir Path dir) throws Exception {
+        for (int r = 1; r <= 3; r++) { // median direct p99 of the chat runs: 2 s; of the v1 runs: 300 µs
+            Files.writeString(dir.resolve("chat.direct.r" + r + ".json"),
+                    "{\"latency_us\":{\"total\":{\"p50\":1352663,\"p99\":" + (1_800_000 + r * 100_000) + "}}}");
+            Files.writeString(dir.resolve("v1.direct.r" + r + ".json"),
+                    "{\"latency_us\":{\"total\":{\"p50\":200,\"p99\":" + (200 + r * 50) + "}}}");
+        }
+        ReportCommand report = new ReportCommand();
+        report.dir = dir;
+
+        assertThat(report.latencyVerdict("chat", -1_349_708, 100))
+                .isEqualTo("⚠️ not measurable: direct itself queued (p99 2,000,000 µs)");
+        assertThat(report.latencyVerdict("v1", 80, 100)).isEqualTo("✅ met, 20.0 µs to spare");
+        assertThat(report.latencyVerdict("v1", 620, 500)).isEqualTo("❌ missed by 120 µs");
+        assertThat(report.latencyVerdict("stream", 50, 100)).isEqualTo("✅ met, 50.0 µs to spare"); // no direct run
+    }
 }
