@@ -67,22 +67,17 @@ archive_flags() {
   fi
   echo "$use -Xlog:cds=off -Xlog:cds+dynamic=off"
 }
-# ---- Netty's epoll library, unzipped beside the jar once per build: Netty loads it from java.library.path
+# ---- Netty's epoll library, written beside the jar once per build: Netty loads it from java.library.path
 # when it finds it there, instead of copying it out of the jar to a temporary file (named with a SecureRandom)
 # at every start; about a tenth of a start-up on the bench's VM (docs/BENCHMARKS.md, findings 7)
 native_flags() {
-  local dir=${jar%/*}/native entry=META-INF/native/libnetty_transport_native_epoll_x86_64.so here=$PWD
-  local lib=$dir/${entry##*/}
-  if [ ! -f "$lib" ] || [ "$jar" -nt "$lib" ]; then
+  local dir=${jar%/*}/native
+  if [ ! -d "$dir" ] || [ "$jar" -nt "$dir" ]; then
     rm -rf "$dir" && mkdir -p "$dir" || return 0
-    if command -v unzip >/dev/null 2>&1; then
-      unzip -q -o -j "$jar" "$entry" -d "$dir" >/dev/null 2>&1 || true
-    elif command -v jar >/dev/null 2>&1; then
-      (cd "$dir" && jar xf "$here/$jar" "$entry" && mv "$entry" . && rm -rf META-INF) >/dev/null 2>&1 || true
-    fi
-    [ -f "$lib" ] && touch "$lib" # the entry's own date is older than the jar
+    java -cp "$jar" io.llmrelay.server.cli.UnpackNativeLibrary "$dir" >/dev/null 2>&1 || true
+    touch "$dir" # newer than the jar even when this platform has no library to write
   fi
-  if [ -f "$lib" ]; then
+  if compgen -G "$dir/libnetty_transport_native_epoll_*.so" >/dev/null; then
     echo "-Djava.library.path=$dir"
   fi
 }

@@ -158,17 +158,18 @@ if [ "$HAVE_J25" = 1 ]; then
   found=$(runsh_java_opts "$RELAY_JAVA25")
   RELAY_JAVA25_OPTS=$(echo "${found#*|}" | sed 's/ *$//')
 fi
-# The Docker image's JVM flags (its JAVA_OPTS, then the flags its llm-relay launcher adds: the class-data archive),
-# in a container limited to CONTAINER_MEM (MaxRAM stands in for the limit); the image's class-data archive is this
-# machine's, as run.sh wrote it for Java 17.
+# The Docker image's JVM flags (its JAVA_OPTS, then the flags its llm-relay launcher adds: the class-data archive,
+# Netty's library directory), in a container limited to CONTAINER_MEM (MaxRAM stands in for the limit); the image's
+# class-data archive and library directory are this machine's, as run.sh wrote them for Java 17.
 docker_java_opts() {
   { sed -n 's/^ *JAVA_OPTS="\([^"]*\)".*/\1/p' Dockerfile | head -n 1
-    grep "'exec java " Dockerfile | head -n 1 | grep -o -- '-X[^ ]*'
+    grep "'exec java " Dockerfile | head -n 1 | grep -o -- '-[XD][^ ]*'
   } 2>/dev/null | tr '\n' ' ' | sed 's/ *$//' || true
 }
 local_archive=$(echo "$RELAY_JAVA17_OPTS" | grep -o -- '-XX:SharedArchiveFile=[^ ]*' | head -n 1 || true)
+local_natives=$(echo "$RELAY_JAVA17_OPTS" | grep -o -- '-Djava.library.path=[^ ]*' | head -n 1 || true)
 CONTAINER_MEM=${CONTAINER_MEM:-512m}
-CONTAINER_JAVA_OPTS=${CONTAINER_JAVA_OPTS:-"-XX:MaxRAM=$CONTAINER_MEM $(docker_java_opts | sed "s|-XX:SharedArchiveFile=[^ ]*|$local_archive|")"}
+CONTAINER_JAVA_OPTS=${CONTAINER_JAVA_OPTS:-"-XX:MaxRAM=$CONTAINER_MEM $(docker_java_opts | sed "s|-XX:SharedArchiveFile=[^ ]*|$local_archive|; s|-Djava.library.path=[^ ]*|$local_natives|")"}
 CONTAINER_JAVA_OPTS=$(echo "$CONTAINER_JAVA_OPTS" | tr -s ' ' | sed 's/ *$//')
 bench() { java $LOAD_JAVA -cp "$BENCH_JAR" io.llmrelay.bench.Bench "$@"; }
 DROP_COUNTER=llm_relay_log_lines_dropped_total
