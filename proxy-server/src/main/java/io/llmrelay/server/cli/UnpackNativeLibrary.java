@@ -14,7 +14,7 @@ import java.nio.file.StandardCopyOption;
  * name drawn from a {@code SecureRandom}), and a container with a read-only root filesystem needs no
  * writable temporary directory for it. Run once per build by {@code run.sh} and by the image's build:
  * {@code java -cp llm-relay.jar io.llmrelay.server.cli.UnpackNativeLibrary DIR}. A plain Java step
- * because the image's JRE has neither {@code unzip} nor {@code jar}.
+ * because a JRE image has no {@code jar} tool and need not have {@code unzip}.
  */
 public final class UnpackNativeLibrary {
 
