@@ -39,28 +39,51 @@ final class OpenAiChunkDecoder {
     private static final byte[] CHOICES_NAME = "\"choices\"".getBytes(StandardCharsets.US_ASCII);
     /** A longer head is not kept: it would cost a stream's memory for a server no one runs. */
     private static final int MAX_HEAD = 512;
+    /** Nor a longer template: a token event is 150-400 bytes. */
+    private static final int MAX_TEMPLATE = 1024;
 
     /**
-     * The bytes of this stream's last fully parsed event before its {@code "choices"} name, when
-     * none of its members there was one this decoder keeps (OpenAI and vLLM repeat the same id,
-     * object, created, model and fingerprint on every event: about two thirds of a token event).
-     * An event starting with the same bytes followed by {@code "choices"} parses exactly as its
-     * tail after an opening brace would, so only the tail is fed.
+     * Bytes of this stream's last fully parsed event: its first {@link #headLength} bytes are the
+     * head, and when {@link #templateLength} is set, all of it is the template.
+     *
+     * <p>The head is what came before its {@code "choices"} name, when none of the members there
+     * was one this decoder keeps (OpenAI and vLLM repeat the same id, object, created, model and
+     * fingerprint on every event: about two thirds of a token event). An event starting with the
+     * same bytes followed by {@code "choices"} parses exactly as its tail after an opening brace
+     * would, so only the tail is fed.
+     *
+     * <p>The template is the whole event when it said nothing but its content string: a token event.
+     * The next events of a stream are mostly the same bytes around another string; one that is
+     * byte for byte the template before and after its content literal says exactly what the
+     * template said with that literal's text as content, so it is not parsed at all.
      */
-    private byte[] head;
+    private byte[] kept;
     private int headLength = -1;
+    private int templateLength = -1;
+    /** The template's content literal: its first byte after the opening quote, and its closing quote. */
+    private int contentStart;
+    private int contentEnd;
+    /** Where the content assigned last was, in the parser's input offsets (-1: not a string). */
+    private long contentQuote = -1;
+    private long contentAfter = -1;
 
     /** Decodes one complete JSON object ({@code data[offset..offset+length)}) into {@code out}. */
     void decode(byte[] data, int offset, int length, ChatDelta out) throws IOException {
         out.reset();
+        if (templateLength >= 0 && fromTemplate(data, offset, length, out)) {
+            return;
+        }
         Shared shared = SHARED.get();
         JsonParser p = parser(shared);
         try {
             boolean learn = !repeatsHead(data, offset, length);
-            long start = 0;
+            long start = p.currentLocation().getByteOffset();
+            // the event's offset of a byte fed at parser offset x is x - base
+            long base = learn ? start : start - headLength + OPEN_OBJECT.length;
+            templateLength = -1;
+            contentQuote = -1;
             if (learn) {
                 headLength = -1;
-                start = p.currentLocation().getByteOffset();
                 shared.feeder.feedInput(data, offset, offset + length);
             } else {
                 shared.feeder.feedInput(OPEN_OBJECT, 0, 1);
@@ -107,15 +130,77 @@ final class OpenAiChunkDecoder {
             if (p.nextToken() != JsonToken.NOT_AVAILABLE) {
                 throw new IOException("unexpected content after the JSON object");
             }
+            learnTemplate(data, offset, length, out, base);
         } catch (IOException e) {
             discard(shared);
-            headLength = -1; // the head learnt from a broken event is not trusted
+            forget(); // what was learnt from a broken event is not trusted
             throw e;
         } catch (RuntimeException e) { // e.g. a tree read over a truncated value
             discard(shared);
-            headLength = -1;
+            forget();
             throw new IOException("unreadable JSON: " + e.getMessage(), e);
         }
+    }
+
+    private void forget() {
+        headLength = -1;
+        templateLength = -1;
+    }
+
+    /**
+     * Reads an event that is the template around another content literal; false (nothing read)
+     * when it is not, or when the literal is anything but a plain, valid JSON string.
+     */
+    private boolean fromTemplate(byte[] data, int offset, int length, ChatDelta out) {
+        int after = templateLength - contentEnd; // the closing quote and everything after it
+        int start = offset + contentStart;
+        int end = offset + length - after;
+        if (end < start
+                || !Arrays.equals(data, offset, start, kept, 0, contentStart)
+                || !Arrays.equals(data, end, offset + length, kept, contentEnd, templateLength)) {
+            return false;
+        }
+        String content = JsonStringBody.decode(data, start, end);
+        if (content == null) {
+            return false;
+        }
+        out.content = content;
+        return true;
+    }
+
+    /** Keeps the event just parsed whole as the template when all it said was its content. */
+    private void learnTemplate(byte[] data, int offset, int length, ChatDelta out, long base) {
+        if (contentQuote < 0 || out.content == null || out.thinking != null || out.logprobs != null
+                || !out.toolFragments.isEmpty() || out.finishReason != null || out.stopSequence != null
+                || out.promptTokens >= 0 || out.completionTokens >= 0 || out.error != null
+                || length > MAX_TEMPLATE) {
+            return;
+        }
+        // Jackson's non-blocking parser places a string token just after its opening quote. Its
+        // offsets are a hint, checked against the bytes: a range between quotes whose text is the
+        // content read is that literal (a shorter one would read less, a longer one hold a bare quote).
+        long closing = contentAfter - base - 1;
+        long quote = contentQuote - base - 1;
+        if (quote >= 0 && quote < length && data[offset + (int) quote] != '"') {
+            quote++;
+        }
+        if (quote < 0 || closing <= quote || closing >= length
+                || data[offset + (int) quote] != '"' || data[offset + (int) closing] != '"'
+                || !out.content.equals(JsonStringBody.decode(data, offset + (int) quote + 1, offset + (int) closing))) {
+            return;
+        }
+        keep(data, offset, length);
+        contentStart = (int) quote + 1;
+        contentEnd = (int) closing;
+        templateLength = length;
+    }
+
+    /** Copies the event's first {@code n} bytes into {@link #kept} (a head is always a prefix of them). */
+    private void keep(byte[] data, int offset, int n) {
+        if (kept == null || kept.length < n) {
+            kept = new byte[Math.max(n, 64)];
+        }
+        System.arraycopy(data, offset, kept, 0, n);
     }
 
     /** The length of the head the next event may skip; -1 when none is kept (for tests). */
@@ -123,11 +208,16 @@ final class OpenAiChunkDecoder {
         return headLength;
     }
 
+    /** Whether a template is kept (for tests). */
+    boolean templated() {
+        return templateLength >= 0;
+    }
+
     /** Whether the event starts with the kept head and {@code "choices"} follows it. */
     private boolean repeatsHead(byte[] data, int offset, int length) {
         int h = headLength;
         return h >= 0 && length >= h + CHOICES_NAME.length
-                && Arrays.equals(data, offset, offset + h, head, 0, h)
+                && Arrays.equals(data, offset, offset + h, kept, 0, h)
                 && Arrays.equals(data, offset + h, offset + h + CHOICES_NAME.length, CHOICES_NAME, 0, CHOICES_NAME.length);
     }
 
@@ -144,10 +234,7 @@ final class OpenAiChunkDecoder {
         // an escaped name ("\u0063hoices") is not the plain bytes: no head then
         if (h >= 0 && h <= MAX_HEAD && nameEnd <= length
                 && Arrays.equals(data, offset + h, offset + (int) nameEnd, CHOICES_NAME, 0, CHOICES_NAME.length)) {
-            if (head == null || head.length < h) {
-                head = new byte[Math.max(h, 64)];
-            }
-            System.arraycopy(data, offset, head, 0, h);
+            keep(data, offset, h);
             headLength = h;
         }
         return false;
@@ -205,7 +292,7 @@ final class OpenAiChunkDecoder {
         shared.feeder = null;
     }
 
-    private static void choices(JsonParser p, ChatDelta out) throws IOException {
+    private void choices(JsonParser p, ChatDelta out) throws IOException {
         boolean first = true;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null && t != JsonToken.NOT_AVAILABLE;
                 t = p.nextToken()) {
@@ -218,7 +305,7 @@ final class OpenAiChunkDecoder {
         }
     }
 
-    private static void choice(JsonParser p, ChatDelta out) throws IOException {
+    private void choice(JsonParser p, ChatDelta out) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -232,7 +319,7 @@ final class OpenAiChunkDecoder {
                     }
                     break;
                 case "text":
-                    out.content = text(p, value);
+                    out.content = content(p, value);
                     break;
                 case "finish_reason":
                     out.finishReason = text(p, value);
@@ -254,13 +341,13 @@ final class OpenAiChunkDecoder {
         }
     }
 
-    private static void delta(JsonParser p, ChatDelta out) throws IOException {
+    private void delta(JsonParser p, ChatDelta out) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
                 case "content":
-                    out.content = text(p, value);
+                    out.content = content(p, value);
                     break;
                 case "reasoning_content":
                 case "reasoning":
@@ -357,6 +444,18 @@ final class OpenAiChunkDecoder {
         }
         JsonNode error = readTree(p);
         return ErrorMessages.fromErrorMember(error);
+    }
+
+    /** As {@link #text}, noting where the literal is (the template is made of the last one read). */
+    private String content(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            contentQuote = -1;
+            return text(p, value);
+        }
+        contentQuote = p.currentTokenLocation().getByteOffset();
+        String text = p.getText();
+        contentAfter = p.currentLocation().getByteOffset();
+        return text;
     }
 
     /** A string value; null for JSON null; anything else is skipped and reads as null. */

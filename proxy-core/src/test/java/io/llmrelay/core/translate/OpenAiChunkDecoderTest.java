@@ -270,6 +270,98 @@ class OpenAiChunkDecoderTest {
         }
     }
 
+    private static final String TOKEN = HEAD + "'choices':[{'index':0,'delta':{'content':'%s'},'logprobs':null,"
+            + "'finish_reason':null}]}";
+
+    @Test
+    void aTokenEventBecomesTheTemplateTheNextTokensAreReadFrom() throws IOException {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        ChatDelta d = new ChatDelta();
+        decode(decoder, String.format(TOKEN, "first"), d);
+        assertThat(decoder.templated()).isTrue();
+        for (String word : new String[] {"two", "", " three", "a\\nb", "\\u00e9t\\u00e9 ü 😀", "q\\\'uote"}) {
+            decode(decoder, String.format(TOKEN, word), d);
+            assertThat(d.content).isEqualTo(decodeInFull(String.format(TOKEN, word)).content);
+            assertThat(d.hasOutput()).isEqualTo(!word.isEmpty());
+            assertThat(decoder.templated()).isTrue();
+        }
+        assertThat(d.content).isEqualTo("q\"uote");
+    }
+
+    @Test
+    void anEventThatSaysMoreThanItsContentIsNoTemplate() throws IOException {
+        for (String event : new String[] {
+            HEAD + "'choices':[{'index':0,'delta':{'content':'a'},'finish_reason':'stop'}]}",
+            HEAD + "'choices':[{'index':0,'delta':{'content':'a','reasoning':'r'}}]}",
+            HEAD + "'choices':[{'index':0,'delta':{'content':'a'},'logprobs':{'content':[{'token':'a','logprob':-1.0}]}}]}",
+            HEAD + "'choices':[{'index':0,'delta':{'content':'a','tool_calls':[{'function':{'name':'f'}}]}}]}",
+            HEAD + "'choices':[{'index':0,'delta':{'content':'a'}}],'usage':{'prompt_tokens':1}}",
+            HEAD + "'choices':[{'index':0,'delta':{'content':'a'},'stop_reason':'x'}]}",
+            HEAD + "'choices':[{'index':0,'delta':{'content':null}}]}",
+            HEAD + "'choices':[{'index':0,'delta':{'content':'a','content':5}}]}"}) {
+            OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+            decode(decoder, event, new ChatDelta());
+            assertThat(decoder.templated()).as(event).isFalse();
+        }
+    }
+
+    @Test
+    void whatDiffersFromTheTemplateOutsideItsContentIsParsed() throws IOException {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        ChatDelta d = new ChatDelta();
+        decode(decoder, String.format(TOKEN, "a"), d);
+        // the last member differs: read in full, and it is the end of the template
+        decode(decoder, HEAD + "'choices':[{'index':0,'delta':{'content':'b'},'logprobs':null,'finish_reason':'stop'}]}", d);
+        assertThat(d.content).isEqualTo("b");
+        assertThat(d.finishReason).isEqualTo("stop");
+        assertThat(decoder.templated()).isFalse();
+        decode(decoder, String.format(TOKEN, "c"), d);
+        assertThat(decoder.templated()).isTrue();
+        // a literal that would close early: the same bytes around it, but other JSON
+        decode(decoder, String.format(TOKEN, "x','content':'y"), d);
+        assertThat(d.content).isEqualTo("y");
+        decode(decoder, String.format(TOKEN, "z"), d);
+        assertThat(d.content).isEqualTo("z");
+        // a backslash before the closing quote escapes it: the event is broken, and says so
+        assertThatThrownBy(() -> decode(decoder, String.format(TOKEN, "w\\"), d)).isInstanceOf(IOException.class);
+        assertThat(decoder.templated()).isFalse();
+        decode(decoder, String.format(TOKEN, "after"), d);
+        assertThat(d.content).isEqualTo("after");
+        // a control character is refused by the parser, not read by the template
+        decode(decoder, String.format(TOKEN, "v"), d);
+        byte[] tab = q(String.format(TOKEN, "t\tab")).getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> decoder.decode(tab, 0, tab.length, d)).isInstanceOf(IOException.class);
+    }
+
+    /** A stream of events of every kind reads the same through one decoder as through a fresh one each. */
+    @Test
+    void aDecoderThatKeepsHeadsAndTemplatesReadsWhatAFreshOneReads() throws IOException {
+        String[] shapes = {
+            TOKEN, TOKEN, TOKEN,
+            HEAD + "'choices':[{'index':0,'delta':{'role':'assistant','content':'%s'},'finish_reason':null}]}",
+            HEAD + "'choices':[{'index':0,'delta':{'reasoning_content':'%s'},'finish_reason':null}]}",
+            "{'id':'chatcmpl-1','created':2,'choices':[{'index':0,'delta':{'content':'%s'}}]}",
+            HEAD + "'choices':[{'index':0,'delta':{'content':'%s'},'finish_reason':'length'}],'usage':{'prompt_tokens':4}}",
+            HEAD + "'choices':[{'index':0,'text':'%s','finish_reason':null}]}"};
+        String[] words = {"a", "", "b c", "\\n", "ü", "😀", "x\\\'y", "\\u0041"};
+        java.util.Random random = new java.util.Random(7);
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        ChatDelta d = new ChatDelta();
+        for (int i = 0; i < 2_000; i++) {
+            String event = String.format(shapes[random.nextInt(shapes.length)], words[random.nextInt(words.length)]);
+            decode(decoder, event, d);
+            ChatDelta fresh = decodeInFull(event);
+            assertThat(d.content).as(event).isEqualTo(fresh.content);
+            assertThat(d.thinking).as(event).isEqualTo(fresh.thinking);
+            assertThat(d.finishReason).as(event).isEqualTo(fresh.finishReason);
+            assertThat(d.promptTokens).as(event).isEqualTo(fresh.promptTokens);
+        }
+    }
+
+    private static ChatDelta decodeInFull(String singleQuoted) throws IOException {
+        return decode(singleQuoted);
+    }
+
     private static void decode(OpenAiChunkDecoder decoder, String singleQuoted, ChatDelta d) throws IOException {
         byte[] data = q(singleQuoted).getBytes(StandardCharsets.UTF_8);
         decoder.decode(data, 0, data.length, d);
