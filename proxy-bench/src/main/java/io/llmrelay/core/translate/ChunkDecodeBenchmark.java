@@ -4,6 +4,7 @@ import io.llmrelay.bench.jmh.SseStreams;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,8 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The JSON part of one token event alone: {@link OpenAiChunkDecoder} on a framed event's data
- * (no framing, no output; one decoder, as for one stream), to tell decoding from writing in {@link AnswerTranslationBenchmark}.
+ * The JSON part of a token event alone: {@link OpenAiChunkDecoder} on framed events' data (no framing,
+ * no output; one decoder, as for one stream, fed the stream's token events in turn, as a stream feeds
+ * them: most differ from the one before only in their text), to tell decoding from writing in
+ * {@link AnswerTranslationBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,18 +36,25 @@ public class ChunkDecodeBenchmark {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
 
-    private byte[] tokenEvent;
+    private byte[][] tokenEvents;
+    private int next;
     private final ChatDelta delta = new ChatDelta();
     private final OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
 
     @Setup
     public void setUp() {
-        byte[] e = SseStreams.events(true).get(1);
-        tokenEvent = Arrays.copyOfRange(e, "data: ".length(), e.length - 2);
+        List<byte[]> events = SseStreams.events(true);
+        tokenEvents = new byte[SseStreams.TOKEN_EVENTS][];
+        for (int i = 0; i < tokenEvents.length; i++) {
+            byte[] e = events.get(1 + i); // after the role event
+            tokenEvents[i] = Arrays.copyOfRange(e, "data: ".length(), e.length - 2);
+        }
     }
 
     @Benchmark
     public void decodeTokenEvent(Blackhole bh) throws IOException {
+        byte[] tokenEvent = tokenEvents[next];
+        next = next + 1 == tokenEvents.length ? 0 : next + 1;
         decoder.decode(tokenEvent, 0, tokenEvent.length, delta);
         bh.consume(delta.content);
     }
