@@ -66,6 +66,8 @@ final class OpenAiChunkDecoder {
     /** Where the content assigned last was, in the parser's input offsets (-1: not a string). */
     private long contentQuote = -1;
     private long contentAfter = -1;
+    /** Events given to the parser, for tests: those read from the template are not. */
+    private long parsedEvents;
 
     /** Decodes one complete JSON object ({@code data[offset..offset+length)}) into {@code out}. */
     void decode(byte[] data, int offset, int length, ChatDelta out) throws IOException {
@@ -73,6 +75,7 @@ final class OpenAiChunkDecoder {
         if (templateLength >= 0 && fromTemplate(data, offset, length, out)) {
             return;
         }
+        parsedEvents++;
         Shared shared = SHARED.get();
         JsonParser p = parser(shared);
         try {
@@ -211,6 +214,11 @@ final class OpenAiChunkDecoder {
     /** Whether a template is kept (for tests). */
     boolean templated() {
         return templateLength >= 0;
+    }
+
+    /** How many events went to the parser (for tests). */
+    long parsedEvents() {
+        return parsedEvents;
     }
 
     /** Whether the event starts with the kept head and {@code "choices"} follows it. */

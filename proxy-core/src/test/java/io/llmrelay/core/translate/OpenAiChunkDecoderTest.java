@@ -286,6 +286,7 @@ class OpenAiChunkDecoderTest {
             assertThat(decoder.templated()).isTrue();
         }
         assertThat(d.content).isEqualTo("q\"uote");
+        assertThat(decoder.parsedEvents()).isEqualTo(1); // the first; the others were read from it
     }
 
     @Test
@@ -318,8 +319,10 @@ class OpenAiChunkDecoderTest {
         decode(decoder, String.format(TOKEN, "c"), d);
         assertThat(decoder.templated()).isTrue();
         // a literal that would close early: the same bytes around it, but other JSON
+        long parsed = decoder.parsedEvents();
         decode(decoder, String.format(TOKEN, "x','content':'y"), d);
         assertThat(d.content).isEqualTo("y");
+        assertThat(decoder.parsedEvents()).isEqualTo(parsed + 1);
         decode(decoder, String.format(TOKEN, "z"), d);
         assertThat(d.content).isEqualTo("z");
         // a backslash before the closing quote escapes it: the event is broken, and says so
@@ -356,6 +359,8 @@ class OpenAiChunkDecoderTest {
             assertThat(d.finishReason).as(event).isEqualTo(fresh.finishReason);
             assertThat(d.promptTokens).as(event).isEqualTo(fresh.promptTokens);
         }
+        // both ways were taken often (eight shapes in random order: about a fifth from the template)
+        assertThat(decoder.parsedEvents()).isBetween(1_000L, 1_800L);
     }
 
     private static ChatDelta decodeInFull(String singleQuoted) throws IOException {
