@@ -37,6 +37,16 @@ final class ChatDelta {
         error = null;
     }
 
+    /**
+     * True when the event said its content string and nothing else: every other field as
+     * {@link #reset} leaves it. A new field belongs in both.
+     */
+    boolean onlyContent() {
+        return content != null && thinking == null && logprobs == null && toolFragments.isEmpty()
+                && finishReason == null && stopSequence == null && promptTokens < 0 && completionTokens < 0
+                && error == null;
+    }
+
     /** True when the event carries something a client sees as output (a token). */
     boolean hasOutput() {
         return (content != null && !content.isEmpty()) || (thinking != null && !thinking.isEmpty())

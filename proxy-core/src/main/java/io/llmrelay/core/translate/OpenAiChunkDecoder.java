@@ -173,10 +173,7 @@ final class OpenAiChunkDecoder {
 
     /** Keeps the event just parsed whole as the template when all it said was its content. */
     private void learnTemplate(byte[] data, int offset, int length, ChatDelta out, long base) {
-        if (contentQuote < 0 || out.content == null || out.thinking != null || out.logprobs != null
-                || !out.toolFragments.isEmpty() || out.finishReason != null || out.stopSequence != null
-                || out.promptTokens >= 0 || out.completionTokens >= 0 || out.error != null
-                || length > MAX_TEMPLATE) {
+        if (contentQuote < 0 || !out.onlyContent() || length > MAX_TEMPLATE) {
             return;
         }
         // Jackson's non-blocking parser places a string token just after its opening quote. Its
