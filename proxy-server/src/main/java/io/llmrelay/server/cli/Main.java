@@ -11,10 +11,10 @@ public final class Main {
     public static void main(String[] args) {
         NettyDefaults.apply(System.getProperties());
         // serve, the command that matters for start-up time, is parsed alone: picocli reads the
-        // annotations of every command it is given by reflection, which class data cannot share
+        // annotations of the other commands by reflection, which class data cannot share
         boolean serve = args.length > 0 && args[0].equals("serve");
-        CommandLine cli = serve ? new CommandLine(new ServeCommand()).setCommandName("llm-relay serve")
-                : new CommandLine(new RelayCommand());
+        CommandLine cli = serve ? ServeOptions.commandLine().setCommandName("llm-relay serve")
+                : RelayCommand.commandLine();
         // serve and mock-backend return only once their servers have stopped
         System.exit(cli.execute(serve ? Arrays.copyOfRange(args, 1, args.length) : args));
     }

@@ -9,13 +9,20 @@ import picocli.CommandLine.Command;
 @Command(name = "llm-relay",
         mixinStandardHelpOptions = true,
         versionProvider = RelayCommand.Version.class,
-        description = "A streaming Ollama/OpenAI translating proxy for a fleet of model servers.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, MockBackendCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "A streaming Ollama/OpenAI translating proxy for a fleet of model servers.")
 final class RelayCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** With its subcommands; serve's model is made in code (see {@link ServeOptions}), so none are annotated. */
+    static CommandLine commandLine() {
+        return new CommandLine(new RelayCommand())
+                .addSubcommand("serve", ServeOptions.commandLine())
+                .addSubcommand("check-config", new CheckConfigCommand())
+                .addSubcommand("mock-backend", new MockBackendCommand())
+                .addSubcommand("help", new CommandLine.HelpCommand());
+    }
 
     @Override
     public void run() {

@@ -64,6 +64,9 @@ final class ServeSettings {
         List<String> modelCapabilities = List.of();
         List<String> modelContext = List.of();
         List<String> origins = List.of();
+        // serve's own switches, which settings leave alone
+        boolean watchConfig;
+        boolean warmUpAndExit;
     }
 
     /** A backend chosen by flag or environment, before the demo fallback. */

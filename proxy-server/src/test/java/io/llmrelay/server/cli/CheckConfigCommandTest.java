@@ -371,7 +371,7 @@ class CheckConfigCommandTest {
     @Test
     void listedAmongTheCommands() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new RelayCommand());
+        CommandLine cli = RelayCommand.commandLine();
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute("--help")).isZero();
         assertThat(out.toString()).contains("check-config");

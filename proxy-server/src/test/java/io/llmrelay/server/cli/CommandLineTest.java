@@ -12,7 +12,7 @@ class CommandLineTest {
 
     private static String run(String... args) {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new RelayCommand());
+        CommandLine cli = RelayCommand.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(out));
         int code = cli.execute(args);
