@@ -85,7 +85,7 @@ final class StartupCommand implements Callable<Integer> {
             ArrayNode all = o.putArray("runs_ms");
             millis.forEach(all::add);
             Files.createDirectories(json.toAbsolutePath().getParent());
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), o);
+            Json.mapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), o);
         }
         return 0;
     }

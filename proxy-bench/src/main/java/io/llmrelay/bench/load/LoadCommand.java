@@ -205,7 +205,7 @@ public final class LoadCommand implements Callable<Integer> {
             }
             if (json != null) {
                 Files.createDirectories(json.toAbsolutePath().getParent());
-                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), out);
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), out);
             }
             return ok ? 0 : 1;
         } finally {

@@ -152,7 +152,7 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             for (Path p : runFiles(scenario, target)) {
                 String name = p.getFileName().toString();
-                double cpu = Json.MAPPER.readTree(p.toFile()).path("proc").path("cpu_us_per_request").asDouble(Double.NaN);
+                double cpu = Json.mapper().readTree(p.toFile()).path("proc").path("cpu_us_per_request").asDouble(Double.NaN);
                 if (!Double.isNaN(cpu)) {
                     out.put(name.substring(prefix, name.length() - ".json".length()), cpu);
                 }
@@ -369,7 +369,7 @@ public final class ReportCommand implements Callable<Integer> {
             for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
                 String[] parts = p.getFileName().toString().split("\\.");
                 if (parts.length >= 4 && parts[1].startsWith("relay") && !parts[1].equals(QUIET)) {
-                    roots.add(Json.MAPPER.readTree(p.toFile()));
+                    roots.add(Json.mapper().readTree(p.toFile()));
                 }
             }
         } catch (IOException e) {
@@ -384,7 +384,7 @@ public final class ReportCommand implements Callable<Integer> {
             return Double.NaN;
         }
         try {
-            return Json.MAPPER.readTree(p.toFile()).path("median_ms").asDouble(Double.NaN);
+            return Json.mapper().readTree(p.toFile()).path("median_ms").asDouble(Double.NaN);
         } catch (IOException e) {
             return Double.NaN;
         }
@@ -1017,7 +1017,7 @@ public final class ReportCommand implements Callable<Integer> {
         Path p = dir.resolve(file);
         if (Files.exists(p)) {
             try {
-                Json.MAPPER.readTree(p.toFile()).path("runs_ms").forEach(n -> v.add(n.asDouble()));
+                Json.mapper().readTree(p.toFile()).path("runs_ms").forEach(n -> v.add(n.asDouble()));
             } catch (IOException e) {
                 return v;
             }
@@ -1369,7 +1369,7 @@ public final class ReportCommand implements Callable<Integer> {
             if (!Files.exists(p)) {
                 continue;
             }
-            JsonNode s = Json.MAPPER.readTree(p.toFile());
+            JsonNode s = Json.mapper().readTree(p.toFile());
             StringBuilder runsMs = new StringBuilder();
             s.path("runs_ms").forEach(n -> runsMs.append(runsMs.length() == 0 ? "" : ", ").append(fmt0(n.asDouble())));
             double m = s.path("median_ms").asDouble(Double.NaN);
@@ -1396,7 +1396,7 @@ public final class ReportCommand implements Callable<Integer> {
         line("");
         line("| Benchmark | Parameters | ns/op | ± (99.9 %) | B/op |");
         line("|---|---|---:|---:|---:|");
-        for (JsonNode b : Json.MAPPER.readTree(p.toFile())) {
+        for (JsonNode b : Json.mapper().readTree(p.toFile())) {
             String name = b.path("benchmark").asText();
             name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
             StringBuilder params = new StringBuilder();
@@ -1662,7 +1662,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<JsonNode> out = new ArrayList<>();
         try {
             for (Path p : runFiles(scenario, target)) {
-                out.add(Json.MAPPER.readTree(p.toFile()));
+                out.add(Json.mapper().readTree(p.toFile()));
             }
         } catch (IOException e) {
             return out;
@@ -1710,7 +1710,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         double worst = Double.NaN;
         try {
-            for (JsonNode b : Json.MAPPER.readTree(p.toFile())) {
+            for (JsonNode b : Json.mapper().readTree(p.toFile())) {
                 // a whole class name: MessagesAnswerTranslationBenchmark is not AnswerTranslationBenchmark
                 if (b.path("benchmark").asText().endsWith("." + benchmark)
                         && (stream == null || stream.equals(b.path("params").path("stream").asText()))

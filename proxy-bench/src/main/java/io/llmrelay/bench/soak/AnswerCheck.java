@@ -27,7 +27,7 @@ final class AnswerCheck {
     /** An oversize-event fault's content event (only {@code x}, MiBs long) is padding, not reply text. */
     private static final int PADDING_MIN = 1 << 20;
 
-    private static final ObjectReader WHOLE = Json.MAPPER.readerFor(JsonNode.class)
+    private static final ObjectReader WHOLE = Json.mapper().readerFor(JsonNode.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private AnswerCheck() {}

@@ -194,7 +194,7 @@ final class SoakRun {
                 metrics, gauges, stats, proxyLog, backendLogs, paranoid, proxyExit, System.nanoTime() - t0);
         report.print(System.out);
         if (o.out != null) {
-            Files.writeString(o.out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report.json()) + "\n");
+            Files.writeString(o.out, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.json()) + "\n");
         }
         if (!report.passed()) {
             System.out.print(LogScan.tail(proxy.out(), 30));
@@ -290,7 +290,7 @@ final class SoakRun {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
+            return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

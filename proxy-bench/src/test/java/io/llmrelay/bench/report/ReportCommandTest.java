@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportCommandTest {
 
     private static JsonNode run(String json) throws Exception {
-        return Json.MAPPER.readTree(json);
+        return Json.mapper().readTree(json);
     }
 
     @Test

@@ -43,7 +43,7 @@ class RequestMixTest {
     @Test
     void bodiesAreJsonForTheirRoute() throws Exception {
         for (RequestKind kind : RequestKind.values()) {
-            var body = io.llmrelay.core.json.Json.MAPPER.readTree(kind.body("m", "soak request 1 amber cedar", 20));
+            var body = io.llmrelay.core.json.Json.mapper().readTree(kind.body("m", "soak request 1 amber cedar", 20));
             assertThat(body.get("model").asText()).isEqualTo("m");
             if (!kind.embedding()) {
                 assertThat(body.get("stream").asBoolean()).isEqualTo(kind.streamed());

@@ -90,8 +90,8 @@ public final class IncrementalJsonReader {
             if (!rootDone) {
                 throw new IOException(bytesSeen == 0 ? "empty JSON body" : "truncated JSON body");
             }
-            try (JsonParser replay = tokens.asParser(Json.MAPPER)) {
-                return Json.MAPPER.readTree(replay);
+            try (JsonParser replay = tokens.asParser()) {
+                return Json.readTree(replay);
             }
         } finally {
             release();

@@ -138,7 +138,7 @@ public final class ChatAnswerTranslator implements BodyTranslator, SseFramer.Lis
         try {
             output = out;
             if (wholeBody != null) {
-                byte[] json = Json.MAPPER.writeValueAsBytes(wholeBody.finish());
+                byte[] json = Json.writeBytes(wholeBody.finish());
                 onEvent(null, json, json.length);
             } else {
                 framer.finish(this);

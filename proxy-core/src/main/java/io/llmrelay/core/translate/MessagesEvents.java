@@ -3,6 +3,7 @@ package io.llmrelay.core.translate;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.llmrelay.core.json.Json;
 import io.llmrelay.core.json.ReusedGenerator;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -193,7 +194,7 @@ final class MessagesEvents {
                     g.writeStringField("id", call.get("id").textValue());
                     g.writeStringField("name", call.path("function").get("name").textValue());
                     g.writeFieldName("input");
-                    g.writeTree(call.path("function").get("arguments"));
+                    Json.writeTree(g, call.path("function").get("arguments"));
                     g.writeEndObject();
                 }
             }

@@ -3,6 +3,7 @@ package io.llmrelay.core.translate;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.llmrelay.core.json.Json;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.api.Rfc3339;
 import io.llmrelay.core.json.ReusedGenerator;
@@ -134,7 +135,7 @@ final class OllamaChunkWriter {
     private static void writeOptionalArray(JsonGenerator g, String field, ArrayNode value) throws IOException {
         if (value != null && !value.isEmpty()) {
             g.writeFieldName(field);
-            g.writeTree(value);
+            Json.writeTree(g, value);
         }
     }
 }

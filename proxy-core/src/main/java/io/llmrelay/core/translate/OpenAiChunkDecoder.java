@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.llmrelay.core.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -278,15 +277,6 @@ final class OpenAiChunkDecoder {
         }
     }
 
-    /** The value at the parser (a non-blocking parser has no codec to read trees itself). */
-    private static JsonNode readTree(JsonParser p) throws IOException {
-        TokenBuffer tokens = new TokenBuffer(p, null);
-        tokens.copyCurrentStructure(p);
-        try (JsonParser replay = tokens.asParser(Json.MAPPER)) {
-            return Json.MAPPER.readTree(replay);
-        }
-    }
-
     private static void discard(Shared shared) {
         try {
             shared.parser.close();
@@ -334,7 +324,7 @@ final class OpenAiChunkDecoder {
                     break;
                 case "logprobs":
                     if (value == JsonToken.START_OBJECT) {
-                        out.logprobs = Logprobs.toOllama((ObjectNode) readTree(p));
+                        out.logprobs = Logprobs.toOllama((ObjectNode) Json.readTree(p));
                     } else {
                         skip(p);
                     }
@@ -411,7 +401,7 @@ final class OpenAiChunkDecoder {
                                 name = text(p, v);
                             } else if (f.equals("arguments")) {
                                 // some servers send finished calls with arguments as an object
-                                arguments = v == JsonToken.START_OBJECT ? Json.write(readTree(p)) : text(p, v);
+                                arguments = v == JsonToken.START_OBJECT ? Json.write(Json.readTree(p)) : text(p, v);
                             } else {
                                 skip(p);
                             }
@@ -447,7 +437,7 @@ final class OpenAiChunkDecoder {
         if (value == JsonToken.VALUE_STRING) {
             return p.getText();
         }
-        JsonNode error = readTree(p);
+        JsonNode error = Json.readTree(p);
         return ErrorMessages.fromErrorMember(error);
     }
 

@@ -49,11 +49,11 @@ public final class OpenAiRequestWriter {
             writeOptions(g, request.options(), flavor);
             if (request.tools() != null) {
                 g.writeFieldName("tools");
-                g.writeTree(request.tools());
+                Json.writeTree(g, request.tools());
             }
             if (request.toolChoice() != null) {
                 g.writeFieldName("tool_choice");
-                g.writeTree(request.toolChoice());
+                Json.writeTree(g, request.toolChoice());
             }
             if (request.parallelToolCalls() != null && request.tools() != null) { // OpenAI refuses it without tools
                 g.writeBooleanField("parallel_tool_calls", request.parallelToolCalls());
@@ -140,7 +140,7 @@ public final class OpenAiRequestWriter {
         if (imageUrl != null && imageUrl.isTextual()) {
             writeImagePart(g, imageUrl.textValue()); // OpenAI wants {"url": ...}, some clients send the bare string
         } else {
-            g.writeTree(part);
+            Json.writeTree(g, part);
         }
     }
 
@@ -210,7 +210,7 @@ public final class OpenAiRequestWriter {
             g.writeObjectFieldStart("json_schema");
             g.writeStringField("name", "schema");
             g.writeFieldName("schema");
-            g.writeTree(format);
+            Json.writeTree(g, format);
             g.writeEndObject();
         }
         g.writeEndObject();

@@ -371,7 +371,7 @@ public final class ResponsesRequests {
     private static void requireJsonObject(String text, String where) {
         JsonNode parsed;
         try {
-            parsed = Json.MAPPER.readTree(text);
+            parsed = Json.parse(text);
         } catch (IOException e) {
             throw RelayException.badRequest(where + " is not valid JSON: " + ErrorMessages.abbreviate(text));
         }

@@ -66,7 +66,7 @@ public final class TokenCount {
                 OpenAiRequestWriter.writeMessages(g, request.messages());
                 if (request.tools() != null) {
                     g.writeFieldName("tools");
-                    g.writeTree(request.tools());
+                    Json.writeTree(g, request.tools());
                 }
                 g.writeBooleanField("add_generation_prompt", true);
             } else {

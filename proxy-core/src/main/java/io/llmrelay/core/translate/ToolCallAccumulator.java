@@ -1,8 +1,6 @@
 package io.llmrelay.core.translate;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrelay.core.api.RelayException;
@@ -57,10 +55,6 @@ final class ToolCallAccumulator {
         }
     }
 
-    /** Arguments must be one JSON value: two objects run together are not a call's arguments. */
-    private static final ObjectReader ARGUMENTS = Json.MAPPER.readerFor(JsonNode.class)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     private final TreeMap<Integer, Call> calls = new TreeMap<>();
 
     /** Adds a fragment to its call (made on the call's first fragment), which is returned. */
@@ -113,7 +107,8 @@ final class ToolCallAccumulator {
             return Json.NODES.objectNode();
         }
         try {
-            JsonNode parsed = ARGUMENTS.readValue(text);
+            // one JSON value: two objects run together are not a call's arguments
+            JsonNode parsed = Json.parse(text);
             if (parsed != null && parsed.isObject()) {
                 return parsed;
             }

@@ -53,7 +53,7 @@ class BackendFlavorTest {
         "{'object':'list','data':[{'id':'gpt-4o','object':'model','owned_by':'system'}]}               | | GENERIC",
         "{'object':'list','data':null}                                                            | | GENERIC"})
     void detectedFromWhatTheServerSays(String list, String server, BackendFlavor flavor) throws Exception {
-        com.fasterxml.jackson.databind.JsonNode body = io.llmrelay.core.json.Json.MAPPER.readTree(list.replace('\'', '"'));
+        com.fasterxml.jackson.databind.JsonNode body = io.llmrelay.core.json.Json.mapper().readTree(list.replace('\'', '"'));
         assertThat(BackendFlavor.detect(body, server, BackendFlavor.GENERIC)).isEqualTo(flavor);
     }
 

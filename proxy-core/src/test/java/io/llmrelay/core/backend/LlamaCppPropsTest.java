@@ -75,7 +75,7 @@ class LlamaCppPropsTest {
 
     private static JsonNode json(String singleQuoted) {
         try {
-            return Json.MAPPER.readTree(singleQuoted.replace('\'', '"'));
+            return Json.mapper().readTree(singleQuoted.replace('\'', '"'));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

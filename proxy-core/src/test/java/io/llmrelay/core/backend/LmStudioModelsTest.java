@@ -69,7 +69,7 @@ class LmStudioModelsTest {
 
     private static JsonNode json(String singleQuoted) {
         try {
-            return Json.MAPPER.readTree(singleQuoted.replace('\'', '"'));
+            return Json.mapper().readTree(singleQuoted.replace('\'', '"'));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

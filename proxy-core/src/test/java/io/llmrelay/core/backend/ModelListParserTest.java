@@ -143,7 +143,7 @@ class ModelListParserTest {
 
     private static JsonNode json(String singleQuoted) {
         try {
-            return Json.MAPPER.readTree(singleQuoted.replace('\'', '"'));
+            return Json.mapper().readTree(singleQuoted.replace('\'', '"'));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

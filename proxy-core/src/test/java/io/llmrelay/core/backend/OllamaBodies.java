@@ -51,7 +51,7 @@ public final class OllamaBodies {
 
     public static JsonNode json(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.mapper().readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -85,6 +85,6 @@ class JsonStringBodyTest {
         literal.write('"');
         literal.write(body);
         literal.write('"');
-        return Json.MAPPER.readTree(literal.toByteArray()).textValue();
+        return Json.mapper().readTree(literal.toByteArray()).textValue();
     }
 }

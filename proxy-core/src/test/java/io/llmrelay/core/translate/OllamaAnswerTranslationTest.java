@@ -694,7 +694,7 @@ class OllamaAnswerTranslationTest {
 
     private static JsonNode parse(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.mapper().readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

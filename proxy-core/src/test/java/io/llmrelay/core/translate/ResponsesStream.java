@@ -213,7 +213,7 @@ final class ResponsesStream {
 
     static JsonNode parse(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.mapper().readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,7 +24,7 @@ final class TestJson {
 
     static JsonNode parse(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.mapper().readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -26,7 +26,7 @@ final class DemoReply {
     }
 
     String chunk(int i) {
-        String text = Json.NODES.textNode(tokens.get(i)).toString();
+        String text = Json.quote(tokens.get(i));
         return head(true) + (chat
                 ? "{\"index\":0,\"delta\":{" + (i == 0 ? "\"role\":\"assistant\"," : "") + "\"content\":" + text
                         + "},\"finish_reason\":null}]}"
@@ -44,7 +44,7 @@ final class DemoReply {
     }
 
     String whole() {
-        String text = Json.NODES.textNode(String.join("", tokens)).toString();
+        String text = Json.quote(String.join("", tokens));
         return head(false) + (chat
                 ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + text + "},\"finish_reason\":\""
                 : "{\"index\":0,\"text\":" + text + ",\"finish_reason\":\"")
@@ -88,7 +88,7 @@ final class DemoReply {
     private String head(boolean streamed) {
         String object = chat ? (streamed ? "chat.completion.chunk" : "chat.completion") : "text_completion";
         return "{\"id\":\"" + id + "\",\"object\":\"" + object + "\",\"created\":" + created
-                + ",\"model\":" + Json.NODES.textNode(model) + ",\"choices\":[";
+                + ",\"model\":" + Json.quote(model) + ",\"choices\":[";
     }
 
     private String usage() {

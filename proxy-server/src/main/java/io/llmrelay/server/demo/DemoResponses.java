@@ -43,7 +43,7 @@ final class DemoResponses {
 
     /** An OpenAI error body; {@code code} is written as it is (no escaping), or null. */
     static String errorBody(String message, String type, String code) {
-        return "{\"error\":{\"message\":" + Json.NODES.textNode(message) + ",\"type\":\"" + type
+        return "{\"error\":{\"message\":" + Json.quote(message) + ",\"type\":\"" + type
                 + "\",\"param\":null,\"code\":" + (code == null ? "null" : "\"" + code + "\"") + "}}";
     }
 

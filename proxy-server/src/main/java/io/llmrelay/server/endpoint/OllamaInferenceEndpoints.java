@@ -109,7 +109,7 @@ final class OllamaInferenceEndpoints {
             if (request.inputs().isEmpty() && !OllamaNodes.servedOnlyByNodes(fleet, route)) {
                 remember(route.targets().get(0).backend(), model, request.keepAlive());
                 String empty = request.legacy() ? "{\"embedding\":[]}"
-                        : "{\"model\":" + Json.NODES.textNode(request.model()) + ",\"embeddings\":[]}";
+                        : "{\"model\":" + Json.quote(request.model()) + ",\"embeddings\":[]}";
                 ex.respondJson(ByteBufUtil.writeUtf8(ex.alloc(), empty));
                 return;
             }

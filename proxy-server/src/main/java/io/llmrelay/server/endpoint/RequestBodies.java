@@ -100,7 +100,7 @@ final class RequestBodies {
         int from = content.readerIndex();
         CompositeByteBuf body = ex.alloc().compositeBuffer(3);
         body.addComponent(true, content.retainedSlice(from, field.start()));
-        body.addComponent(true, ByteBufUtil.writeUtf8(ex.alloc(), Json.NODES.textNode(model).toString()));
+        body.addComponent(true, ByteBufUtil.writeUtf8(ex.alloc(), Json.quote(model)));
         body.addComponent(true, content.retainedSlice(from + field.end(), content.readableBytes() - field.end()));
         return body;
     }

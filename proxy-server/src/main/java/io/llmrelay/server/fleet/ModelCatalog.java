@@ -319,7 +319,7 @@ public final class ModelCatalog {
         for (int i = 0; i < described.length; i++) {
             int at = i;
             ByteBuf body = ByteBufUtil.writeUtf8(ByteBufAllocator.DEFAULT,
-                    "{\"model\":" + Json.NODES.textNode(described[i].id()) + "}");
+                    "{\"model\":" + Json.quote(described[i].id()) + "}");
             call(loop, UpstreamRequests.json(backend.config(), path, body, "models-" + FETCHES.incrementAndGet(), false),
                     MAX_FACTS_BYTES, (result, failure) -> {
                         if (failure == null && result.status() == 200 && result.body() != null) {

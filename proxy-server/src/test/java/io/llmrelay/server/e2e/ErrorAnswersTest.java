@@ -27,6 +27,7 @@ class ErrorAnswersTest {
         return Stream.of(
                 // path, body, status, message fragment
                 Arguments.of("/api/chat", "", 400, "missing request body"),
+                Arguments.of("/api/chat", " \n ", 400, "missing request body"), // Go's decoder: io.EOF, as for none
                 Arguments.of("/api/chat", "{\"model\":", 400, "invalid JSON"),
                 Arguments.of("/api/chat", "{\"model\":\"m\",\"messages\":[", 400,
                         "invalid JSON in request body: Unexpected end-of-input: expected close marker for Array (line 1, column 26)"),
