@@ -57,7 +57,7 @@ public final class Json {
 
     /**
      * Parses a whole body without consuming it: one value, and nothing but white space after it.
-     * A body of nothing but white space is a {@link MissingNode}.
+     * Never null: a body of nothing but white space is a {@link MissingNode}.
      */
     public static JsonNode parse(ByteBuf body) throws IOException {
         if (body.hasArray()) {

@@ -375,7 +375,7 @@ public final class ResponsesRequests {
         } catch (IOException e) {
             throw RelayException.badRequest(where + " is not valid JSON: " + ErrorMessages.abbreviate(text));
         }
-        if (parsed == null || !parsed.isObject()) {
+        if (!parsed.isObject()) {
             throw RelayException.badRequest(where + " must be a JSON object, not " + ErrorMessages.abbreviate(text));
         }
     }

@@ -109,7 +109,7 @@ final class ToolCallAccumulator {
         try {
             // one JSON value: two objects run together are not a call's arguments
             JsonNode parsed = Json.parse(text);
-            if (parsed != null && parsed.isObject()) {
+            if (parsed.isObject()) {
                 return parsed;
             }
         } catch (IOException notJson) {

@@ -30,6 +30,10 @@ final class ServeOptions {
             }
             return (label.isEmpty() ? option : option.paramLabel(label)).build();
         }
+
+        Row hide() {
+            return new Row(name, label, type, true, into, description);
+        }
     }
 
     private static final List<Row> ROWS = List.of(
@@ -106,8 +110,8 @@ final class ServeOptions {
                             + "a wildcard; added to OLLAMA_ORIGINS. Repeatable."),
             value("--demo-token-delay-ms", "MS", Integer.class, (f, v) -> f.demoTokenDelayMs = v,
                     "Pause between tokens of the built-in demo backend (default 40)."),
-            new Row("--warm-up-and-exit", "", boolean.class, true, (f, v) -> f.warmUpAndExit = (Boolean) v,
-                    "Start, send one request of each kind to itself, stop: for building a class-data archive."));
+            flag("--warm-up-and-exit", (f, v) -> f.warmUpAndExit = v,
+                    "Start, send one request of each kind to itself, stop: for building a class-data archive.").hide());
 
     private ServeOptions() {}
 

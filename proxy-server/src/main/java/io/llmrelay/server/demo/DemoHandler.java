@@ -229,7 +229,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static JsonNode body(FullHttpRequest request) {
         try {
             JsonNode node = Json.parse(request.content());
-            if (node == null || !node.isObject()) {
+            if (!node.isObject()) {
                 throw new BadRequest(400, "request body must be a JSON object", null);
             }
             return node;

@@ -83,7 +83,7 @@ final class FaultControl {
         } catch (IOException e) {
             throw new IllegalArgumentException("invalid JSON: " + e.getMessage());
         }
-        if (body == null || !body.isObject()) {
+        if (!body.isObject()) {
             throw new IllegalArgumentException("the body must be a JSON object, e.g. {\"mode\":\"503\",\"rate\":0.5}");
         }
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {

@@ -43,7 +43,7 @@ final class RequestBodies {
         requireUtf8(body);
         try {
             JsonNode node = Json.parse(body);
-            if (node == null || node.isMissingNode()) {
+            if (node.isMissingNode()) {
                 throw RelayException.badRequest("missing request body");
             }
             return node;
@@ -237,7 +237,7 @@ final class RequestBodies {
         } catch (IOException | RuntimeException e) {
             return StickyKeys.NONE; // the backend will say what is wrong with it
         }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             return StickyKeys.NONE;
         }
         JsonNode prompt = root.get("prompt");
