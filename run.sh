@@ -24,12 +24,13 @@ fi
 opts=${RELAY_JAVA_OPTS:--Xms64m -Xmx384m -Xmn32m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError -XX:CompileThresholdScaling=4}
 
 # ---- class-data archive, made for this jar and this JVM
-# write_archive FEATURE ARCHIVE: one warm-up run (loopback, the demo backend) records what start-up
+# write_archive FEATURE ARCHIVE: one warm-up run (loopback, the demo backend, logging at the default level,
+# stopping through the shutdown a SIGTERM takes) records what start-up
 # and a first request of each kind load; Java 25 writes its AOT cache from it, older ones a class list
 # that -Xshare:dump then turns into a static archive (the JDK's classes and ours in one file)
 warm_up() {
   # shellcheck disable=SC2086 # opts holds several flags
-  java $opts "$@" -jar "$jar" serve --host 127.0.0.1 --port 0 --warm-up-and-exit --demo-token-delay-ms 0 --log-level WARN
+  java $opts "$@" -jar "$jar" serve --host 127.0.0.1 --port 0 --warm-up-and-exit --demo-token-delay-ms 0
 }
 write_archive() {
   if [ "$1" -ge 25 ]; then

@@ -89,13 +89,16 @@ final class ServeCommand implements Callable<Integer> {
         if (server.adminPort() > 0) {
             log.info("Admin routes (/metrics, /internal/*) on http://{}:{}", settings.host, server.adminPort());
         }
-        if (flags.warmUpAndExit) {
-            return warmUpAndStop(log, server, demo, group);
-        }
-        Duration deadline = server.relay().config().timeouts().drain();
+        Duration deadline = flags.warmUpAndExit ? Duration.ofSeconds(2) : server.relay().config().timeouts().drain();
         DemoBackend startedDemo = demo;
         Shutdown shutdown = new Shutdown(log, server, deadline, () -> stop(log, server, startedDemo, group, deadline));
         shutdown.install();
+        if (flags.warmUpAndExit) {
+            // through the same shutdown as a signal's, so that an archive made from this run holds its classes
+            int warmedUp = warmUp(log, server, demo);
+            shutdown.onSignal("warm-up done");
+            return shutdown.awaitAndStop() == 0 ? warmedUp : 1;
+        }
         return shutdown.awaitAndStop();
     }
 
@@ -105,16 +108,15 @@ final class ServeCommand implements Callable<Integer> {
                         : backend.options().passClientAuth() ? ", clients' own Authorization passed" : ", no API key");
     }
 
-    private static int warmUpAndStop(Logger log, RelayServer server, DemoBackend demo, EventLoopGroup group) {
-        int status = 0;
+    /** The warm-up's requests ({@link WarmUp}); the exit status they give. */
+    private static int warmUp(Logger log, RelayServer server, DemoBackend demo) {
         try {
             WarmUp.run(server.port(), demo != null ? "demo" : "warm-up", demo != null ? "demo-embed" : "warm-up");
+            return 0;
         } catch (Exception e) {
             log.error("warm-up failed: {}", e.toString());
-            status = 1;
+            return 1;
         }
-        stop(log, server, demo, group, Duration.ofSeconds(2));
-        return status;
     }
 
     /** Drains the proxy, then stops the demo backend, the event loops and the log writer. */

@@ -30,6 +30,8 @@ class WarmUpTest {
         // each route answered (the access log has a line per request, the error path included)
         assertThat(out).contains("\"path\":\"/api/chat\"").contains("\"path\":\"/v1/chat/completions\"")
                 .contains("\"path\":\"/api/embed\"").contains("\"status\":400").contains("\"status\":404")
-                .doesNotContain("warm-up failed");
+                .doesNotContain("warm-up failed")
+                // and stopped through the shutdown a SIGTERM takes, so that an archive holds its classes too
+                .contains("warm-up done: stopping").contains("\"message\":\"Stopped\"");
     }
 }
