@@ -28,6 +28,7 @@ import io.llmrelay.server.runtime.LoopAccount;
 import io.llmrelay.server.http.ServerInitializer;
 import io.llmrelay.server.log.BatchingStdoutAppender;
 import io.llmrelay.server.upstream.BackendPool;
+import io.llmrelay.server.upstream.Resolvers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -35,8 +36,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -66,7 +65,7 @@ public final class RelayServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final Clocks clocks = Clocks.SYSTEM;
-    private final DnsAddressResolverGroup resolver;
+    private final Resolvers resolvers;
     private final RateLimits rateLimits;
     private final ScheduledFuture<?> limitSweep;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
@@ -88,9 +87,7 @@ public final class RelayServer implements AutoCloseable {
         this.transport = transport;
         this.group = group;
         this.ownsGroup = ownsGroup;
-        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(transport.datagramChannel)
-                .socketChannelType(transport.socketChannel));
+        this.resolvers = new Resolvers(transport);
         FleetResilience resilience = Fleet.resilience(config, resilienceClocks);
         List<Backend> backends = new ArrayList<>();
         for (BackendConfig b : config.backends()) {
@@ -170,7 +167,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** A backend of this proxy: a pool on each of its event loops, probed from one of them. */
     private Backend newBackend(BackendConfig backend, RelayConfig with, FleetResilience resilience) {
-        Origin origin = new Origin(backend, with, group, transport, resolver, clocks);
+        Origin origin = new Origin(backend, with, group, transport, resolvers, clocks);
         return new Backend(origin, with, group.next(), clocks, resilience.backend(backend.name()));
     }
 
@@ -338,7 +335,7 @@ public final class RelayServer implements AutoCloseable {
                     result.cut(), result.connections());
         }
         relay.fleet().closeIdle();
-        resolver.close();
+        resolvers.close();
         limitSweep.cancel(false);
         rateLimits.close();
         if (ownsGroup) {

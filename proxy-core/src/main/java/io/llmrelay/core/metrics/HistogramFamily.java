@@ -11,10 +11,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HistogramFamily {
 
-    /** Bucket bounds in seconds, fine at the low end where proxy overhead lives. */
-    static final double[] DEFAULT_BUCKETS = {
-        0.00001, 0.000025, 0.00005, 0.000075, 0.0001, 0.00015, 0.0002, 0.0003, 0.0005, 0.00075,
-        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+    /**
+     * Bucket bounds in seconds, fine at the low end where proxy overhead lives, as the {@code le} label
+     * writes them (written out: formatting doubles through BigDecimal for every family was a visible
+     * part of start-up in the interpreter).
+     */
+    static final String[] DEFAULT_BUCKET_LABELS = {
+        "0.00001", "0.000025", "0.00005", "0.000075", "0.0001", "0.00015", "0.0002", "0.0003", "0.0005", "0.00075",
+        "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "30", "60",
+        "120", "300"};
+    static final double[] DEFAULT_BUCKETS = new double[DEFAULT_BUCKET_LABELS.length];
+
+    static {
+        for (int i = 0; i < DEFAULT_BUCKETS.length; i++) {
+            DEFAULT_BUCKETS[i] = Double.parseDouble(DEFAULT_BUCKET_LABELS[i]);
+        }
+    }
 
     private final String name;
     private final String help;
@@ -31,10 +43,7 @@ public final class HistogramFamily {
         this.help = help;
         this.labelName = labelName;
         this.buckets = DEFAULT_BUCKETS;
-        this.bucketLabels = new String[buckets.length];
-        for (int i = 0; i < buckets.length; i++) {
-            bucketLabels[i] = java.math.BigDecimal.valueOf(buckets[i]).stripTrailingZeros().toPlainString();
-        }
+        this.bucketLabels = DEFAULT_BUCKET_LABELS;
     }
 
     public void recordNanos(String labelValue, long nanos) {

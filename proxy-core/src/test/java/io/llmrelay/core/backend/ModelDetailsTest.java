@@ -2,6 +2,7 @@ package io.llmrelay.core.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,5 +46,27 @@ class ModelDetailsTest {
         assertThat(d.format()).isEmpty();
         assertThat(d.quantization()).isEmpty();
         assertThat(d.parameterLabel()).isEmpty();
+    }
+
+    @Test
+    void equalWhenEveryComponentIsAndNotOtherwise() {
+        ModelDetails d = new ModelDetails(1, "gguf", "Q4_0", 2, "8B", "abc", "llama", List.of("llama"), "base");
+        ModelDetails same = new ModelDetails(1, "gguf", "Q4_0", 2, "8B", "abc", "llama", List.of("llama"), "base");
+        assertThat(d).isEqualTo(same).hasSameHashCodeAs(same);
+        assertThat(List.of(
+                new ModelDetails(9, "gguf", "Q4_0", 2, "8B", "abc", "llama", List.of("llama"), "base"),
+                new ModelDetails(1, "mlx", "Q4_0", 2, "8B", "abc", "llama", List.of("llama"), "base"),
+                new ModelDetails(1, "gguf", "Q8_0", 2, "8B", "abc", "llama", List.of("llama"), "base"),
+                new ModelDetails(1, "gguf", "Q4_0", 9, "8B", "abc", "llama", List.of("llama"), "base"),
+                new ModelDetails(1, "gguf", "Q4_0", 2, "9B", "abc", "llama", List.of("llama"), "base"),
+                new ModelDetails(1, "gguf", "Q4_0", 2, "8B", "abd", "llama", List.of("llama"), "base"),
+                new ModelDetails(1, "gguf", "Q4_0", 2, "8B", "abc", "qwen", List.of("llama"), "base"),
+                new ModelDetails(1, "gguf", "Q4_0", 2, "8B", "abc", "llama", List.of("llama", "clip"), "base"),
+                new ModelDetails(1, "gguf", "Q4_0", 2, "8B", "abc", "llama", List.of("llama"), "other")))
+                .allSatisfy(other -> assertThat(other).isNotEqualTo(d));
+        assertThat(d).isNotEqualTo(null).isNotEqualTo("gguf");
+        // nulls are normalised, so an absent field equals an empty one
+        assertThat(new ModelDetails(0, null, null, 0, null)).isEqualTo(ModelDetails.UNKNOWN)
+                .hasSameHashCodeAs(ModelDetails.UNKNOWN);
     }
 }

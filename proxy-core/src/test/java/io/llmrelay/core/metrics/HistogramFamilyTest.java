@@ -30,6 +30,18 @@ class HistogramFamilyTest {
     }
 
     @Test
+    void bucketLabelsArePlainNumbersInAscendingOrder() {
+        for (int i = 0; i < HistogramFamily.DEFAULT_BUCKETS.length; i++) {
+            // Prometheus' le: the bound in plain notation, no exponent and no trailing zeros
+            assertThat(HistogramFamily.DEFAULT_BUCKET_LABELS[i]).isEqualTo(java.math.BigDecimal
+                    .valueOf(HistogramFamily.DEFAULT_BUCKETS[i]).stripTrailingZeros().toPlainString());
+            if (i > 0) {
+                assertThat(HistogramFamily.DEFAULT_BUCKETS[i]).isGreaterThan(HistogramFamily.DEFAULT_BUCKETS[i - 1]);
+            }
+        }
+    }
+
+    @Test
     void snapshotsAccumulateAcrossScrapes() {
         HistogramFamily h = new HistogramFamily("lat_seconds", "Latency.", "route");
         h.recordNanos("/x", 1_000_000);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.function.Supplier;
 import net.logstash.logback.argument.StructuredArgument;
 
 /**
@@ -31,8 +32,9 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final SerializedString THREAD_NAME = new SerializedString("thread_name");
     private static final SerializedString LEVEL = new SerializedString("level");
 
-    private final Encoder<ILoggingEvent> logstash;
-    private volatile boolean logstashStarted;
+    private final Supplier<? extends Encoder<ILoggingEvent>> makeLogstash;
+    private final Object logstashLock = new Object();
+    private volatile Encoder<ILoggingEvent> logstash; // made and started when first needed
     private final JsonFactory factory;
     private final byte[] lineSeparator;
     private final ZoneId zone;
@@ -52,13 +54,15 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     }
 
     /**
-     * @param logstash the encoder whose lines these are; it writes every other event, and is started
-     *     when the first of them comes: its start builds an object mapper and looks for Jackson modules,
-     *     about a sixth of the proxy's start-up, and most processes never log an event this class cannot write
-     * @param lineSeparator what it ends each line with
+     * @param logstash makes the encoder whose lines these are; it writes every other event, and is
+     *     made and started when the first of them comes: making it loads some fifty classes and its
+     *     start builds an object mapper and looks for Jackson modules, about a sixth of the proxy's
+     *     start-up, and most processes never log an event this class cannot write
+     * @param lineSeparator what it ends each line with (the same as the encoder's)
      */
-    JsonLineEncoder(Encoder<ILoggingEvent> logstash, String lineSeparator, JsonFactory factory, ZoneId zone) {
-        this.logstash = logstash;
+    JsonLineEncoder(Supplier<? extends Encoder<ILoggingEvent>> logstash, String lineSeparator, JsonFactory factory,
+            ZoneId zone) {
+        this.makeLogstash = logstash;
         this.lineSeparator = lineSeparator.getBytes(StandardCharsets.UTF_8);
         this.factory = factory;
         this.zone = zone;
@@ -70,18 +74,18 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] headerBytes() {
-        return logstash.headerBytes(); // no start needed: the logstash encoder's are empty
+        return logstash().headerBytes();
     }
 
     @Override
     public byte[] footerBytes() {
-        return logstash.footerBytes();
+        return logstash().footerBytes();
     }
 
     @Override
     public void stop() {
-        synchronized (logstash) {
-            if (logstash.isStarted()) {
+        synchronized (logstashLock) {
+            if (logstash != null && logstash.isStarted()) {
                 logstash.stop();
             }
         }
@@ -89,15 +93,18 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     }
 
     private Encoder<ILoggingEvent> logstash() {
-        if (!logstashStarted) {
-            synchronized (logstash) {
-                if (!logstash.isStarted()) {
-                    logstash.start();
+        Encoder<ILoggingEvent> started = logstash;
+        if (started == null) {
+            synchronized (logstashLock) {
+                started = logstash;
+                if (started == null) {
+                    started = makeLogstash.get();
+                    started.start();
+                    logstash = started;
                 }
-                logstashStarted = true;
             }
         }
-        return logstash;
+        return started;
     }
 
     @Override

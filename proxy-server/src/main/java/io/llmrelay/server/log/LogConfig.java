@@ -46,18 +46,18 @@ public final class LogConfig {
     }
 
     private static JsonLineEncoder jsonEncoder(LoggerContext context) {
-        LogstashEncoder encoder = logstashEncoder(context);
-        // the same lines, the common ones (every access line) written without the provider chain
-        JsonLineEncoder lines = new JsonLineEncoder(encoder, encoder.getLineSeparator(), new JsonFactory(),
-                TimeZone.getDefault().toZoneId());
+        // the same lines, the common ones (every access line) written without the provider chain;
+        // the logstash encoder ends its lines with the platform's separator, as these do
+        JsonLineEncoder lines = new JsonLineEncoder(() -> logstashEncoder(context), System.lineSeparator(),
+                new JsonFactory(), TimeZone.getDefault().toZoneId());
         lines.setContext(context);
         lines.start();
         return lines;
     }
 
     /**
-     * The logstash encoder that shapes every JSON line, not started: {@link JsonLineEncoder} starts it
-     * when it first needs it. (Not the process's {@code Json} factory either: the object mapper beside
+     * The logstash encoder that shapes every JSON line, not started: {@link JsonLineEncoder} makes and
+     * starts it when it first needs it. (Not the process's {@code Json} factory either: the object mapper beside
      * it is not needed before the first translated request.)
      */
     static LogstashEncoder logstashEncoder(LoggerContext context) {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -24,8 +25,7 @@ public final class BackendPool {
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final String host;
-    private final int port;
+    private final InetSocketAddress target;
     private final int maxIdle;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     /** Its backend left the fleet (a reload): no connection is kept idle any more. */
@@ -34,11 +34,10 @@ public final class BackendPool {
     private volatile int idleCount;
     private volatile int activeCount;
 
-    BackendPool(EventLoop loop, Bootstrap bootstrap, String host, int port, int maxIdle) {
+    BackendPool(EventLoop loop, Bootstrap bootstrap, InetSocketAddress target, int maxIdle) {
         this.loop = loop;
         this.bootstrap = bootstrap;
-        this.host = host;
-        this.port = port;
+        this.target = target;
         this.maxIdle = maxIdle;
     }
 
@@ -61,7 +60,7 @@ public final class BackendPool {
                 channel.close();
             }
         }
-        ChannelFuture connect = bootstrap.connect(host, port);
+        ChannelFuture connect = bootstrap.connect(target);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 callback.onFailure(f.cause());

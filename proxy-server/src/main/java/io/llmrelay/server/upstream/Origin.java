@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
@@ -37,22 +36,23 @@ public final class Origin {
     private final Map<EventExecutor, BackendPool> pools;
 
     public Origin(BackendConfig config, RelayConfig relay, EventLoopGroup group, Transport transport,
-            AddressResolverGroup<InetSocketAddress> resolver, Clocks clocks) {
+            Resolvers resolvers, Clocks clocks) {
         this.config = config;
         SslContext ssl = config.tls() ? clientTls(config) : null;
+        InetSocketAddress target = Resolvers.target(config.host(), config.port());
         Map<EventExecutor, BackendPool> byLoop = new IdentityHashMap<>();
         for (EventExecutor executor : group) {
             EventLoop loop = (EventLoop) executor;
             Bootstrap bootstrap = new Bootstrap()
                     .group(loop)
                     .channel(transport.socketChannel)
-                    .resolver(resolver)
+                    .resolver(resolvers.forTarget(target))
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.SO_KEEPALIVE, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                             (int) config.options().timeouts().resolve(relay.timeouts()).connect().toMillis());
-            BackendPool pool = new BackendPool(loop, bootstrap, config.host(), config.port(), MAX_IDLE_PER_LOOP);
+            BackendPool pool = new BackendPool(loop, bootstrap, target, MAX_IDLE_PER_LOOP);
             long poolIdle = relay.timeouts().poolIdle().toMillis();
             bootstrap.handler(new ChannelInitializer<Channel>() {
                 @Override

@@ -43,7 +43,7 @@ class ExchangeHandlerTest {
         unusedLoops = Transport.NIO.newGroup(1, "unused");
         var config = RelayHarness.config(RelayHarness.backend("http://127.0.0.1:9/v1", null));
         Origin origin = new Origin(config.backends().get(0), config, unusedLoops, Transport.NIO,
-                io.netty.resolver.DefaultAddressResolverGroup.INSTANCE, Clocks.SYSTEM);
+                new io.llmrelay.server.upstream.Resolvers(Transport.NIO), Clocks.SYSTEM);
         FleetResilience resilience = Fleet.resilience(config, Clocks.SYSTEM);
         Backend backend = new Backend(origin, config, unusedLoops.next(), Clocks.SYSTEM, resilience.backend(origin.name()));
         relay = new Relay(new ExchangeContext(config, Clocks.SYSTEM, new RelayMetrics()),

@@ -37,7 +37,7 @@ class DirectLinesTest {
     @BeforeEach
     void install() {
         before = DirectLines.installed();
-        JsonLineEncoder encoder = new JsonLineEncoder(LogConfig.logstashEncoder(context), "\n", Json.FACTORY,
+        JsonLineEncoder encoder = new JsonLineEncoder(() -> LogConfig.logstashEncoder(context), "\n", Json.FACTORY,
                 TimeZone.getDefault().toZoneId());
         encoder.setContext(context);
         encoder.start();

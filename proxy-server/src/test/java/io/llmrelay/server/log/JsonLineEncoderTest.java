@@ -33,8 +33,11 @@ class JsonLineEncoderTest {
     private final LoggerContext context = contextWithMdc();
     private final LogstashEncoder logstash = started(LogConfig.logstashEncoder(context));
     private final LogstashEncoder linesLogstash = LogConfig.logstashEncoder(context); // started when needed
-    private final JsonLineEncoder lines = new JsonLineEncoder(linesLogstash, logstash.getLineSeparator(), Json.FACTORY,
-            TimeZone.getDefault().toZoneId());
+    private int linesLogstashMade;
+    private final JsonLineEncoder lines = new JsonLineEncoder(() -> {
+        linesLogstashMade++;
+        return linesLogstash;
+    }, logstash.getLineSeparator(), Json.FACTORY, TimeZone.getDefault().toZoneId());
 
     private static final SerializedString PATH = new SerializedString("path");
     private static final SerializedString STATUS = new SerializedString("status");
@@ -159,16 +162,26 @@ class JsonLineEncoderTest {
         assertSameLine(event("{}", StructuredArguments.keyValue("sizes", List.of(1, 2, 3))));
     }
 
-    /** Its object mapper is built on the first line only it writes, not at the proxy's start-up. */
+    /** LogConfig gives these lines the platform's separator before the encoder exists: the encoder's own. */
+    @Test
+    void theLineSeparatorIsTheLogstashEncoders() {
+        assertThat(LogConfig.logstashEncoder(context).getLineSeparator()).isEqualTo(System.lineSeparator());
+    }
+
+    /** It is made, and its object mapper built, on the first line only it writes, not at the proxy's start-up. */
     @Test
     void theLogstashEncoderStartsWithTheFirstLineOnlyItWrites() {
         assertSameLine(event("{}", new Fields("/api/tags")));
         assertSameLine(event("listening"));
+        assertThat(linesLogstashMade).as("made after the lines this class writes").isZero();
         assertThat(linesLogstash.isStarted()).as("after the lines this class writes").isFalse();
 
         assertSameLine(new LoggingEvent("test", context.getLogger("llm_relay"), Level.WARN, "failed", new IOException("boom"),
                 null));
         assertThat(linesLogstash.isStarted()).as("after a line with an exception").isTrue();
+        assertSameLine(new LoggingEvent("test", context.getLogger("llm_relay"), Level.WARN, "again", new IOException("boom"),
+                null));
+        assertThat(linesLogstashMade).as("made once").isEqualTo(1);
         lines.stop();
         assertThat(linesLogstash.isStarted()).as("stopped with its encoder").isFalse();
     }

@@ -14,7 +14,7 @@ class UpstreamHandlerTest {
 
     private static EmbeddedChannel idleConnection() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        BackendPool pool = new BackendPool(ch.eventLoop(), new Bootstrap(), "127.0.0.1", 9, 4);
+        BackendPool pool = new BackendPool(ch.eventLoop(), new Bootstrap(), Resolvers.target("127.0.0.1", 9), 4);
         ch.pipeline().addLast(new UpstreamHandler(pool, null));
         return ch;
     }
