@@ -1388,7 +1388,8 @@ public final class ReportCommand implements Callable<Integer> {
             return;
         }
         line("`java -jar proxy-bench/target/benchmarks.jar " + cfg("jmh_args", "") + "` (one fork, one thread, "
-                + "`-Dio.netty.leakDetection.level=disabled`). Scores are per operation: per SSE event for the framer, "
+                + "the fork with the proxy's own Netty settings: the pooled allocator, leak detection and buffer access "
+                + "checks off, as `serve` sets them; `ProxyJvm`). Scores are per operation: per SSE event for the framer, "
                 + "per **token event** for the answer translation (a whole 64-token response with a fresh translator per "
                 + "invocation, so the per-response final chunk is included), per request for the request translation and "
                 + "the routing decision. "

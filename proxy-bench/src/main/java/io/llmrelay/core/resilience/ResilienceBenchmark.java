@@ -1,5 +1,6 @@
 package io.llmrelay.core.resilience;
 
+import io.llmrelay.bench.jmh.ProxyJvm;
 import io.llmrelay.core.api.Clocks;
 import io.llmrelay.core.balance.AttemptOutcome;
 import io.llmrelay.core.balance.BackendGroup;
@@ -49,7 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms512m", "-Xmx512m"})
+@Fork(value = 1, jvmArgsAppend = {ProxyJvm.POOLED_ALLOCATOR, ProxyJvm.NO_LEAK_DETECTION, ProxyJvm.NO_ACCESS_CHECKS,
+    ProxyJvm.NO_BOUNDS_CHECKS, ProxyJvm.HEAP_MIN, ProxyJvm.HEAP_MAX})
 public class ResilienceBenchmark {
 
     static final int BACKENDS = 50;
