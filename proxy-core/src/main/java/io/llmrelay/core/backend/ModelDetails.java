@@ -41,7 +41,6 @@ public record ModelDetails(long sizeBytes, String format, String quantization, l
     // equals and hashCode written out: a record's own link through ObjectMethods' method handles on
     // their first call, which at start-up (the first model list compared on the event loop) took
     // about a fifth of the event loop's time before the first answer
-
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelDetails d && sizeBytes == d.sizeBytes && parameterCount == d.parameterCount
