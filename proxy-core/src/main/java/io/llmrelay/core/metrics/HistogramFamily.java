@@ -31,8 +31,6 @@ public final class HistogramFamily {
     private final String name;
     private final String help;
     private final String labelName;
-    private final double[] buckets;
-    private final String[] bucketLabels;
     private final ConcurrentHashMap<String, LatencyHistogram> series = new ConcurrentHashMap<>();
 
     public HistogramFamily(String name, String help, String labelName) {
@@ -42,8 +40,6 @@ public final class HistogramFamily {
         this.name = name;
         this.help = help;
         this.labelName = labelName;
-        this.buckets = DEFAULT_BUCKETS;
-        this.bucketLabels = DEFAULT_BUCKET_LABELS;
     }
 
     public void recordNanos(String labelValue, long nanos) {
@@ -67,8 +63,9 @@ public final class HistogramFamily {
         for (Map.Entry<String, LatencyHistogram> e : entries) {
             LatencyHistogram.Snapshot s = e.getValue().snapshot();
             String label = e.getKey();
-            for (int i = 0; i < buckets.length; i++) {
-                out.sample(name + "_bucket", s.countAtOrBelow(buckets[i]), labelName, label, "le", bucketLabels[i]);
+            for (int i = 0; i < DEFAULT_BUCKETS.length; i++) {
+                out.sample(name + "_bucket", s.countAtOrBelow(DEFAULT_BUCKETS[i]), labelName, label, "le",
+                        DEFAULT_BUCKET_LABELS[i]);
             }
             out.sample(name + "_bucket", s.count(), labelName, label, "le", "+Inf");
             out.sample(name + "_sum", s.sumNanos() / 1e9, labelName, label);
