@@ -1,5 +1,6 @@
 package io.llmrelay.core.backend;
 
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -20,6 +21,28 @@ public record ModelInfo(String id, long created, String ownedBy, long contextLen
 
     public ModelInfo {
         details = details == null ? ModelDetails.UNKNOWN : details;
+    }
+
+    // equals and hashCode written out, as ModelDetails' are: a record's own link through ObjectMethods'
+    // method handles on their first call, and the first call is the first refresh of a model list
+    // (ModelCatalog compares it with the last), about 70 ms on the event loop a minute after start
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelInfo m && created == m.created && contextLength == m.contextLength
+                && loadedContextLength == m.loadedContextLength && Objects.equals(id, m.id)
+                && Objects.equals(ownedBy, m.ownedBy) && Objects.equals(capabilities, m.capabilities)
+                && details.equals(m.details);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hashCode(id);
+        h = 31 * h + Long.hashCode(created);
+        h = 31 * h + Objects.hashCode(ownedBy);
+        h = 31 * h + Long.hashCode(contextLength);
+        h = 31 * h + Long.hashCode(loadedContextLength);
+        h = 31 * h + Objects.hashCode(capabilities);
+        return 31 * h + details.hashCode();
     }
 
     /** A model known only by its list entry's basics. */
