@@ -105,6 +105,20 @@ public record SecurityConfig(Auth auth, Limits limits, List<Cidr> trustedProxies
         public RateLimit requests() {
             return new RateLimit(rps, burst, concurrent);
         }
+
+        // written out: shared limits look each key's arguments up by its limits on the event loop
+        // (CheckCall), and a record's own equals and hashCode link through method handles on their
+        // first call, tens of milliseconds of that loop on the first request
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyLimits k && rps == k.rps && burst == k.burst && concurrent == k.concurrent
+                    && tokensPerMinute == k.tokensPerMinute;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((rps * 31 + burst) * 31 + concurrent) * 31 + tokensPerMinute;
+        }
     }
 
     /**

@@ -65,6 +65,15 @@ class SecuritySectionTest {
     }
 
     @Test
+    void keyLimitsAreEqualWhenEveryFieldIs() {
+        KeyLimits k = new KeyLimits(1, 2, 3, 4);
+        assertThat(k).isEqualTo(new KeyLimits(1, 2, 3, 4)).hasSameHashCodeAs(new KeyLimits(1, 2, 3, 4));
+        assertThat(List.of(new KeyLimits(9, 2, 3, 4), new KeyLimits(1, 9, 3, 4), new KeyLimits(1, 2, 9, 4),
+                new KeyLimits(1, 2, 3, 9))).allSatisfy(other -> assertThat(other).isNotEqualTo(k));
+        assertThat(k).isNotEqualTo(null).isNotEqualTo(new SecurityConfig.RateLimit(1, 2, 3));
+    }
+
+    @Test
     void keysFromAFileAndFromTheEnvironmentWithLimitsOverriddenFieldByField() throws IOException {
         write("keys.yaml", """
                 # the team's keys
