@@ -80,4 +80,12 @@ class ReportCommandTest {
         assertThat(report.latencyVerdict("v1", 620, 500)).isEqualTo("❌ missed by 120 µs");
         assertThat(report.latencyVerdict("stream", 50, 100)).isEqualTo("✅ met, 50.0 µs to spare"); // no direct run
     }
+
+    @Test
+    void aVerdictSaysWhenTheBaselineItselfIsOverAnAbsoluteGoal() {
+        assertThat(ReportCommand.beyondBaseline(2.12, 2.0, "nginx passing the SSE through", " µs"))
+                .isEqualTo(" (nginx passing the SSE through needs 2.12 µs on this machine)");
+        assertThat(ReportCommand.beyondBaseline(0.84, 2.0, "nginx", " µs")).isEmpty();
+        assertThat(ReportCommand.beyondBaseline(Double.NaN, 2.0, "nginx", " µs")).isEmpty(); // nginx not run
+    }
 }
