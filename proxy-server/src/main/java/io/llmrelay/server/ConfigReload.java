@@ -37,13 +37,22 @@ public final class ConfigReload implements Reloader, AutoCloseable {
 
     /**
      * @param config the proxy's configuration as it would start with it now
-     * @param restartNeeded settings outside {@code config} (log format and level) whose value changed: they
+     * @param restartNeeded settings outside {@code config} (the log format) whose value changed: they
      *     apply only at the next start
+     * @param ownChanged settings outside {@code config} that changed and that the source applies itself
+     *     ({@code server.log_level})
+     * @param applyOwn applies them; runs once the proxy took the reload, never for a refused one
      */
-    public record Loaded(RelayConfig config, List<String> restartNeeded) {
+    public record Loaded(RelayConfig config, List<String> restartNeeded, List<String> ownChanged, Runnable applyOwn) {
 
         public Loaded {
             restartNeeded = List.copyOf(restartNeeded);
+            ownChanged = List.copyOf(ownChanged);
+        }
+
+        /** Nothing of the source's own changed. */
+        public Loaded(RelayConfig config, List<String> restartNeeded) {
+            this(config, restartNeeded, List.of(), () -> { });
         }
     }
 
@@ -101,6 +110,8 @@ public final class ConfigReload implements Reloader, AutoCloseable {
         if (outcome.status() != ReloadOutcome.Status.RELOADED) {
             return refused(outcome.problems());
         }
+        loaded.applyOwn().run();
+        outcome = outcome.withSettings(loaded.ownChanged());
         LOG.info("Configuration reloaded: backends added {}, removed {}, changed {}; settings changed {}",
                 outcome.added(), outcome.removed(), outcome.changed(), outcome.settings());
         if (!outcome.restartNeeded().isEmpty()) {

@@ -20,6 +20,8 @@ final class ServeConfigSource implements ConfigReload.Source {
     private final ServeSettings running;
     /** the backends it serves when neither the file nor a flag gives one: the demo it started; empty if none */
     private final List<BackendConfig> demo;
+    /** the log level in force: the start's, then each reload's (only the reload thread writes it) */
+    private volatile String level;
 
     ServeConfigSource(ServeSettings.Flags flags, Map<String, String> env, boolean interactive, ServeSettings running,
             List<BackendConfig> demo) {
@@ -28,6 +30,7 @@ final class ServeConfigSource implements ConfigReload.Source {
         this.interactive = interactive;
         this.running = running;
         this.demo = List.copyOf(demo);
+        this.level = running.logLevel;
     }
 
     @Override
@@ -44,9 +47,15 @@ final class ServeConfigSource implements ConfigReload.Source {
         if (!next.logFormat.equals(running.logFormat)) {
             restart.add("server.log_format");
         }
-        if (!next.logLevel.equals(running.logLevel)) {
-            restart.add("server.log_level");
+        if (next.logLevel.equals(level)) {
+            return new ConfigReload.Loaded(next.relayConfig(backends), restart);
         }
-        return new ConfigReload.Loaded(next.relayConfig(backends), restart);
+        // the level is the root logger's, which logback lets change under a running proxy (DEBUG for a while)
+        String was = level;
+        String nextLevel = next.logLevel;
+        return new ConfigReload.Loaded(next.relayConfig(backends), restart, List.of("server.log_level"), () -> {
+            LogSetup.level(was, nextLevel);
+            level = nextLevel;
+        });
     }
 }

@@ -48,6 +48,16 @@ public record ReloadOutcome(Status status, List<String> problems, List<String> a
                 message);
     }
 
+    /** The same outcome with more settings in force now (those only the command line knows of). */
+    public ReloadOutcome withSettings(List<String> more) {
+        if (more.isEmpty() || status != Status.RELOADED) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(settings);
+        more.stream().filter(k -> !all.contains(k)).forEach(all::add);
+        return new ReloadOutcome(status, problems, added, removed, changed, all, restartNeeded, message);
+    }
+
     /** The same outcome with more settings that need a restart (those only the command line knows of). */
     public ReloadOutcome withRestartNeeded(List<String> more) {
         if (more.isEmpty() || status != Status.RELOADED) {

@@ -32,8 +32,8 @@ public final class LogConfig {
         JsonLineEncoder lines = json ? jsonEncoder(context) : null;
         appender.setEncoder(json ? lines : textEncoder(context));
         appender.start();
+        level(context, level);
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(level);
         root.addAppender(appender);
         if (lines != null) {
             DirectLines.install(context, appender, lines);
@@ -43,6 +43,15 @@ public final class LogConfig {
         // down); the shared rate limits log each transition once instead (limits.RedisHealth)
         context.getLogger("io.lettuce.core.protocol.ConnectionWatchdog").setLevel(Level.ERROR);
         context.getLogger("io.lettuce.core.protocol.ReconnectionHandler").setLevel(Level.ERROR);
+    }
+
+    /**
+     * Sets the level of every logger that has none of its own (the root's), as a reload of
+     * {@code server.log_level} does; the format and the quieter levels {@link #apply} gives Netty and
+     * Lettuce stay.
+     */
+    public static void level(LoggerContext context, Level level) {
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(level);
     }
 
     private static JsonLineEncoder jsonEncoder(LoggerContext context) {

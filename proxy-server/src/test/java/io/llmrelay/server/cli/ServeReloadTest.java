@@ -3,6 +3,7 @@ package io.llmrelay.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import io.llmrelay.server.ConfigReload;
 import io.llmrelay.server.RelayServer;
 import io.llmrelay.server.demo.DemoBackend;
@@ -28,11 +29,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code serve}'s reloads through the loading it starts with ({@link ServeConfigSource}): flags >
  * environment > file > defaults, the same at a reload as at start; a setting that needs a restart
- * (the port, the log level) keeps its running value and is warned about while the rest applies.
+ * (the port) keeps its running value and is warned about while the rest applies; the log level
+ * applies at once.
  */
 class ServeReloadTest {
 
@@ -47,8 +50,12 @@ class ServeReloadTest {
     private ConfigReload reload;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** The tests' own root level, put back after each test: a reload here changes the JVM's logging. */
+    private Level testLevel;
+
     @BeforeEach
     void backends() throws InterruptedException {
+        testLevel = rootLevel();
         demos = new DemoBackends();
         a = demos.start();
         b = demos.start(Duration.ZERO, List.of("other"));
@@ -66,6 +73,8 @@ class ServeReloadTest {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
         demos.close();
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                .setLevel(testLevel);
     }
 
     private Path write(String yaml) throws IOException {
@@ -109,17 +118,74 @@ class ServeReloadTest {
             ReloadOutcome outcome = reload();
             assertThat(outcome.status()).isEqualTo(ReloadOutcome.Status.RELOADED);
             assertThat(outcome.added()).containsExactly("b");
-            assertThat(outcome.restartNeeded()).containsExactly("server.port", "server.log_level");
+            assertThat(outcome.restartNeeded()).containsExactly("server.port");
+            assertThat(outcome.settings()).contains("server.log_level");
 
             assertThat(server.port()).as("still listening where it started").isEqualTo(port);
             assertThat(server.relay().config().port()).isEqualTo(port);
             assertThat(tags(port)).contains("\"other\"").contains("\"demo\"");
             assertThat(log.events()).anySatisfy(e -> {
                 assertThat(e.getLevel()).isEqualTo(Level.WARN);
-                assertThat(e.getFormattedMessage()).contains("changes server.port, server.log_level, which take effect "
+                assertThat(e.getFormattedMessage()).contains("changes server.port, which takes effect "
                         + "only at the next start");
             });
+            assertThat(rootLevel()).isEqualTo(Level.DEBUG);
         }
+    }
+
+    @Test
+    void theLogLevelChangesUnderTheRunningProxyAndARefusedReloadLeavesIt() throws Exception {
+        ServeSettings.Flags flags = new ServeSettings.Flags();
+        flags.config = write("server:\n  log_level: info\nbackends:\n" + backend("a", a)).toString();
+        serve(flags);
+
+        write("server:\n  log_level: warn\nbackends:\n" + backend("a", a));
+        ReloadOutcome outcome;
+        try (CapturedLog log = new CapturedLog()) {
+            outcome = reload();
+            // said before the switch: at WARN the line would not show
+            assertThat(log.events()).anySatisfy(e -> assertThat(e.getFormattedMessage()).isEqualTo("Log level WARN (was INFO)"));
+        }
+        assertThat(outcome.status()).isEqualTo(ReloadOutcome.Status.RELOADED);
+        assertThat(outcome.settings()).containsExactly("server.log_level");
+        assertThat(outcome.restartNeeded()).isEmpty();
+        assertThat(rootLevel()).isEqualTo(Level.WARN);
+        assertThat(LoggerFactory.getLogger("llm_relay.access").isInfoEnabled()).as("access lines stop").isFalse();
+        assertThat(LoggerFactory.getLogger("io.netty").isWarnEnabled()).isTrue();
+
+        write("server:\n  log_level: info\nbackends: []\n"); // refused: no backend
+        assertThat(reload().status()).isEqualTo(ReloadOutcome.Status.REFUSED);
+        assertThat(rootLevel()).as("a refused reload changes nothing").isEqualTo(Level.WARN);
+
+        write("server:\n  log_level: info\nbackends:\n" + backend("a", a));
+        try (CapturedLog log = new CapturedLog()) {
+            outcome = reload();
+            // said after the switch: at WARN it would not have shown
+            assertThat(log.events()).anySatisfy(e -> assertThat(e.getFormattedMessage()).isEqualTo("Log level INFO (was WARN)"));
+        }
+        assertThat(outcome.settings()).containsExactly("server.log_level");
+        assertThat(rootLevel()).isEqualTo(Level.INFO);
+        assertThat(LoggerFactory.getLogger("llm_relay.access").isInfoEnabled()).isTrue();
+
+        assertThat(reload().settings()).as("the same level again is no change").isEmpty();
+    }
+
+    @Test
+    void aLogLevelFlagKeepsItsWordOverTheReloadedFile() throws Exception {
+        ServeSettings.Flags flags = new ServeSettings.Flags();
+        flags.logLevel = "info";
+        flags.config = write("server:\n  log_level: info\nbackends:\n" + backend("a", a)).toString();
+        serve(flags);
+
+        write("server:\n  log_level: error\nbackends:\n" + backend("a", a));
+        ReloadOutcome outcome = reload();
+        assertThat(outcome.settings()).doesNotContain("server.log_level");
+        assertThat(rootLevel()).isEqualTo(testLevel);
+    }
+
+    private static Level rootLevel() {
+        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                .getLevel();
     }
 
     @Test
