@@ -53,9 +53,8 @@ public record ReloadOutcome(Status status, List<String> problems, List<String> a
         if (more.isEmpty() || status != Status.RELOADED) {
             return this;
         }
-        List<String> all = new java.util.ArrayList<>(settings);
-        more.stream().filter(k -> !all.contains(k)).forEach(all::add);
-        return new ReloadOutcome(status, problems, added, removed, changed, all, restartNeeded, message);
+        return new ReloadOutcome(status, problems, added, removed, changed, plus(settings, more), restartNeeded,
+                message);
     }
 
     /** The same outcome with more settings that need a restart (those only the command line knows of). */
@@ -63,8 +62,14 @@ public record ReloadOutcome(Status status, List<String> problems, List<String> a
         if (more.isEmpty() || status != Status.RELOADED) {
             return this;
         }
-        List<String> all = new java.util.ArrayList<>(restartNeeded);
+        return new ReloadOutcome(status, problems, added, removed, changed, settings, plus(restartNeeded, more),
+                message);
+    }
+
+    /** {@code keys} and then those of {@code more} it does not hold yet, in order. */
+    private static List<String> plus(List<String> keys, List<String> more) {
+        List<String> all = new java.util.ArrayList<>(keys);
         more.stream().filter(k -> !all.contains(k)).forEach(all::add);
-        return new ReloadOutcome(status, problems, added, removed, changed, settings, all, message);
+        return all;
     }
 }
