@@ -73,8 +73,7 @@ class ServeReloadTest {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
         demos.close();
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-                .setLevel(testLevel);
+        root().setLevel(testLevel);
     }
 
     private Path write(String yaml) throws IOException {
@@ -184,8 +183,11 @@ class ServeReloadTest {
     }
 
     private static Level rootLevel() {
-        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-                .getLevel();
+        return root().getLevel();
+    }
+
+    private static ch.qos.logback.classic.Logger root() {
+        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     @Test
